@@ -1,0 +1,377 @@
+"""Incidents and service requests: one ticket model with a strict status lifecycle."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from incidents import rules
+from servicedesk.models import Impact, Priority, Urgency
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    INFORMATION_NEEDED = "information_needed", _("Information needed")
+    EXTERNAL_PROCESSING = "external_processing", _("External processing")
+    COMPLETED = "completed", _("Completed")
+    REJECTED_BY_USER = "rejected_by_user", _("Rejected by user")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = [
+    Status.REGISTERED,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.INFORMATION_NEEDED,
+    Status.EXTERNAL_PROCESSING,
+    Status.REJECTED_BY_USER,
+]
+WORKING_STATUSES = [Status.IN_PROGRESS, Status.INFORMATION_NEEDED, Status.EXTERNAL_PROCESSING]
+REASSIGNABLE = [Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REJECTED_BY_USER]
+
+
+class Kind(models.TextChoices):
+    INCIDENT = "incident", _("Incident")
+    REQUEST = "request", _("Service request")
+
+
+NUMBER_PREFIX = {Kind.INCIDENT: "INC", Kind.REQUEST: "REQ"}
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    MONITORING = "monitoring", _("Monitoring")
+    AGENT = "agent", _("Agent")
+
+
+CUSTOMER_CHANNELS = {Channel.PORTAL, Channel.EMAIL}
+
+
+class Category(models.TextChoices):
+    OUTAGE = "outage", _("Outage")
+    DEGRADATION = "degradation", _("Degradation")
+    ERROR = "error", _("Error or malfunction")
+    SECURITY = "security", _("Security")
+    CONSULTATION = "consultation", _("Consultation")
+    LICENCE = "licence", _("Licence")
+    RESOURCES = "resources", _("Resources")
+    ACCESS = "access", _("Access")
+    OTHER = "other", _("Other")
+
+
+class ClosureCode(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    WORKAROUND = "workaround", _("Resolved with a workaround")
+    FULFILLED = "fulfilled", _("Request fulfilled")
+    NO_FAULT_FOUND = "no_fault_found", _("No fault found")
+    INVALID = "invalid", _("Invalid request")
+    DUPLICATE = "duplicate", _("Duplicate")
+    OUT_OF_SCOPE = "out_of_scope", _("Not covered by the contract")
+
+
+#: Closure codes that may complete a ticket that was never worked (straight from triage).
+INVALID_CLOSURE_CODES = [ClosureCode.INVALID, ClosureCode.DUPLICATE, ClosureCode.OUT_OF_SCOPE]
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def open(self) -> "IncidentQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_list(self) -> "IncidentQuerySet":
+        """What a queue row shows, in one query (named relations: nullable FKs included)."""
+        return self.select_related("organisation", "contact", "support_group", "assignee", "service")
+
+    def visible_to(self, user) -> "IncidentQuerySet":
+        from servicedesk.roles import contact_of, is_staff_member
+
+        if is_staff_member(user):
+            return self
+        contact = contact_of(user)
+        if contact is not None:
+            return self.filter(organisation_id=contact.organisation_id)
+        return self.none()
+
+
+class Incident(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INCIDENT)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    organisation = models.ForeignKey(
+        "servicedesk.Organisation", on_delete=models.PROTECT, related_name="incidents",
+        verbose_name=_("organisation"),
+    )
+    contact = models.ForeignKey(
+        "servicedesk.Contact", on_delete=models.PROTECT, related_name="incidents",
+        verbose_name=_("contact"),
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    service = models.ForeignKey(
+        "servicedesk.Service", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="incidents", verbose_name=_("service"),
+    )
+    configuration_item = models.ForeignKey(
+        "servicedesk.ConfigurationItem", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="incidents", verbose_name=_("configuration item"),
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
+
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Urgency.choices, default=Urgency.MEDIUM
+    )
+    urgency_confirmed = models.BooleanField(_("urgency confirmed"), default=True)
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact.choices, default=Impact.LOW)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.LOW
+    )
+
+    support_group = models.ForeignKey(
+        "servicedesk.SupportGroup", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="incidents", verbose_name=_("support group"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="assigned_incidents", verbose_name=_("assignee"),
+    )
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED,
+        protected=True,
+    )
+    closure_code = models.CharField(
+        _("closure code"), max_length=20, choices=ClosureCode.choices, blank=True
+    )
+    third_party = models.CharField(_("third party"), max_length=200, blank=True)
+    major_incident = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="child_incidents",
+        verbose_name=_("major incident"),
+    )
+
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: Bumped on every save; a form carries the version it was rendered from so a
+    #: stale edit is refused instead of silently overwriting someone else's work.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=["description", "updated_at"],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "registered_at"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["status", "priority", "registered_at"], name="inc_queue_status"),
+            models.Index(
+                fields=["support_group", "status", "priority"], name="inc_queue_group"
+            ),
+            models.Index(fields=["assignee", "status", "priority"], name="inc_queue_assignee"),
+            models.Index(
+                fields=["organisation", "status", "registered_at"], name="inc_queue_org"
+            ),
+            models.Index(fields=["contact", "registered_at"], name="inc_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    # ----- derived values and predicates ---------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == Status.CLOSED
+
+    def assign_number(self) -> None:
+        self.number = f"{NUMBER_PREFIX[Kind(self.kind)]}-{self.pk:06d}"
+
+    def mark_first_response(self, when=None) -> None:
+        if self.first_response_at is None:
+            self.first_response_at = when or timezone.now()
+
+    def has_assignee(self) -> bool:
+        return self.assignee_id is not None
+
+    def has_group(self) -> bool:
+        return self.support_group_id is not None
+
+    def note_public_comment(self, text: str) -> None:
+        """The public comment that goes with the next transition (not stored here)."""
+        self._public_comment = text.strip()
+
+    def has_public_comment(self) -> bool:
+        return bool(getattr(self, "_public_comment", ""))
+
+    def has_third_party(self) -> bool:
+        return bool(self.third_party.strip())
+
+    def has_closure_code(self) -> bool:
+        return bool(self.closure_code)
+
+    def has_invalid_closure_code(self) -> bool:
+        return self.closure_code in INVALID_CLOSURE_CODES
+
+    # ----- the lifecycle --------------------------------------------------------------
+    # Each transition states its sources, one-line conditions and who may perform it.
+    # services.py sets the fields a transition needs, calls it, saves and records why.
+
+    @transition(
+        field=status, source=REASSIGNABLE, target=Status.ASSIGNED,
+        conditions=[has_group], permission=rules.can_triage,
+    )
+    def assign(self) -> None:
+        """To a group and usually a named person; also used on escalation."""
+        self.assigned_at = timezone.now()
+        self.mark_first_response()
+
+    @transition(
+        field=status, source=[Status.ASSIGNED, Status.REJECTED_BY_USER], target=Status.IN_PROGRESS,
+        conditions=[has_assignee], permission=rules.works_on,
+    )
+    def start_work(self) -> None:
+        self.mark_first_response()
+
+    @transition(
+        field=status, source=Status.IN_PROGRESS, target=Status.INFORMATION_NEEDED,
+        conditions=[has_public_comment], permission=rules.works_on,
+    )
+    def request_information(self) -> None:
+        """Waiting for the contact; the public comment says what is needed."""
+
+    @transition(
+        field=status, source=Status.IN_PROGRESS, target=Status.EXTERNAL_PROCESSING,
+        conditions=[has_third_party], permission=rules.works_on,
+    )
+    def engage_third_party(self) -> None:
+        """A third party (vendor, carrier, manufacturer) is engaged."""
+
+    @transition(
+        field=status, source=[Status.INFORMATION_NEEDED, Status.EXTERNAL_PROCESSING],
+        target=Status.IN_PROGRESS, permission=rules.works_on,
+    )
+    def resume(self) -> None:
+        """The contact answered, or the third party is done: work goes on."""
+
+    @transition(
+        field=status, source=[Status.INFORMATION_NEEDED], target=Status.IN_PROGRESS,
+        permission=rules.speaks_for_customer,
+    )
+    def customer_replied(self) -> None:
+        """The contact answered what was asked: work goes on."""
+
+    @transition(
+        field=status, source=Status.IN_PROGRESS, target=Status.COMPLETED,
+        conditions=[has_closure_code], permission=rules.works_on,
+    )
+    def complete(self) -> None:
+        self.resolved_at = timezone.now()
+
+    @transition(
+        field=status, source=[Status.REGISTERED, Status.ASSIGNED], target=Status.COMPLETED,
+        conditions=[has_invalid_closure_code], permission=rules.can_triage,
+    )
+    def complete_as_invalid(self) -> None:
+        """An invalid, duplicate or out-of-scope ticket, completed without being worked."""
+        self.resolved_at = timezone.now()
+        self.mark_first_response()
+
+    @transition(
+        field=status, source=Status.COMPLETED, target=Status.CLOSED,
+        permission=rules.speaks_for_customer,
+    )
+    def confirm(self) -> None:
+        """The contact is satisfied."""
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=status, source=Status.COMPLETED, target=Status.REJECTED_BY_USER,
+        permission=rules.speaks_for_customer,
+    )
+    def reject_resolution(self) -> None:
+        """The contact is not satisfied; the ticket must be reworked."""
+        self.resolved_at = None
+        self.closure_code = ""
+
+    @transition(
+        field=status, source=Status.COMPLETED, target=Status.CLOSED, permission=rules.nobody
+    )
+    def auto_close(self) -> None:
+        """Three quiet days in Completed (run by the system, never by a person)."""
+        self.closed_at = timezone.now()
+
+
+class Comment(models.Model):
+    """A public reply (the contact sees it) or an internal work note."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="comments", verbose_name=_("ticket")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"))
+    is_public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["incident", "created_at"], name="comment_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.incident.number}: {self.body[:40]}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never comes from the user: no traversal, no collisions.
+    import uuid
+
+    return f"attachments/{instance.incident_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ticket")
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

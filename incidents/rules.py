@@ -1,0 +1,43 @@
+"""Who may do what to a ticket. Transition `permission=` callables and the access
+helper both use these, so the buttons a user sees and what the server accepts agree."""
+
+from servicedesk.roles import contact_of, is_agent, is_desk_manager
+
+
+def can_triage(ticket, user) -> bool:
+    """Assign, escalate, reclassify, complete as invalid: any agent."""
+    return is_agent(user)
+
+
+def works_on(ticket, user) -> bool:
+    """The assignee, a member of the ticket's support group, or the desk manager."""
+    if is_desk_manager(user):
+        return True
+    if not is_agent(user):
+        return False
+    if ticket.assignee_id == user.pk:
+        return True
+    if ticket.support_group_id is None:
+        return False
+    return ticket.support_group_id in member_group_ids(user)
+
+
+def speaks_for_customer(ticket, user) -> bool:
+    """The requester's organisation (its contacts), or the desk manager on their behalf."""
+    contact = contact_of(user)
+    if contact is not None:
+        return contact.organisation_id == ticket.organisation_id
+    return is_desk_manager(user)
+
+
+def nobody(ticket, user) -> bool:
+    """Transitions only the system performs (auto-close)."""
+    return False
+
+
+def member_group_ids(user) -> frozenset[int]:
+    cached = getattr(user, "_servicedesk_group_ids", None)
+    if cached is None:
+        cached = frozenset(user.support_groups.values_list("pk", flat=True))
+        user._servicedesk_group_ids = cached
+    return cached

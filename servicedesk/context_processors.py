@@ -1,0 +1,9 @@
+from servicedesk.workspaces import navigation_for
+
+
+def workspace(request):
+    """The navigation entries this user's roles give them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    return {"nav": navigation_for(user)}
