@@ -173,18 +173,15 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["priority", "registered_at"]
+        ordering = ["priority", "id"]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         indexes = [
-            models.Index(fields=["status", "priority", "registered_at"], name="inc_queue_status"),
-            models.Index(
-                fields=["support_group", "status", "priority"], name="inc_queue_group"
-            ),
-            models.Index(fields=["assignee", "status", "priority"], name="inc_queue_assignee"),
-            models.Index(
-                fields=["organisation", "status", "registered_at"], name="inc_queue_org"
-            ),
+            # Queues filter on these and sort by (priority, id): see incidents/queues.py.
+            models.Index(fields=["status", "priority", "id"], name="inc_queue_status"),
+            models.Index(fields=["support_group", "status", "priority", "id"], name="inc_queue_group"),
+            models.Index(fields=["assignee", "status", "priority", "id"], name="inc_queue_assignee"),
+            models.Index(fields=["organisation", "status", "id"], name="inc_queue_org"),
             models.Index(fields=["contact", "registered_at"], name="inc_contact"),
         ]
 

@@ -1,2 +1,25 @@
+from django.urls import path
+
+from incidents.views import attachments, log_call, queues, ticket
+
 app_name = "incidents"
-urlpatterns = []
+
+urlpatterns = [
+    path("", ticket.jump, name="jump"),
+    path("triage/", queues.triage, name="triage"),
+    path("queue/l2/", queues.queue_l2, name="queue_l2"),
+    path("queue/l3/", queues.queue_l3, name="queue_l3"),
+    path("mine/", queues.mine, name="mine"),
+    path("open/", queues.overview, name="overview"),
+    path("new/", log_call.log_call, name="log_call"),
+    path("new/priority/", log_call.priority_preview, name="priority_preview"),
+    path("new/contacts/", log_call.contact_search, name="contact_search"),
+    path("new/contacts/<int:pk>/", log_call.contact_pick, name="contact_pick"),
+    path("new/configuration-items/", log_call.configuration_items, name="configuration_items"),
+    path("<str:number>/", ticket.detail, name="detail"),
+    path("<str:number>/actions/<slug:key>/", ticket.action, name="action"),
+    path("<str:number>/classify/", ticket.classify, name="classify"),
+    path("<str:number>/confirm-urgency/", ticket.confirm_urgency, name="confirm_urgency"),
+    path("<str:number>/comments/", ticket.comment, name="comment"),
+    path("<str:number>/attachments/<int:pk>/", attachments.download, name="attachment"),
+]

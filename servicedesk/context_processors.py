@@ -1,3 +1,4 @@
+from servicedesk.roles import is_staff_member
 from servicedesk.workspaces import navigation_for
 
 
@@ -5,5 +6,5 @@ def workspace(request):
     """The navigation entries this user's roles give them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
-    return {"nav": navigation_for(user)}
+        return {"nav": [], "show_jump": False}
+    return {"nav": navigation_for(user), "show_jump": is_staff_member(user)}

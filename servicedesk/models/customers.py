@@ -43,7 +43,10 @@ class Contact(models.Model):
         DR = "dr", _("Dr")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), db_index=True)

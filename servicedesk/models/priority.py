@@ -57,4 +57,7 @@ class PriorityMatrixEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_urgency_display()} × {self.get_impact_display()} → {self.get_priority_display()}"
+        return (
+            f"{self.get_urgency_display()} × {self.get_impact_display()} → "
+            f"{self.get_priority_display()}"
+        )

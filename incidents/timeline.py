@@ -1,0 +1,122 @@
+"""A ticket's timeline: its history rows and comments, merged by time. Two queries
+for any ticket; status moves and field changes are read off consecutive history rows
+in memory."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from incidents.models import Comment, Incident, Status
+
+#: Fields whose changes the timeline spells out (the rest stay in the admin's history).
+SHOWN_FIELDS = ["kind", "category", "service", "configuration_item", "urgency", "impact",
+                "priority", "support_group", "assignee", "third_party", "closure_code",
+                "urgency_confirmed"]
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    at: datetime
+    actor: str
+    kind: str  # "created" | "status" | "update" | "comment"
+    source: str = ""
+    target: str = ""
+    reason: str = ""
+    changes: list[Change] = field(default_factory=list)
+    comment: Comment | None = None
+
+    @property
+    def source_label(self) -> str:
+        return Status(self.source).label if self.source else ""
+
+    @property
+    def target_label(self) -> str:
+        return Status(self.target).label if self.target else ""
+
+
+def timeline_for(incident: Incident, *, public_only: bool = False) -> list[Entry]:
+    entries = [] if public_only else _history_entries(incident)
+    comments = incident.comments.select_related("author").prefetch_related("attachments")
+    if public_only:
+        comments = comments.filter(is_public=True)
+    entries += [
+        Entry(at=c.created_at, actor=_name(c.author), kind="comment", comment=c) for c in comments
+    ]
+    entries.sort(key=lambda e: e.at)
+    return entries
+
+
+def _history_entries(incident: Incident) -> list[Entry]:
+    rows = list(
+        incident.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    labels = _related_labels(rows)
+    entries: list[Entry] = []
+    previous = None
+    for row in rows:
+        actor = _name(row.history_user)
+        reason = row.history_change_reason or ""
+        changes = _changes(previous, row, labels) if previous is not None else []
+        if previous is None:
+            entries.append(Entry(at=row.history_date, actor=actor, kind="created",
+                                 target=row.status, reason=reason))
+        elif previous.status != row.status:
+            entries.append(Entry(at=row.history_date, actor=actor, kind="status",
+                                 source=previous.status, target=row.status, reason=reason,
+                                 changes=changes))
+        elif changes:
+            entries.append(Entry(at=row.history_date, actor=actor, kind="update",
+                                 reason=reason, changes=changes))
+        previous = row
+    return entries
+
+
+def _related_labels(rows) -> dict[tuple[str, int], str]:
+    """History rows store ids: one query per related field for the ids a ticket used."""
+    labels: dict[tuple[str, int], str] = {}
+    for name in SHOWN_FIELDS:
+        model_field = Incident._meta.get_field(name)
+        if not model_field.is_relation:
+            continue
+        ids = {getattr(r, model_field.attname) for r in rows} - {None}
+        if ids:
+            for pk, obj in model_field.related_model._default_manager.in_bulk(ids).items():
+                labels[(name, pk)] = str(obj)
+    return labels
+
+
+def _changes(old, new, labels) -> list[Change]:
+    result = []
+    for name in SHOWN_FIELDS:
+        before, after = _display(old, name, labels), _display(new, name, labels)
+        if before != after:
+            label = str(Incident._meta.get_field(name).verbose_name)
+            result.append(Change(label=label, old=before, new=after))
+    return result
+
+
+def _display(row, name: str, labels) -> str:
+    model_field = Incident._meta.get_field(name)
+    if model_field.is_relation:
+        pk = getattr(row, model_field.attname)
+        return "" if pk is None else labels.get((name, pk), f"#{pk}")
+    if model_field.choices:
+        return str(getattr(row, f"get_{name}_display")())
+    value = getattr(row, name)
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value or "")
+
+
+def _name(user) -> str:
+    if user is None:
+        return "system"
+    return user.get_full_name() or user.get_username()

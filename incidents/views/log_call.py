@@ -1,0 +1,112 @@
+"""L1 logs a phone call: find the caller, describe, classify, register."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from incidents import services
+from incidents.access import agent_required
+from incidents.forms import LogCallForm, apply_service_errors
+from incidents.models import Channel
+from servicedesk.models import ConfigurationItem, Contact, Impact, Priority, Urgency
+
+CONTACT_RESULTS = 10
+
+
+@agent_required
+def log_call(request) -> HttpResponse:
+    form = LogCallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.incident_register(
+                contact=data["contact"], actor=request.user, channel=Channel.PHONE,
+                kind=data["kind"], title=data["title"], description=data["description"],
+                category=data["category"], service=data["service"],
+                configuration_item=data["configuration_item"], urgency=data["urgency"],
+                impact=data["impact"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("incidents:detail", number=incident.number)
+    contact = _chosen_contact(form)
+    return render(
+        request,
+        "incidents/log_call.html",
+        {"form": form, "contact": contact, "priority": _priority_from(form)},
+        status=422 if form.errors else 200,
+    )
+
+
+def _chosen_contact(form):
+    value = str(form["contact"].value() or "")
+    if not value.isdigit():
+        return None
+    return Contact.objects.select_related("organisation").filter(pk=value).first()
+
+
+def _priority_from(form) -> Priority:
+    urgency = _choice(form["urgency"].value(), Urgency, Urgency.MEDIUM)
+    impact = _choice(form["impact"].value(), Impact, Impact.LOW)
+    return Priority(services.priority_for(urgency=urgency, impact=impact))
+
+
+def _choice(value, enum, default):
+    try:
+        return enum(int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+@require_GET
+@agent_required
+def priority_preview(request) -> HttpResponse:
+    """The priority the matrix gives for the chosen urgency and impact (HTMX)."""
+    urgency = _choice(request.GET.get("urgency"), Urgency, Urgency.MEDIUM)
+    impact = _choice(request.GET.get("impact"), Impact, Impact.LOW)
+    priority = Priority(services.priority_for(urgency=urgency, impact=impact))
+    return render(request, "incidents/log_call.html#priority", {"priority": priority})
+
+
+@require_GET
+@agent_required
+def contact_search(request) -> HttpResponse:
+    """Find a caller by contract number, organisation, name, email or phone."""
+    query = request.GET.get("q", "").strip()
+    contacts = []
+    if len(query) >= 2:
+        contacts = list(
+            Contact.objects.filter(is_active=True)
+            .filter(
+                Q(name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(phone__icontains=query)
+                | Q(organisation__contract_number__iexact=query)
+                | Q(organisation__name__icontains=query)
+            )
+            .select_related("organisation")
+            .order_by("organisation__name", "name")[:CONTACT_RESULTS]
+        )
+    return render(
+        request, "incidents/log_call.html#contact_results", {"contacts": contacts, "query": query}
+    )
+
+
+@require_GET
+@agent_required
+def contact_pick(request, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
+    return render(request, "incidents/log_call.html#contact_card", {"contact": contact})
+
+
+@require_GET
+@agent_required
+def configuration_items(request) -> HttpResponse:
+    """The CI choices for the chosen service (HTMX)."""
+    items = ConfigurationItem.objects.filter(is_active=True)
+    service = request.GET.get("service", "")
+    items = items.filter(service_id=service) if service.isdigit() else items.none()
+    return render(request, "incidents/log_call.html#ci_options", {"items": items})

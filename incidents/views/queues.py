@@ -1,0 +1,113 @@
+"""The support lines' workspaces: triage, the L2 and L3 queues, my work, all open."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from incidents import queues
+from incidents.access import agent_required, staff_required
+from incidents.models import OPEN_STATUSES, Status
+from servicedesk.models import Line
+
+LINE_STATUSES = [s for s in OPEN_STATUSES if s != Status.REGISTERED]
+
+
+def _render_queue(
+    request, *, title, tickets, tabs, active_tab, empty, url_name, tab_param="status"
+):
+    rows, next_cursor = queues.page(tickets, request.GET.get("after"))
+    context = {
+        "title": title,
+        "rows": rows,
+        "next_cursor": next_cursor,
+        "tabs": tabs,
+        "active_tab": active_tab,
+        "tab_param": tab_param,
+        "empty_message": empty,
+        "queue_url": reverse(url_name),
+        "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
+    }
+    if request.htmx and request.GET.get("after"):
+        return render(request, "incidents/queue.html#more_rows", context)
+    if request.htmx and request.htmx.target == "queue":
+        return render(request, "incidents/queue.html#queue", context)
+    return render(request, "incidents/queue.html", context)
+
+
+def _by_status(request, tickets, statuses):
+    """Narrow a queue to one status tab (?status=…) and count every tab."""
+    tabs = queues.status_tabs(tickets, statuses)
+    active = request.GET.get("status", "")
+    if active in statuses:
+        tickets = tickets.filter(status=active)
+    else:
+        active = ""
+    return tickets, tabs, active
+
+
+@require_GET
+@agent_required
+def triage(request) -> HttpResponse:
+    tickets = queues.triage_tickets()
+    tabs = queues.priority_tabs(tickets)
+    active = request.GET.get("priority", "")
+    if active in {t.key for t in tabs}:
+        tickets = tickets.filter(priority=int(active))
+    else:
+        active = ""
+    return _render_queue(
+        request, title=_("L1 triage"), tickets=tickets, tabs=tabs, active_tab=active,
+        empty=_("Nothing waiting for triage."), url_name="incidents:triage",
+        tab_param="priority",
+    )
+
+
+@require_GET
+@agent_required
+def queue_l2(request) -> HttpResponse:
+    tickets, tabs, active = _by_status(
+        request, queues.line_tickets(request.user, Line.L2), LINE_STATUSES
+    )
+    return _render_queue(
+        request, title=_("L2 queue"), tickets=tickets, tabs=tabs, active_tab=active,
+        empty=_("No open tickets in your L2 groups."), url_name="incidents:queue_l2",
+    )
+
+
+@require_GET
+@agent_required
+def queue_l3(request) -> HttpResponse:
+    tickets = queues.line_tickets(request.user, Line.L3)
+    tabs = queues.specialisation_tabs(request.user)
+    active = request.GET.get("specialisation", "")
+    if active in {t.key for t in tabs}:
+        tickets = tickets.filter(support_group__specialisation=active)
+    else:
+        active = ""
+    return _render_queue(
+        request, title=_("L3 queue"), tickets=tickets, tabs=tabs, active_tab=active,
+        empty=_("No open tickets for your specialisations."), url_name="incidents:queue_l3",
+        tab_param="specialisation",
+    )
+
+
+@require_GET
+@agent_required
+def mine(request) -> HttpResponse:
+    tickets, tabs, active = _by_status(request, queues.my_tickets(request.user), LINE_STATUSES)
+    return _render_queue(
+        request, title=_("My work"), tickets=tickets, tabs=tabs, active_tab=active,
+        empty=_("Nothing assigned to you."), url_name="incidents:mine",
+    )
+
+
+@require_GET
+@staff_required
+def overview(request) -> HttpResponse:
+    tickets, tabs, active = _by_status(request, queues.open_tickets(), OPEN_STATUSES)
+    return _render_queue(
+        request, title=_("All open tickets"), tickets=tickets, tabs=tabs, active_tab=active,
+        empty=_("No open tickets."), url_name="incidents:overview",
+    )

@@ -1,0 +1,189 @@
+"""The ticket page: details, the actions this user may take, comments, timeline."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_htmx.http import retarget, trigger_client_event
+
+from incidents import services
+from incidents.access import agent_required, get_incident_for, staff_required
+from incidents.actions import ACTIONS, actions_for
+from incidents.exceptions import StaleTicket
+from incidents.forms import ClassifyForm, CommentForm, apply_service_errors
+from incidents.timeline import timeline_for
+from servicedesk.roles import is_agent
+
+
+def _context(request, incident, **extra):
+    context = {
+        "incident": incident,
+        "actions": actions_for(incident, request.user),
+        "timeline": timeline_for(incident),
+        "comment_form": CommentForm(),
+        "classify_form": _classify_form(incident) if is_agent(request.user) else None,
+        "attachments": incident.attachments.select_related("uploaded_by"),
+        "open_action": None,
+        "action_form": None,
+    }
+    context.update(extra)
+    return context
+
+
+def _classify_form(incident, data=None):
+    return ClassifyForm(
+        data,
+        initial={
+            "version": incident.version,
+            "kind": incident.kind,
+            "category": incident.category,
+            "service": incident.service_id,
+            "configuration_item": incident.configuration_item_id,
+            "urgency": incident.urgency,
+            "impact": incident.impact,
+        },
+    )
+
+
+def _ticket_changed(request, incident) -> HttpResponse:
+    """After a change: the whole ticket re-rendered in place (htmx) or a redirect."""
+    if not request.htmx:
+        return redirect("incidents:detail", number=incident.number)
+    response = render(request, "incidents/detail.html#ticket", _context(request, incident))
+    return trigger_client_event(response, "ticketChanged", {"number": incident.number})
+
+
+@require_GET
+@staff_required
+def detail(request, number: str) -> HttpResponse:
+    incident = get_incident_for(request.user, number)
+    return render(request, "incidents/detail.html", _context(request, incident))
+
+
+@staff_required
+def action(request, number: str, key: str) -> HttpResponse:
+    """GET shows the action's form inline; POST performs it."""
+    incident = get_incident_for(request.user, number)
+    spec = ACTIONS.get(key)
+    if spec is None:
+        raise Http404
+    if spec not in actions_for(incident, request.user):
+        raise PermissionDenied
+    if request.method == "GET":
+        form = spec.form(initial={"version": incident.version})
+        return _show_action_form(request, incident, spec, form)
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    form = spec.form(request.POST)
+    if form.is_valid():
+        try:
+            incident = spec.run(incident, request.user, form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except (StaleTicket, ConcurrentTransition):
+            form.add_error(None, StaleTicket.message)
+            incident = get_incident_for(request.user, number)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": spec.label})
+            return _ticket_changed(request, incident)
+    return _show_action_form(request, incident, spec, form, status=422)
+
+
+def _show_action_form(request, incident, spec, form, status=200) -> HttpResponse:
+    context = {"incident": incident, "open_action": spec, "action_form": form}
+    if request.htmx:
+        response = render(request, "incidents/detail.html#action_panel", context, status=status)
+        return retarget(response, "#action-panel")
+    return render(
+        request, "incidents/detail.html", _context(request, incident, **context), status=status
+    )
+
+
+@require_POST
+@agent_required
+def classify(request, number: str) -> HttpResponse:
+    incident = get_incident_for(request.user, number)
+    form = _classify_form(incident, request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            incident = services.incident_classify(
+                incident=incident, actor=request.user, expected_version=version, **data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except StaleTicket:
+            form.add_error(None, StaleTicket.message)
+        else:
+            return _ticket_changed(request, incident)
+    context = _context(request, incident, classify_form=form)
+    if request.htmx:
+        response = render(request, "incidents/detail.html#classify", context, status=422)
+        return retarget(response, "#classify")
+    return render(request, "incidents/detail.html", context, status=422)
+
+
+@require_POST
+@agent_required
+def confirm_urgency(request, number: str) -> HttpResponse:
+    incident = get_incident_for(request.user, number)
+    try:
+        incident = services.incident_confirm_urgency(
+            incident=incident, actor=request.user,
+            expected_version=_int(request.POST.get("version")),
+        )
+    except StaleTicket:
+        messages.error(request, StaleTicket.message)
+        incident = get_incident_for(request.user, number)
+    return _ticket_changed(request, incident)
+
+
+@require_POST
+@staff_required
+def comment(request, number: str) -> HttpResponse:
+    incident = get_incident_for(request.user, number)
+    form = CommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.incident_add_comment(
+                incident=incident, actor=request.user, body=form.cleaned_data["body"],
+                is_public=form.cleaned_data["is_public"], files=form.cleaned_data["files"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if not request.htmx:
+                return redirect("incidents:detail", number=incident.number)
+            incident = get_incident_for(request.user, number)
+            return render(request, "incidents/detail.html#ticket", _context(request, incident))
+    context = _context(request, incident, comment_form=form)
+    if request.htmx:
+        response = render(request, "incidents/detail.html#comment_form", context, status=422)
+        return retarget(response, "#comment-form")
+    return render(request, "incidents/detail.html", context, status=422)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+@staff_required
+def jump(request) -> HttpResponse:
+    """The top bar's "go to ticket" box: INC-000123, REQ-000124 or just 123."""
+    raw = request.GET.get("number", "").strip().upper()
+    if raw.isdigit():
+        from incidents.models import Incident
+
+        found = Incident.objects.filter(pk=int(raw)).values_list("number", flat=True).first()
+        raw = found or raw
+    return redirect("incidents:detail", number=raw or "-")
