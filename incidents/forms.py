@@ -78,7 +78,9 @@ class LogCallForm(ClassificationFields):
         error_messages={"required": _("Find and choose the caller first.")},
     )
     title = forms.CharField(label=_("Summary"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
     field_order = ["contact", "kind", "title", "description", "service", "configuration_item",
                    "category", "urgency", "impact"]

@@ -3,6 +3,7 @@ checks who is asking, locks the row, refuses stale edits, calls the model's
 transition, saves, records actor and reason in the history, and queues side
 effects for after the commit."""
 
+import uuid
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -100,8 +101,13 @@ def incident_register(
         urgency_confirmed=not (channel in CUSTOMER_CHANNELS and urgency <= Urgency.HIGH),
     )
     with transaction.atomic():
-        incident.number = f"pending-{id(incident)}"
+        # The number comes from the primary key (never reused): insert, then number it,
+        # and keep one history row, the numbered one.
+        # A placeholder unique until then; it must fit number's max_length (20).
+        incident.number = f"pending-{uuid.uuid4().hex[:12]}"
+        incident.skip_history_when_saving = True
         incident.save()
+        del incident.skip_history_when_saving
         incident.assign_number()
         incident._change_reason = _("Registered via %(channel)s") % {
             "channel": Channel(channel).label
@@ -391,6 +397,7 @@ def incident_auto_close(*, incident: Incident) -> Incident | None:
         reason = _("Closed automatically: no answer from the contact")
         _save(fresh, None, reason, LIFECYCLE_FIELDS)
         _announce(fresh, source=source, actor=None, reason=reason)
+    _copy_into(incident, fresh)
     return fresh
 
 
@@ -521,9 +528,10 @@ def _why_not(incident: Incident, name: str, actor) -> Exception:
             _("This is not possible while the ticket is %(status)s.")
             % {"status": incident.get_status_display()}
         )
-    if not can_proceed(method):
-        return ValidationError(_("Something this step needs is missing."))
-    return PermissionDenied(_("You may not do this on this ticket."))
+    # Permission before conditions: someone who may not act is told so, not what is missing.
+    if not method._django_fsm.has_transition_perm(incident, incident.status, actor):
+        return PermissionDenied(_("You may not do this on this ticket."))
+    return ValidationError(_("Something this step needs is missing."))
 
 
 def _lock(incident: Incident, expected_version: int | None) -> Incident:
