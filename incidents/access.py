@@ -14,8 +14,15 @@ def get_incident_for(user, number: str) -> Incident:
     so a contact cannot even learn that a number exists)."""
     incident = (
         Incident.objects.visible_to(user)
-        .select_related("organisation", "contact", "support_group", "assignee", "service",
-                        "configuration_item", "major_incident")
+        .select_related(
+            "organisation",
+            "contact",
+            "support_group",
+            "assignee",
+            "service",
+            "configuration_item",
+            "major_incident",
+        )
         .filter(number=number.upper())
         .first()
     )

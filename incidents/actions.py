@@ -27,15 +27,23 @@ class Action:
 
 def _assign(incident, actor, data):
     return services.incident_assign(
-        incident=incident, actor=actor, group=data["group"], assignee=data["assignee"],
-        reason=data["reason"], expected_version=data["version"],
+        incident=incident,
+        actor=actor,
+        group=data["group"],
+        assignee=data["assignee"],
+        reason=data["reason"],
+        expected_version=data["version"],
     )
 
 
 def _escalate(incident, actor, data):
     return services.incident_escalate(
-        incident=incident, actor=actor, to_group=data["to_group"], assignee=data["assignee"],
-        reason=data["reason"], expected_version=data["version"],
+        incident=incident,
+        actor=actor,
+        to_group=data["to_group"],
+        assignee=data["assignee"],
+        reason=data["reason"],
+        expected_version=data["version"],
     )
 
 
@@ -53,8 +61,11 @@ def _request_information(incident, actor, data):
 
 def _engage(incident, actor, data):
     return services.incident_engage_third_party(
-        incident=incident, actor=actor, third_party=data["third_party"],
-        comment=data["comment"], expected_version=data["version"],
+        incident=incident,
+        actor=actor,
+        third_party=data["third_party"],
+        comment=data["comment"],
+        expected_version=data["version"],
     )
 
 
@@ -66,15 +77,21 @@ def _resume(incident, actor, data):
 
 def _complete(incident, actor, data):
     return services.incident_complete(
-        incident=incident, actor=actor, closure_code=data["closure_code"],
-        resolution=data["resolution"], expected_version=data["version"],
+        incident=incident,
+        actor=actor,
+        closure_code=data["closure_code"],
+        resolution=data["resolution"],
+        expected_version=data["version"],
     )
 
 
 def _complete_invalid(incident, actor, data):
     return services.incident_complete_as_invalid(
-        incident=incident, actor=actor, closure_code=data["closure_code"],
-        reason=data["reason"], expected_version=data["version"],
+        incident=incident,
+        actor=actor,
+        closure_code=data["closure_code"],
+        reason=data["reason"],
+        expected_version=data["version"],
     )
 
 
@@ -93,23 +110,58 @@ def _reject(incident, actor, data):
 ACTIONS: dict[str, Action] = {
     a.key: a
     for a in [
-        Action("start_work", "start_work", _("Start work"), f.StartWorkForm, _start,
-               style="primary", immediate=True),
+        Action(
+            "start_work",
+            "start_work",
+            _("Start work"),
+            f.StartWorkForm,
+            _start,
+            style="primary",
+            immediate=True,
+        ),
         Action("assign", "assign", _("Assign"), f.AssignForm, _assign),
         Action("escalate", "assign", _("Escalate"), f.EscalateForm, _escalate),
-        Action("request_information", "request_information", _("Ask the contact"),
-               f.RequestInformationForm, _request_information),
-        Action("engage_third_party", "engage_third_party", _("Hand to third party"),
-               f.EngageThirdPartyForm, _engage),
+        Action(
+            "request_information",
+            "request_information",
+            _("Ask the contact"),
+            f.RequestInformationForm,
+            _request_information,
+        ),
+        Action(
+            "engage_third_party",
+            "engage_third_party",
+            _("Hand to third party"),
+            f.EngageThirdPartyForm,
+            _engage,
+        ),
         Action("resume", "resume", _("Resume work"), f.ResumeForm, _resume, style="primary"),
-        Action("complete", "complete", _("Complete"), f.CompleteForm, _complete,
-               style="success"),
-        Action("complete_as_invalid", "complete_as_invalid", _("Complete as invalid"),
-               f.CompleteAsInvalidForm, _complete_invalid, style="quiet"),
-        Action("confirm", "confirm", _("Confirm resolution"), f.ConfirmForm, _confirm,
-               style="success", immediate=True),
-        Action("reject_resolution", "reject_resolution", _("Reject resolution"),
-               f.RejectResolutionForm, _reject, style="danger"),
+        Action("complete", "complete", _("Complete"), f.CompleteForm, _complete, style="success"),
+        Action(
+            "complete_as_invalid",
+            "complete_as_invalid",
+            _("Complete as invalid"),
+            f.CompleteAsInvalidForm,
+            _complete_invalid,
+            style="quiet",
+        ),
+        Action(
+            "confirm",
+            "confirm",
+            _("Confirm resolution"),
+            f.ConfirmForm,
+            _confirm,
+            style="success",
+            immediate=True,
+        ),
+        Action(
+            "reject_resolution",
+            "reject_resolution",
+            _("Reject resolution"),
+            f.RejectResolutionForm,
+            _reject,
+            style="danger",
+        ),
     ]
 }
 

@@ -15,13 +15,31 @@ class CommentInline(admin.StackedInline):
 class IncidentAdmin(SimpleHistoryAdmin):
     """Read-mostly: status changes happen only through the workspace's transitions."""
 
-    list_display = ["number", "title", "kind", "status", "priority", "organisation",
-                    "support_group", "assignee", "registered_at"]
+    list_display = [
+        "number",
+        "title",
+        "kind",
+        "status",
+        "priority",
+        "organisation",
+        "support_group",
+        "assignee",
+        "registered_at",
+    ]
     list_filter = ["status", "kind", "priority", "channel", "support_group"]
     search_fields = ["number", "title"]
     list_select_related = ["organisation", "support_group", "assignee"]
-    readonly_fields = ["number", "status", "version", "registered_at", "first_response_at",
-                       "assigned_at", "resolved_at", "closed_at", "updated_at"]
+    readonly_fields = [
+        "number",
+        "status",
+        "version",
+        "registered_at",
+        "first_response_at",
+        "assigned_at",
+        "resolved_at",
+        "closed_at",
+        "updated_at",
+    ]
     raw_id_fields = ["contact", "assignee", "major_incident", "configuration_item"]
     show_full_result_count = False
     inlines = [CommentInline]

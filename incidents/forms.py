@@ -82,8 +82,17 @@ class LogCallForm(ClassificationFields):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
-    field_order = ["contact", "kind", "title", "description", "service", "configuration_item",
-                   "category", "urgency", "impact"]
+    field_order = [
+        "contact",
+        "kind",
+        "title",
+        "description",
+        "service",
+        "configuration_item",
+        "category",
+        "urgency",
+        "impact",
+    ]
 
     def clean_contact(self):
         contact = self.cleaned_data["contact"]
@@ -114,7 +123,9 @@ class AssignForm(VersionedForm):
         help_text=_("Leave empty to give it to the whole group."),
     )
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
         help_text=_("Required when the ticket already had a group."),
     )
 
@@ -170,7 +181,8 @@ class CompleteForm(VersionedForm):
 class CompleteAsInvalidForm(VersionedForm):
     closure_code = forms.ChoiceField(
         label=_("Closure code"),
-        choices=[("", "---------")] + [c for c in ClosureCode.choices if c[0] in INVALID_CLOSURE_CODES],
+        choices=[("", "---------")]
+        + [c for c in ClosureCode.choices if c[0] in INVALID_CLOSURE_CODES],
     )
     reason = forms.CharField(
         label=_("Explanation for the contact"), widget=forms.Textarea(attrs={"rows": 3})
@@ -186,6 +198,7 @@ class RejectResolutionForm(VersionedForm):
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
     is_public = forms.BooleanField(
-        label=_("Public: the contact sees it"), required=False,
+        label=_("Public: the contact sees it"),
+        required=False,
     )
     files = MultipleFileField(label=_("Attach files"), required=False)

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from incidents.models import OPEN_STATUSES, Incident, Status
 from incidents.rules import member_group_ids

@@ -3,8 +3,27 @@ is reduced to safe markup with nh3 before anything shows it."""
 
 import nh3
 
-ALLOWED_TAGS = {"a", "b", "strong", "i", "em", "p", "br", "ul", "ol", "li", "pre", "code",
-                "blockquote", "table", "thead", "tbody", "tr", "td", "th"}
+ALLOWED_TAGS = {
+    "a",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "pre",
+    "code",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+}
 
 
 def clean_text(value: str) -> str:

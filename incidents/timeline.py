@@ -10,9 +10,20 @@ from django.utils.translation import gettext as _
 from incidents.models import Comment, Incident, Status
 
 #: Fields whose changes the timeline spells out (the rest stay in the admin's history).
-SHOWN_FIELDS = ["kind", "category", "service", "configuration_item", "urgency", "impact",
-                "priority", "support_group", "assignee", "third_party", "closure_code",
-                "urgency_confirmed"]
+SHOWN_FIELDS = [
+    "kind",
+    "category",
+    "service",
+    "configuration_item",
+    "urgency",
+    "impact",
+    "priority",
+    "support_group",
+    "assignee",
+    "third_party",
+    "closure_code",
+    "urgency_confirmed",
+]
 
 
 @dataclass
@@ -66,15 +77,33 @@ def _history_entries(incident: Incident) -> list[Entry]:
         reason = row.history_change_reason or ""
         changes = _changes(previous, row, labels) if previous is not None else []
         if previous is None:
-            entries.append(Entry(at=row.history_date, actor=actor, kind="created",
-                                 target=row.status, reason=reason))
+            entries.append(
+                Entry(
+                    at=row.history_date,
+                    actor=actor,
+                    kind="created",
+                    target=row.status,
+                    reason=reason,
+                )
+            )
         elif previous.status != row.status:
-            entries.append(Entry(at=row.history_date, actor=actor, kind="status",
-                                 source=previous.status, target=row.status, reason=reason,
-                                 changes=changes))
+            entries.append(
+                Entry(
+                    at=row.history_date,
+                    actor=actor,
+                    kind="status",
+                    source=previous.status,
+                    target=row.status,
+                    reason=reason,
+                    changes=changes,
+                )
+            )
         elif changes:
-            entries.append(Entry(at=row.history_date, actor=actor, kind="update",
-                                 reason=reason, changes=changes))
+            entries.append(
+                Entry(
+                    at=row.history_date, actor=actor, kind="update", reason=reason, changes=changes
+                )
+            )
         previous = row
     return entries
 

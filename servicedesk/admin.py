@@ -31,7 +31,11 @@ class ContactAdmin(SimpleHistoryAdmin):
     list_display = ["name", "organisation", "email", "phone", "is_authorised", "is_active"]
     list_filter = ["is_authorised", "is_active", "organisation"]
     search_fields = [
-        "name", "email", "phone", "organisation__name", "organisation__contract_number"
+        "name",
+        "email",
+        "phone",
+        "organisation__name",
+        "organisation__contract_number",
     ]
     list_select_related = ["organisation"]
     raw_id_fields = ["user"]

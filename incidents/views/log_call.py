@@ -22,10 +22,16 @@ def log_call(request) -> HttpResponse:
         data = form.cleaned_data
         try:
             incident = services.incident_register(
-                contact=data["contact"], actor=request.user, channel=Channel.PHONE,
-                kind=data["kind"], title=data["title"], description=data["description"],
-                category=data["category"], service=data["service"],
-                configuration_item=data["configuration_item"], urgency=data["urgency"],
+                contact=data["contact"],
+                actor=request.user,
+                channel=Channel.PHONE,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                service=data["service"],
+                configuration_item=data["configuration_item"],
+                urgency=data["urgency"],
                 impact=data["impact"],
             )
         except ValidationError as error:

@@ -39,6 +39,9 @@ def ticket(request, number: str) -> HttpResponse:
     return render(
         request,
         "incidents/portal/ticket.html",
-        {"contact": contact, "incident": incident,
-         "timeline": timeline_for(incident, public_only=True)},
+        {
+            "contact": contact,
+            "incident": incident,
+            "timeline": timeline_for(incident, public_only=True),
+        },
     )

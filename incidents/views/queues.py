@@ -58,8 +58,13 @@ def triage(request) -> HttpResponse:
     else:
         active = ""
     return _render_queue(
-        request, title=_("L1 triage"), tickets=tickets, tabs=tabs, active_tab=active,
-        empty=_("Nothing waiting for triage."), url_name="incidents:triage",
+        request,
+        title=_("L1 triage"),
+        tickets=tickets,
+        tabs=tabs,
+        active_tab=active,
+        empty=_("Nothing waiting for triage."),
+        url_name="incidents:triage",
         tab_param="priority",
     )
 
@@ -71,8 +76,13 @@ def queue_l2(request) -> HttpResponse:
         request, queues.line_tickets(request.user, Line.L2), LINE_STATUSES
     )
     return _render_queue(
-        request, title=_("L2 queue"), tickets=tickets, tabs=tabs, active_tab=active,
-        empty=_("No open tickets in your L2 groups."), url_name="incidents:queue_l2",
+        request,
+        title=_("L2 queue"),
+        tickets=tickets,
+        tabs=tabs,
+        active_tab=active,
+        empty=_("No open tickets in your L2 groups."),
+        url_name="incidents:queue_l2",
     )
 
 
@@ -87,8 +97,13 @@ def queue_l3(request) -> HttpResponse:
     else:
         active = ""
     return _render_queue(
-        request, title=_("L3 queue"), tickets=tickets, tabs=tabs, active_tab=active,
-        empty=_("No open tickets for your specialisations."), url_name="incidents:queue_l3",
+        request,
+        title=_("L3 queue"),
+        tickets=tickets,
+        tabs=tabs,
+        active_tab=active,
+        empty=_("No open tickets for your specialisations."),
+        url_name="incidents:queue_l3",
         tab_param="specialisation",
     )
 
@@ -98,8 +113,13 @@ def queue_l3(request) -> HttpResponse:
 def mine(request) -> HttpResponse:
     tickets, tabs, active = _by_status(request, queues.my_tickets(request.user), LINE_STATUSES)
     return _render_queue(
-        request, title=_("My work"), tickets=tickets, tabs=tabs, active_tab=active,
-        empty=_("Nothing assigned to you."), url_name="incidents:mine",
+        request,
+        title=_("My work"),
+        tickets=tickets,
+        tabs=tabs,
+        active_tab=active,
+        empty=_("Nothing assigned to you."),
+        url_name="incidents:mine",
     )
 
 
@@ -108,6 +128,11 @@ def mine(request) -> HttpResponse:
 def overview(request) -> HttpResponse:
     tickets, tabs, active = _by_status(request, queues.open_tickets(), OPEN_STATUSES)
     return _render_queue(
-        request, title=_("All open tickets"), tickets=tickets, tabs=tabs, active_tab=active,
-        empty=_("No open tickets."), url_name="incidents:overview",
+        request,
+        title=_("All open tickets"),
+        tickets=tickets,
+        tabs=tabs,
+        active_tab=active,
+        empty=_("No open tickets."),
+        url_name="incidents:overview",
     )

@@ -135,7 +135,8 @@ def confirm_urgency(request, number: str) -> HttpResponse:
     incident = get_incident_for(request.user, number)
     try:
         incident = services.incident_confirm_urgency(
-            incident=incident, actor=request.user,
+            incident=incident,
+            actor=request.user,
             expected_version=_int(request.POST.get("version")),
         )
     except StaleTicket:
@@ -152,8 +153,11 @@ def comment(request, number: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.incident_add_comment(
-                incident=incident, actor=request.user, body=form.cleaned_data["body"],
-                is_public=form.cleaned_data["is_public"], files=form.cleaned_data["files"],
+                incident=incident,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                is_public=form.cleaned_data["is_public"],
+                files=form.cleaned_data["files"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)

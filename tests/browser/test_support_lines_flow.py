@@ -26,12 +26,15 @@ def desk():
     l2 = UserFactory(username="l2", first_name="Lars", last_name="Two", roles=[roles.L2_AGENT])
     SupportGroupFactory(name="Service Desk", line=Line.L1, members=[l1])
     SupportGroupFactory(
-        name="Platform Operations", line=Line.L2,
-        specialisation=Specialisation.VIRTUALISATION, members=[l2],
+        name="Platform Operations",
+        line=Line.L2,
+        specialisation=Specialisation.VIRTUALISATION,
+        members=[l2],
     )
     org = OrganisationFactory(name="Northwind Hosting", contract_number="C-1001")
-    ContactFactory(organisation=org, name="Jana Becker", email="jana@northwind.example",
-                   phone="+49 30 1234567")
+    ContactFactory(
+        organisation=org, name="Jana Becker", email="jana@northwind.example", phone="+49 30 1234567"
+    )
     ServiceFactory(name="Virtual servers")
     return {"l1": l1, "l2": l2}
 
@@ -110,8 +113,14 @@ def test_l1_logs_assigns_and_escalates_then_l2_completes(desk, login, live_serve
     expect(status).to_have_text("Completed")
 
     timeline = page.locator("#timeline")
-    for label in ["Assigned", "In progress", "Information needed", "External processing",
-                  "Completed", "Hypervisor vendor support"]:
+    for label in [
+        "Assigned",
+        "In progress",
+        "Information needed",
+        "External processing",
+        "Completed",
+        "Hypervisor vendor support",
+    ]:
         expect(timeline).to_contain_text(label)
 
     incident = Incident.objects.get(number=number)
@@ -119,6 +128,13 @@ def test_l1_logs_assigns_and_escalates_then_l2_completes(desk, login, live_serve
     assert incident.assignee.username == "l2"
     moves = [h.status for h in incident.history.order_by("history_date", "history_id")]
     assert moves == [
-        "registered", "assigned", "assigned", "in_progress", "information_needed",
-        "in_progress", "external_processing", "in_progress", "completed",
+        "registered",
+        "assigned",
+        "assigned",
+        "in_progress",
+        "information_needed",
+        "in_progress",
+        "external_processing",
+        "in_progress",
+        "completed",
     ]

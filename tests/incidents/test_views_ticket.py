@@ -1,0 +1,302 @@
+"""The ticket page and log-a-call, through the HTTP layer: forms keep what was typed,
+errors sit next to their field, stale edits are refused plainly."""
+
+import pytest
+from django.urls import reverse
+
+from incidents.models import Channel, Incident, Status
+from incidents.services import incident_assign
+from servicedesk.models import Impact, Urgency
+from tests.factories import ContactFactory, IncidentFactory, ServiceFactory, make_incident_in
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+def action_url(incident, key):
+    return reverse("incidents:action", args=[incident.number, key])
+
+
+class TestLogCall:
+    def test_l1_registers_a_phone_call_for_an_authorised_contact(self, client, l1, contact_a):
+        client.force_login(l1)
+        service = ServiceFactory()
+        response = client.post(
+            reverse("incidents:log_call"),
+            {
+                "contact": contact_a.contact.pk,
+                "kind": "incident",
+                "title": "Mail is down",
+                "description": "Since 9am",
+                "category": "outage",
+                "service": service.pk,
+                "urgency": Urgency.VERY_HIGH,
+                "impact": Impact.HIGH,
+            },
+        )
+        incident = Incident.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("incidents:detail", args=[incident.number])
+        assert incident.channel == Channel.PHONE
+        assert incident.urgency_confirmed  # stated on the phone to an agent
+        assert incident.priority == 1
+        assert incident.status == Status.REGISTERED
+
+    def test_unauthorised_contact_is_refused_and_the_form_keeps_the_text(self, client, l1, org_a):
+        client.force_login(l1)
+        contact = ContactFactory(organisation=org_a, is_authorised=False)
+        response = client.post(
+            reverse("incidents:log_call"),
+            {
+                "contact": contact.pk,
+                "kind": "incident",
+                "title": "Please keep me",
+                "category": "other",
+                "urgency": 3,
+                "impact": 4,
+            },
+        )
+        assert response.status_code == 422
+        assert "not authorised" in response.content.decode()
+        assert 'value="Please keep me"' in response.content.decode()
+        assert not Incident.objects.exists()
+
+    def test_missing_caller_is_reported_next_to_the_contact_field(self, client, l1):
+        client.force_login(l1)
+        response = client.post(
+            reverse("incidents:log_call"),
+            {"title": "x", "kind": "incident", "category": "other", "urgency": 3, "impact": 4},
+        )
+        assert response.status_code == 422
+        assert "Find and choose the caller first." in response.content.decode()
+
+    @pytest.mark.parametrize("query", ["A-001", "Alice", "alice@a.test", "+49 30"])
+    def test_contact_search_by_contract_name_email_or_phone(self, client, l1, contact_a, query):
+        contact = contact_a.contact
+        contact.phone = "+49 30 555"
+        contact.save()
+        client.force_login(l1)
+        response = client.get(reverse("incidents:contact_search"), {"q": query}, headers=HTMX)
+        assert list(response.context["contacts"]) == [contact]
+
+    def test_priority_preview_follows_the_matrix(self, client, l1):
+        client.force_login(l1)
+        response = client.get(
+            reverse("incidents:priority_preview"), {"urgency": 1, "impact": 1}, headers=HTMX
+        )
+        assert 'data-priority="1"' in response.content.decode()
+        response = client.get(
+            reverse("incidents:priority_preview"), {"urgency": "junk", "impact": 5}, headers=HTMX
+        )
+        assert response.status_code == 200
+
+
+class TestActions:
+    def test_action_form_opens_inline_with_the_current_version(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.get(action_url(incident, "assign"), headers=HTMX)
+        assert response.status_code == 200
+        assert response["HX-Retarget"] == "#action-panel"
+        assert f'value="{incident.version}"' in response.content.decode()
+
+    def test_successful_action_rerenders_the_ticket_and_signals_the_queues(
+        self, client, l1, l1_group
+    ):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "assign"),
+            {
+                "version": incident.version,
+                "group": l1_group.pk,
+                "assignee": l1.pk,
+            },
+            headers=HTMX,
+        )
+        assert response.status_code == 200
+        assert "ticketChanged" in response["HX-Trigger"]
+        assert 'id="ticket"' in response.content.decode()
+        incident.refresh_from_db()
+        assert incident.status == Status.ASSIGNED and incident.assignee == l1
+
+    def test_missing_input_is_shown_next_to_the_field_and_typed_text_kept(
+        self, client, l1, l2_group, desk_manager
+    ):
+        incident = IncidentFactory()
+        incident_assign(incident=incident, group=l2_group, actor=desk_manager)
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "escalate"),
+            {
+                "version": incident.version,
+                "to_group": l2_group.pk,
+                "reason": "Kept reason",
+            },
+            headers=HTMX,
+        )
+        # same line as now: the service refuses, next to the group field
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "another line" in body and "Kept reason" in body
+
+    def test_stale_edit_is_refused_plainly_and_nothing_is_lost(
+        self, client, l1, l2, l1_group, l2_group, desk_manager
+    ):
+        incident = IncidentFactory()
+        seen_version = incident.version
+        # Someone else assigns it first.
+        incident_assign(incident=incident, group=l2_group, actor=desk_manager)
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "assign"),
+            {
+                "version": seen_version,
+                "group": l1_group.pk,
+                "reason": "My reason to keep",
+            },
+            headers=HTMX,
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "Someone else changed this ticket" in body
+        assert "My reason to keep" in body
+        incident.refresh_from_db()
+        assert incident.support_group == l2_group
+
+    def test_without_htmx_success_redirects_to_the_ticket(self, client, l2, l2_group):
+        incident = make_incident_in("assigned", group=l2_group, assignee=l2)
+        client.force_login(l2)
+        response = client.post(action_url(incident, "start_work"), {"version": incident.version})
+        assert response.status_code == 302
+        incident.refresh_from_db()
+        assert incident.status == Status.IN_PROGRESS
+
+    def test_ticket_page_offers_only_this_users_transitions(self, client, l1, l2, l2_group):
+        incident = make_incident_in("assigned", group=l2_group, assignee=l2)
+        client.force_login(l1)
+        l1_actions = {
+            a.key
+            for a in client.get(reverse("incidents:detail", args=[incident.number])).context[
+                "actions"
+            ]
+        }
+        client.force_login(l2)
+        l2_actions = {
+            a.key
+            for a in client.get(reverse("incidents:detail", args=[incident.number])).context[
+                "actions"
+            ]
+        }
+        assert "start_work" not in l1_actions and {"assign", "escalate"} <= l1_actions
+        assert "start_work" in l2_actions
+
+    def test_ticket_page_query_count_does_not_grow_with_the_timeline(
+        self, client, l2, l2_group, django_assert_max_num_queries
+    ):
+        from incidents.services import incident_add_comment
+
+        incident = make_incident_in("in_progress", group=l2_group, assignee=l2)
+        incident_add_comment(incident=incident, actor=l2, body="first note")
+        client.force_login(l2)
+        url = reverse("incidents:detail", args=[incident.number])
+        client.get(url)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        for i in range(30):
+            incident_add_comment(incident=incident, actor=l2, body=f"note {i}")
+        with django_assert_max_num_queries(len(few)):
+            client.get(url)
+
+
+class TestClassifyAndComments:
+    def test_classify_recomputes_priority_and_confirms_urgency(self, client, l1, contact_a):
+        from incidents.services import incident_register
+
+        incident = incident_register(
+            contact=contact_a.contact,
+            actor=contact_a,
+            channel=Channel.PORTAL,
+            title="Down",
+            urgency=1,
+        )
+        assert not incident.urgency_confirmed
+        client.force_login(l1)
+        response = client.post(
+            reverse("incidents:classify", args=[incident.number]),
+            {
+                "version": incident.version,
+                "kind": "incident",
+                "category": "outage",
+                "urgency": 1,
+                "impact": 1,
+            },
+            headers=HTMX,
+        )
+        assert response.status_code == 200
+        incident.refresh_from_db()
+        assert incident.priority == 1 and incident.urgency_confirmed
+
+    def test_confirm_urgency_button(self, client, l1, contact_a):
+        from incidents.services import incident_register
+
+        incident = incident_register(
+            contact=contact_a.contact,
+            actor=contact_a,
+            channel=Channel.EMAIL,
+            title="Down",
+            urgency=2,
+        )
+        client.force_login(l1)
+        client.post(
+            reverse("incidents:confirm_urgency", args=[incident.number]),
+            {"version": incident.version},
+            headers=HTMX,
+        )
+        incident.refresh_from_db()
+        assert incident.urgency_confirmed
+
+    def test_comment_is_posted_without_a_reload(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(
+            reverse("incidents:comment", args=[incident.number]),
+            {"body": "Called the customer back", "is_public": "on"},
+            headers=HTMX,
+        )
+        assert response.status_code == 200
+        assert "Called the customer back" in response.content.decode()
+        comment = incident.comments.get()
+        assert comment.is_public and comment.author == l1
+
+    def test_empty_comment_is_refused_next_to_the_field(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(
+            reverse("incidents:comment", args=[incident.number]), {"body": "   "}, headers=HTMX
+        )
+        assert response.status_code == 422
+        assert response["HX-Retarget"] == "#comment-form"
+
+    def test_comment_html_is_shown_as_text(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        client.post(
+            reverse("incidents:comment", args=[incident.number]),
+            {"body": '<script>alert(1)</script><img src=x onerror="alert(2)">'},
+        )
+        page = client.get(reverse("incidents:detail", args=[incident.number])).content.decode()
+        assert "<script>alert(1)" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;" in page
+
+
+def test_jump_box_opens_a_ticket_by_number(client, l1):
+    incident = IncidentFactory()
+    client.force_login(l1)
+    response = client.get(reverse("incidents:jump"), {"number": incident.number.lower()})
+    assert response["Location"] == reverse("incidents:detail", args=[incident.number])
+    response = client.get(reverse("incidents:jump"), {"number": str(incident.pk)})
+    assert response["Location"] == reverse("incidents:detail", args=[incident.number])
