@@ -4,16 +4,29 @@ from simple_history.admin import SimpleHistoryAdmin
 from incidents.models import Attachment, Comment, Incident
 
 
-class CommentInline(admin.StackedInline):
+class ReadOnlyAdminMixin:
+    """Tickets are worked in the workspaces, through services that check permissions and
+    record why; the admin shows them and their history but changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CommentInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = Comment
     extra = 0
-    fields = ["author", "is_public", "body"]
-    raw_id_fields = ["author"]
+    fields = ["author", "is_public", "body", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
-    """Read-mostly: status changes happen only through the workspace's transitions."""
+class IncidentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
     list_display = [
         "number",
@@ -46,14 +59,14 @@ class IncidentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(SimpleHistoryAdmin):
+class CommentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["incident", "author", "is_public", "created_at"]
     raw_id_fields = ["incident", "author"]
     list_select_related = ["incident", "author"]
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(SimpleHistoryAdmin):
+class AttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["original_name", "incident", "size", "uploaded_by", "created_at"]
     raw_id_fields = ["incident", "comment", "uploaded_by"]
     list_select_related = ["incident", "uploaded_by"]
