@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; \
 	done)
 
-.PHONY: run test test-fast lint format migrate seed worker benchmark clean check-python
+.PHONY: run test test-fast lint format migrate seed clean check-python
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -51,4 +51,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles media
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles var *.egg-info

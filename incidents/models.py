@@ -199,7 +199,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         return self.status == Status.CLOSED
 
     def assign_number(self) -> None:
-        self.number = f"{NUMBER_PREFIX[Kind(self.kind)]}-{self.pk:06d}"
+        """INC-000123 or REQ-000124, from the shared sequence; kept if the kind changes."""
+        self.number = f"{NUMBER_PREFIX[Kind(self.kind)]}-{TicketSequence.next_value():06d}"
 
     def mark_first_response(self, when=None) -> None:
         if self.first_response_at is None:
@@ -314,6 +315,27 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     def auto_close(self) -> None:
         """Three quiet days in Completed (run by the system, never by a person)."""
         self.closed_at = timezone.now()
+
+
+class TicketSequence(models.Model):
+    """Hands out ticket numbers: one row, incremented under its row lock, so numbers are
+    never reused (not even after a delete) and INC/REQ share one sequence."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket number sequence")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"
+
+    @classmethod
+    def next_value(cls, name: str = "ticket") -> int:
+        """Call inside a transaction: the row stays locked until it commits."""
+        cls.objects.get_or_create(name=name)
+        cls.objects.filter(name=name).update(last_value=models.F("last_value") + 1)
+        return cls.objects.values_list("last_value", flat=True).get(name=name)
 
 
 class Comment(models.Model):

@@ -3,7 +3,6 @@ checks who is asking, locks the row, refuses stale edits, calls the model's
 transition, saves, records actor and reason in the history, and queues side
 effects for after the commit."""
 
-import uuid
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,19 +100,12 @@ def incident_register(
         urgency_confirmed=not (channel in CUSTOMER_CHANNELS and urgency <= Urgency.HIGH),
     )
     with transaction.atomic():
-        # The number comes from the primary key (never reused): insert, then number it,
-        # and keep one history row, the numbered one.
-        # A placeholder unique until then; it must fit number's max_length (20).
-        incident.number = f"pending-{uuid.uuid4().hex[:12]}"
-        incident.skip_history_when_saving = True
-        incident.save()
-        del incident.skip_history_when_saving
         incident.assign_number()
         incident._change_reason = _("Registered via %(channel)s") % {
             "channel": Channel(channel).label
         }
         _set_history_user(incident, actor)
-        incident.save(update_fields=["number"])
+        incident.save()
         transaction.on_commit(
             lambda: ticket_registered.send(sender=Incident, incident=incident, actor=actor)
         )
@@ -169,6 +161,7 @@ def incident_classify(
         fresh.priority = priority_for(urgency=fresh.urgency, impact=fresh.impact)
         fresh.mark_first_response()
         _save(fresh, actor, reason or _("Classification changed"), CLASSIFICATION_FIELDS)
+    _copy_into(incident, fresh)
     return fresh
 
 
@@ -416,6 +409,8 @@ def incident_add_comment(
     body = clean_text(body)
     if not body:
         raise ValidationError({"body": _("Write a comment.")})
+    if incident.is_final:
+        raise ValidationError(_("The ticket is closed: further work needs a new ticket."))
     files = list(files)
     for upload in files:
         validate_upload(upload)

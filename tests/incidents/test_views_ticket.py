@@ -298,5 +298,5 @@ def test_jump_box_opens_a_ticket_by_number(client, l1):
     client.force_login(l1)
     response = client.get(reverse("incidents:jump"), {"number": incident.number.lower()})
     assert response["Location"] == reverse("incidents:detail", args=[incident.number])
-    response = client.get(reverse("incidents:jump"), {"number": str(incident.pk)})
+    response = client.get(reverse("incidents:jump"), {"number": incident.number[4:]})
     assert response["Location"] == reverse("incidents:detail", args=[incident.number])

@@ -1,0 +1,152 @@
+"""The shared cast: one user per role, two customer organisations, a support group per
+line. Tests ask for actors by name (`l1`, `contact_a`, …) or all at once (`actors`)."""
+
+import pytest
+from django.conf import settings
+
+from servicedesk import roles
+from servicedesk.models import Line, Specialisation
+from tests.factories import (
+    ContactFactory,
+    OrganisationFactory,
+    SupportGroupFactory,
+    UserFactory,
+)
+
+
+def pytest_configure(config):
+    # "demo" hashed with PBKDF2 costs ~0.3 s per user; tests do not need real hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganisationFactory(name="Organisation A", contract_number="A-001")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganisationFactory(name="Organisation B", contract_number="B-001")
+
+
+@pytest.fixture
+def l1(db):
+    return UserFactory(username="l1", roles=[roles.L1_AGENT])
+
+
+@pytest.fixture
+def l2(db):
+    return UserFactory(username="l2", roles=[roles.L2_AGENT])
+
+
+@pytest.fixture
+def l3(db):
+    return UserFactory(username="l3", roles=[roles.L3_ENGINEER])
+
+
+@pytest.fixture
+def l1_group(l1):
+    return SupportGroupFactory(name="Service desk", line=Line.L1, members=[l1])
+
+
+@pytest.fixture
+def l2_group(l2):
+    return SupportGroupFactory(name="Operations", line=Line.L2, members=[l2])
+
+
+@pytest.fixture
+def l3_group(l3):
+    return SupportGroupFactory(
+        name="Network engineering",
+        line=Line.L3,
+        specialisation=Specialisation.NETWORK,
+        members=[l3],
+    )
+
+
+@pytest.fixture
+def desk_manager(db):
+    return UserFactory(username="desk_manager", roles=[roles.DESK_MANAGER])
+
+
+@pytest.fixture
+def problem_manager(db):
+    return UserFactory(username="problem_manager", roles=[roles.PROBLEM_MANAGER])
+
+
+@pytest.fixture
+def change_manager(db):
+    return UserFactory(username="change_manager", roles=[roles.CHANGE_MANAGER])
+
+
+@pytest.fixture
+def cab_member(db):
+    return UserFactory(username="cab_member", roles=[roles.CAB_MEMBER])
+
+
+@pytest.fixture
+def kb_manager(db):
+    return UserFactory(username="kb_manager", roles=[roles.KNOWLEDGE_MANAGER])
+
+
+@pytest.fixture
+def contact_a(org_a):
+    """The portal user of an authorised contact of organisation A."""
+    return ContactFactory(
+        organisation=org_a,
+        name="Alice Customer",
+        email="alice@a.test",
+        with_login=True,
+        user__username="contact_a",
+    ).user
+
+
+@pytest.fixture
+def contact_b(org_b):
+    """The portal user of an authorised contact of organisation B."""
+    return ContactFactory(
+        organisation=org_b,
+        name="Bob Customer",
+        email="bob@b.test",
+        with_login=True,
+        user__username="contact_b",
+    ).user
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but neither staff nor a customer contact."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def actors(
+    l1,
+    l2,
+    l3,
+    l1_group,
+    l2_group,
+    l3_group,
+    desk_manager,
+    problem_manager,
+    change_manager,
+    cab_member,
+    kb_manager,
+    contact_a,
+    contact_b,
+    outsider,
+):
+    """Role name → user, for tests parametrised over the whole cast."""
+    return {
+        "l1": l1,
+        "l2": l2,
+        "l3": l3,
+        "desk_manager": desk_manager,
+        "problem_manager": problem_manager,
+        "change_manager": change_manager,
+        "cab_member": cab_member,
+        "kb_manager": kb_manager,
+        "contact_a": contact_a,
+        "contact_b": contact_b,
+        "outsider": outsider,
+    }

@@ -1,0 +1,207 @@
+"""Test data. Tickets are created and moved only through incidents/services.py: the
+status field is protected, and a factory that set it would test a ticket the product
+can never produce."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from incidents import services
+from incidents.models import Channel, ClosureCode, Incident, Kind, Status
+from servicedesk import roles
+from servicedesk.models import (
+    ConfigurationItem,
+    Contact,
+    Line,
+    Organisation,
+    Service,
+    Specialisation,
+    SupportGroup,
+    Urgency,
+)
+
+User = get_user_model()
+PASSWORD = "demo"
+
+
+def role_group(name: str) -> Group:
+    """The role's Django group (created by migration servicedesk 0002; get_or_create keeps
+    the factories working after a transactional test has flushed the database)."""
+    group, _ = Group.objects.get_or_create(name=name)
+    return group
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user; `roles=[roles.L1_AGENT, …]` puts it in those role groups."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*(role_group(name) for name in extracted))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    contract_number = factory.Sequence(lambda n: f"C-{n:05d}")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A customer contact; `ContactFactory(with_login=True)` also creates its portal user."""
+
+    class Meta:
+        model = Contact
+
+    class Params:
+        with_login = factory.Trait(
+            user=factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"contact{n}"))
+        )
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"contact{n}@customer.test")
+    is_authorised = True
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+
+
+class ConfigurationItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConfigurationItem
+
+    name = factory.Sequence(lambda n: f"ci-{n:04d}")
+    service = factory.SubFactory(ServiceFactory)
+    kind = ConfigurationItem.Kind.SERVER
+
+
+class SupportGroupFactory(factory.django.DjangoModelFactory):
+    """A support group; `members=[user, …]` adds members."""
+
+    class Meta:
+        model = SupportGroup
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Support group {n}")
+    line = Line.L1
+    specialisation = Specialisation.GENERAL
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.add(*extracted)
+
+
+def desk_manager_user(**kwargs) -> User:
+    return UserFactory(roles=[roles.DESK_MANAGER], **kwargs)
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    """A Registered ticket, created by `incident_register` (so it has a real number,
+    priority and history). Pass `actor=` to choose who registers it; by default a
+    service desk manager does, by phone."""
+
+    class Meta:
+        model = Incident
+
+    contact = factory.SubFactory(ContactFactory)
+    title = factory.Sequence(lambda n: f"Ticket {n}")
+    description = ""
+    kind = Kind.INCIDENT
+    channel = Channel.PHONE
+    category = "other"
+    urgency = Urgency.MEDIUM
+    impact = None
+    service = None
+    configuration_item = None
+    actor = None
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise NotImplementedError("Build tickets with incident_register: use create().")
+
+    @classmethod
+    def _create(cls, model_class, *args, actor=None, **kwargs):
+        return services.incident_register(actor=actor or desk_manager_user(), **kwargs)
+
+
+def make_incident_in(
+    status: str,
+    *,
+    actor=None,
+    group: SupportGroup | None = None,
+    assignee=None,
+    closure_code: str = ClosureCode.RESOLVED,
+    **register_kwargs,
+) -> Incident:
+    """A ticket brought to `status` through the real services, the way people would.
+
+    `actor` (default: a new service desk manager) registers and assigns it; `group`
+    (default: a new L1 group) receives it with `assignee` (optional; must be a member).
+    The work is done by the assignee if there is one, else by the actor, who then
+    becomes the assignee. The customer's steps (confirm, reject) are taken by the
+    contact's portal user when it has one, else by the actor (a desk manager may speak
+    for the customer). Remaining keyword arguments go to IncidentFactory.
+    """
+    status = Status(status)
+    actor = actor or desk_manager_user()
+    incident = IncidentFactory(actor=actor, **register_kwargs)
+    if status == Status.REGISTERED:
+        return incident
+
+    if group is None:
+        group = SupportGroupFactory(members=[assignee] if assignee is not None else [])
+    services.incident_assign(incident=incident, group=group, assignee=assignee, actor=actor)
+    if status == Status.ASSIGNED:
+        return incident
+
+    worker = assignee or actor
+    services.incident_start_work(incident=incident, actor=worker)
+    if status == Status.IN_PROGRESS:
+        return incident
+    if status == Status.INFORMATION_NEEDED:
+        services.incident_request_information(
+            incident=incident, comment="Which server is affected?", actor=worker
+        )
+        return incident
+    if status == Status.EXTERNAL_PROCESSING:
+        services.incident_engage_third_party(
+            incident=incident, third_party="Carrier NOC", actor=worker
+        )
+        return incident
+
+    services.incident_complete(
+        incident=incident, closure_code=closure_code, resolution="Fixed it.", actor=worker
+    )
+    if status == Status.COMPLETED:
+        return incident
+
+    customer = incident.contact.user or actor
+    if status == Status.CLOSED:
+        services.incident_confirm(incident=incident, actor=customer)
+    elif status == Status.REJECTED_BY_USER:
+        services.incident_reject_resolution(
+            incident=incident, reason="Still broken.", actor=customer
+        )
+    else:  # pragma: no cover - Status is exhaustive
+        raise ValueError(status)
+    return incident
