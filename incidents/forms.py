@@ -112,9 +112,15 @@ def _group_choices():
     return SupportGroup.objects.filter(is_active=True).order_by("line", "name")
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        full_name = obj.get_full_name()
+        return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
+
+
 class AssignForm(VersionedForm):
     group = forms.ModelChoiceField(label=_("Support group"), queryset=_group_choices())
-    assignee = forms.ModelChoiceField(
+    assignee = StaffChoiceField(
         label=_("Assignee"),
         queryset=User.objects.filter(is_active=True, support_groups__isnull=False)
         .distinct()

@@ -74,7 +74,7 @@ def action(request, number: str, key: str) -> HttpResponse:
     if spec not in actions_for(incident, request.user):
         raise PermissionDenied
     if request.method == "GET":
-        form = spec.form(initial={"version": incident.version})
+        form = spec.form(initial=_action_initial(incident, spec.key))
         return _show_action_form(request, incident, spec, form)
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
@@ -93,6 +93,14 @@ def action(request, number: str, key: str) -> HttpResponse:
             messages.success(request, _("%(action)s: done.") % {"action": spec.label})
             return _ticket_changed(request, incident)
     return _show_action_form(request, incident, spec, form, status=422)
+
+
+def _action_initial(incident, key: str) -> dict:
+    """Reassigning starts from the current group and assignee; everything else is new."""
+    initial = {"version": incident.version}
+    if key == "assign":
+        initial.update(group=incident.support_group_id, assignee=incident.assignee_id)
+    return initial
 
 
 def _show_action_form(request, incident, spec, form, status=200) -> HttpResponse:
