@@ -27,7 +27,6 @@ class CommentInline(ReadOnlyAdminMixin, admin.StackedInline):
 
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-
     list_display = [
         "number",
         "title",

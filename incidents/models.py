@@ -85,7 +85,9 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
 
     def for_list(self) -> "IncidentQuerySet":
         """What a queue row shows, in one query (named relations: nullable FKs included)."""
-        return self.select_related("organisation", "contact", "support_group", "assignee", "service")
+        return self.select_related(
+            "organisation", "contact", "support_group", "assignee", "service"
+        )
 
     def visible_to(self, user) -> "IncidentQuerySet":
         from servicedesk.roles import contact_of, is_staff_member
@@ -105,21 +107,33 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     description = models.TextField(_("description"), blank=True)
 
     organisation = models.ForeignKey(
-        "servicedesk.Organisation", on_delete=models.PROTECT, related_name="incidents",
+        "servicedesk.Organisation",
+        on_delete=models.PROTECT,
+        related_name="incidents",
         verbose_name=_("organisation"),
     )
     contact = models.ForeignKey(
-        "servicedesk.Contact", on_delete=models.PROTECT, related_name="incidents",
+        "servicedesk.Contact",
+        on_delete=models.PROTECT,
+        related_name="incidents",
         verbose_name=_("contact"),
     )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     service = models.ForeignKey(
-        "servicedesk.Service", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="incidents", verbose_name=_("service"),
+        "servicedesk.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("service"),
     )
     configuration_item = models.ForeignKey(
-        "servicedesk.ConfigurationItem", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="incidents", verbose_name=_("configuration item"),
+        "servicedesk.ConfigurationItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("configuration item"),
     )
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
@@ -129,21 +143,34 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         _("urgency"), choices=Urgency.choices, default=Urgency.MEDIUM
     )
     urgency_confirmed = models.BooleanField(_("urgency confirmed"), default=True)
-    impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact.choices, default=Impact.LOW)
+    impact = models.PositiveSmallIntegerField(
+        _("impact"), choices=Impact.choices, default=Impact.LOW
+    )
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.LOW
     )
 
     support_group = models.ForeignKey(
-        "servicedesk.SupportGroup", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="incidents", verbose_name=_("support group"),
+        "servicedesk.SupportGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("support group"),
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="assigned_incidents", verbose_name=_("assignee"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_incidents",
+        verbose_name=_("assignee"),
     )
     status = FSMField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED,
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REGISTERED,
         protected=True,
     )
     closure_code = models.CharField(
@@ -151,7 +178,11 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     )
     third_party = models.CharField(_("third party"), max_length=200, blank=True)
     major_incident = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="child_incidents",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="child_incidents",
         verbose_name=_("major incident"),
     )
 
@@ -179,8 +210,12 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # Queues filter on these and sort by (priority, id): see incidents/queues.py.
             models.Index(fields=["status", "priority", "id"], name="inc_queue_status"),
-            models.Index(fields=["support_group", "status", "priority", "id"], name="inc_queue_group"),
-            models.Index(fields=["assignee", "status", "priority", "id"], name="inc_queue_assignee"),
+            models.Index(
+                fields=["support_group", "status", "priority", "id"], name="inc_queue_group"
+            ),
+            models.Index(
+                fields=["assignee", "status", "priority", "id"], name="inc_queue_assignee"
+            ),
             models.Index(fields=["organisation", "status", "id"], name="inc_queue_org"),
             models.Index(fields=["contact", "registered_at"], name="inc_contact"),
         ]
@@ -233,8 +268,11 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     # services.py sets the fields a transition needs, calls it, saves and records why.
 
     @transition(
-        field=status, source=REASSIGNABLE, target=Status.ASSIGNED,
-        conditions=[has_group], permission=rules.can_triage,
+        field=status,
+        source=REASSIGNABLE,
+        target=Status.ASSIGNED,
+        conditions=[has_group],
+        permission=rules.can_triage,
     )
     def assign(self) -> None:
         """To a group and usually a named person; also used on escalation."""
@@ -242,50 +280,69 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.mark_first_response()
 
     @transition(
-        field=status, source=[Status.ASSIGNED, Status.REJECTED_BY_USER], target=Status.IN_PROGRESS,
-        conditions=[has_assignee], permission=rules.works_on,
+        field=status,
+        source=[Status.ASSIGNED, Status.REJECTED_BY_USER],
+        target=Status.IN_PROGRESS,
+        conditions=[has_assignee],
+        permission=rules.works_on,
     )
     def start_work(self) -> None:
         self.mark_first_response()
 
     @transition(
-        field=status, source=Status.IN_PROGRESS, target=Status.INFORMATION_NEEDED,
-        conditions=[has_public_comment], permission=rules.works_on,
+        field=status,
+        source=Status.IN_PROGRESS,
+        target=Status.INFORMATION_NEEDED,
+        conditions=[has_public_comment],
+        permission=rules.works_on,
     )
     def request_information(self) -> None:
         """Waiting for the contact; the public comment says what is needed."""
 
     @transition(
-        field=status, source=Status.IN_PROGRESS, target=Status.EXTERNAL_PROCESSING,
-        conditions=[has_third_party], permission=rules.works_on,
+        field=status,
+        source=Status.IN_PROGRESS,
+        target=Status.EXTERNAL_PROCESSING,
+        conditions=[has_third_party],
+        permission=rules.works_on,
     )
     def engage_third_party(self) -> None:
         """A third party (vendor, carrier, manufacturer) is engaged."""
 
     @transition(
-        field=status, source=[Status.INFORMATION_NEEDED, Status.EXTERNAL_PROCESSING],
-        target=Status.IN_PROGRESS, permission=rules.works_on,
+        field=status,
+        source=[Status.INFORMATION_NEEDED, Status.EXTERNAL_PROCESSING],
+        target=Status.IN_PROGRESS,
+        permission=rules.works_on,
     )
     def resume(self) -> None:
         """The contact answered, or the third party is done: work goes on."""
 
     @transition(
-        field=status, source=[Status.INFORMATION_NEEDED], target=Status.IN_PROGRESS,
+        field=status,
+        source=[Status.INFORMATION_NEEDED],
+        target=Status.IN_PROGRESS,
         permission=rules.speaks_for_customer,
     )
     def customer_replied(self) -> None:
         """The contact answered what was asked: work goes on."""
 
     @transition(
-        field=status, source=Status.IN_PROGRESS, target=Status.COMPLETED,
-        conditions=[has_closure_code], permission=rules.works_on,
+        field=status,
+        source=Status.IN_PROGRESS,
+        target=Status.COMPLETED,
+        conditions=[has_closure_code],
+        permission=rules.works_on,
     )
     def complete(self) -> None:
         self.resolved_at = timezone.now()
 
     @transition(
-        field=status, source=[Status.REGISTERED, Status.ASSIGNED], target=Status.COMPLETED,
-        conditions=[has_invalid_closure_code], permission=rules.can_triage,
+        field=status,
+        source=[Status.REGISTERED, Status.ASSIGNED],
+        target=Status.COMPLETED,
+        conditions=[has_invalid_closure_code],
+        permission=rules.can_triage,
     )
     def complete_as_invalid(self) -> None:
         """An invalid, duplicate or out-of-scope ticket, completed without being worked."""
@@ -293,7 +350,9 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.mark_first_response()
 
     @transition(
-        field=status, source=Status.COMPLETED, target=Status.CLOSED,
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.CLOSED,
         permission=rules.speaks_for_customer,
     )
     def confirm(self) -> None:
@@ -301,7 +360,9 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.closed_at = timezone.now()
 
     @transition(
-        field=status, source=Status.COMPLETED, target=Status.REJECTED_BY_USER,
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.REJECTED_BY_USER,
         permission=rules.speaks_for_customer,
     )
     def reject_resolution(self) -> None:
@@ -345,8 +406,12 @@ class Comment(models.Model):
         Incident, on_delete=models.CASCADE, related_name="comments", verbose_name=_("ticket")
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("author"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     body = models.TextField(_("text"))
     is_public = models.BooleanField(_("public"), default=False)

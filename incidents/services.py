@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_fsm import has_transition_perm
+from django_fsm import TransitionNotAllowed, can_proceed
 
 from incidents import rules
 from incidents.exceptions import StaleTicket
@@ -25,7 +25,7 @@ from incidents.models import (
 )
 from incidents.sanitise import clean_text
 from incidents.signals import ticket_registered, ticket_status_changed
-from servicedesk.models import Contact, PriorityMatrixEntry, SupportGroup, Urgency
+from servicedesk.models import Contact, Line, PriorityMatrixEntry, SupportGroup, Urgency
 from servicedesk.roles import contact_of, is_agent
 
 #: The fields a transition may touch; saved together with update_fields.
@@ -190,17 +190,21 @@ def incident_assign(
 ) -> Incident:
     """Give the ticket to a group (and a named member). A reassignment needs a reason."""
     _check_assignee(group=group, assignee=assignee)
-    if incident.support_group_id and not reason.strip():
-        raise ValidationError({"reason": _("Say why the ticket is reassigned.")})
-    if not reason.strip():
-        reason = _("Assigned to %(group)s") % {"group": group.name}
+    reason = reason.strip()
 
-    def prepare(fresh: Incident) -> None:
+    def prepare(fresh: Incident) -> str:
+        if fresh.support_group_id and not reason:
+            raise ValidationError({"reason": _("Say why the ticket is reassigned.")})
         fresh.support_group = group
         fresh.assignee = assignee
+        return reason or _("Assigned to %(group)s") % {"group": group.name}
 
     return _run_transition(
-        incident, "assign", actor=actor, reason=reason, expected_version=expected_version,
+        incident,
+        "assign",
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
         prepare=prepare,
     )
 
@@ -215,26 +219,31 @@ def incident_escalate(
     expected_version: int | None = None,
 ) -> Incident:
     """Hand the ticket to another support line, saying why."""
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ValidationError({"reason": _("Say why the ticket is escalated.")})
-    current_line = incident.support_group.line if incident.support_group_id else "l1"
-    if to_group.line == current_line:
-        raise ValidationError(
-            {"to_group": _("Escalation goes to another line; use Assign within the same line.")}
-        )
     _check_assignee(group=to_group, assignee=assignee)
-    label = _("Escalated from %(source)s to %(target)s: %(reason)s") % {
-        "source": current_line.upper(),
-        "target": to_group.get_line_display(),
-        "reason": reason.strip(),
-    }
 
-    def prepare(fresh: Incident) -> None:
+    def prepare(fresh: Incident) -> str:
+        current_line = fresh.support_group.line if fresh.support_group_id else Line.L1
+        if to_group.line == current_line:
+            raise ValidationError(
+                {"to_group": _("Escalation goes to another line; use Assign within the same line.")}
+            )
         fresh.support_group = to_group
         fresh.assignee = assignee
+        return _("Escalated from %(source)s to %(target)s: %(reason)s") % {
+            "source": Line(current_line).label,
+            "target": to_group.get_line_display(),
+            "reason": reason,
+        }
 
     return _run_transition(
-        incident, "assign", actor=actor, reason=label, expected_version=expected_version,
+        incident,
+        "assign",
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
         prepare=prepare,
     )
 
@@ -244,8 +253,10 @@ def _check_assignee(*, group: SupportGroup, assignee) -> None:
         raise ValidationError({"group": _("This support group is inactive.")})
     if assignee is not None and not group.members.filter(pk=assignee.pk).exists():
         raise ValidationError(
-            {"assignee": _("%(user)s is not a member of %(group)s.")
-             % {"user": assignee.get_username(), "group": group.name}}
+            {
+                "assignee": _("%(user)s is not a member of %(group)s.")
+                % {"user": assignee.get_username(), "group": group.name}
+            }
         )
 
 
@@ -260,8 +271,12 @@ def incident_start_work(*, incident: Incident, actor, expected_version=None) -> 
             fresh.assignee = actor
 
     return _run_transition(
-        incident, "start_work", actor=actor, reason=_("Work started"),
-        expected_version=expected_version, prepare=prepare,
+        incident,
+        "start_work",
+        actor=actor,
+        reason=_("Work started"),
+        expected_version=expected_version,
+        prepare=prepare,
     )
 
 
@@ -277,8 +292,12 @@ def incident_request_information(
         fresh.note_public_comment(comment)
 
     fresh = _run_transition(
-        incident, "request_information", actor=actor, reason=comment,
-        expected_version=expected_version, prepare=prepare,
+        incident,
+        "request_information",
+        actor=actor,
+        reason=comment,
+        expected_version=expected_version,
+        prepare=prepare,
         after=lambda t: _add_comment(t, body=comment, is_public=True, author=actor),
     )
     return fresh
@@ -299,15 +318,22 @@ def incident_engage_third_party(
     if comment:
         reason = f"{reason}: {comment}"
     return _run_transition(
-        incident, "engage_third_party", actor=actor, reason=reason,
-        expected_version=expected_version, prepare=prepare,
+        incident,
+        "engage_third_party",
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+        prepare=prepare,
     )
 
 
 def incident_resume(*, incident: Incident, actor, comment: str = "", expected_version=None):
     comment = clean_text(comment)
     return _run_transition(
-        incident, "resume", actor=actor, reason=comment or _("Work resumed"),
+        incident,
+        "resume",
+        actor=actor,
+        reason=comment or _("Work resumed"),
         expected_version=expected_version,
     )
 
@@ -329,7 +355,11 @@ def incident_complete(
         fresh.closure_code = closure_code
 
     return _run_transition(
-        incident, "complete", actor=actor, reason=resolution, expected_version=expected_version,
+        incident,
+        "complete",
+        actor=actor,
+        reason=resolution,
+        expected_version=expected_version,
         prepare=prepare,
         after=lambda t: _add_comment(t, body=resolution, is_public=True, author=actor),
     )
@@ -353,15 +383,22 @@ def incident_complete_as_invalid(
         fresh.closure_code = closure_code
 
     return _run_transition(
-        incident, "complete_as_invalid", actor=actor, reason=reason,
-        expected_version=expected_version, prepare=prepare,
+        incident,
+        "complete_as_invalid",
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+        prepare=prepare,
         after=lambda t: _add_comment(t, body=reason, is_public=True, author=actor),
     )
 
 
 def incident_confirm(*, incident: Incident, actor, expected_version=None) -> Incident:
     return _run_transition(
-        incident, "confirm", actor=actor, reason=_("Resolution confirmed"),
+        incident,
+        "confirm",
+        actor=actor,
+        reason=_("Resolution confirmed"),
         expected_version=expected_version,
     )
 
@@ -373,7 +410,10 @@ def incident_reject_resolution(
     if not reason:
         raise ValidationError({"reason": _("Say what is still wrong.")})
     return _run_transition(
-        incident, "reject_resolution", actor=actor, reason=reason,
+        incident,
+        "reject_resolution",
+        actor=actor,
+        reason=reason,
         expected_version=expected_version,
         after=lambda t: _add_comment(t, body=reason, is_public=True, author=actor),
     )
@@ -448,8 +488,10 @@ def validate_upload(upload: UploadedFile) -> None:
 
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            {"files": _("%(name)s is larger than %(limit)s.")
-             % {"name": upload.name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}}
+            {
+                "files": _("%(name)s is larger than %(limit)s.")
+                % {"name": upload.name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+            }
         )
 
 
@@ -494,16 +536,19 @@ def _run_transition(
     actor,
     reason: str,
     expected_version: int | None = None,
-    prepare: Callable[[Incident], None] | None = None,
+    prepare: Callable[[Incident], str | None] | None = None,
     after: Callable[[Incident], object] | None = None,
 ) -> Incident:
     with transaction.atomic():
         fresh = _lock(incident, expected_version)
-        if prepare is not None:
-            prepare(fresh)
         method = getattr(fresh, name)
-        if not has_transition_perm(method, actor):
-            raise _why_not(fresh, name, actor)
+        _check_may_start(fresh, method, actor)
+        if prepare is not None:
+            # prepare sets the fields the transition needs and may word the reason
+            # from the locked row (an escalation names the line it leaves).
+            reason = prepare(fresh) or reason
+        if not can_proceed(method):
+            raise ValidationError(_("Something this step needs is missing."))
         source = fresh.status
         method()
         _save(fresh, actor, reason, LIFECYCLE_FIELDS)
@@ -514,19 +559,16 @@ def _run_transition(
     return fresh
 
 
-def _why_not(incident: Incident, name: str, actor) -> Exception:
-    from django_fsm import TransitionNotAllowed, can_proceed
-
-    method = getattr(incident, name)
+def _check_may_start(incident: Incident, method, actor) -> None:
+    """State first, then permission: someone who may not act is told so, not what is
+    missing; input conditions are checked once the fields are set."""
     if not can_proceed(method, check_conditions=False):
-        return TransitionNotAllowed(
+        raise TransitionNotAllowed(
             _("This is not possible while the ticket is %(status)s.")
             % {"status": incident.get_status_display()}
         )
-    # Permission before conditions: someone who may not act is told so, not what is missing.
     if not method._django_fsm.has_transition_perm(incident, incident.status, actor):
-        return PermissionDenied(_("You may not do this on this ticket."))
-    return ValidationError(_("Something this step needs is missing."))
+        raise PermissionDenied(_("You may not do this on this ticket."))
 
 
 def _lock(incident: Incident, expected_version: int | None) -> Incident:
@@ -551,8 +593,12 @@ def _set_history_user(instance, actor) -> None:
 def _announce(incident: Incident, *, source: str, actor, reason: str) -> None:
     transaction.on_commit(
         lambda: ticket_status_changed.send(
-            sender=Incident, incident=incident, source=source, target=incident.status,
-            actor=actor, reason=reason,
+            sender=Incident,
+            incident=incident,
+            source=source,
+            target=incident.status,
+            actor=actor,
+            reason=reason,
         )
     )
 

@@ -3,6 +3,18 @@
 from django.db import migrations, models
 
 
+def start_after_existing_numbers(apps, schema_editor):
+    """Continue after the highest number already handed out, so none is reused."""
+    Incident = apps.get_model("incidents", "Incident")
+    TicketSequence = apps.get_model("incidents", "TicketSequence")
+    highest = 0
+    for number in Incident.objects.values_list("number", flat=True).iterator():
+        suffix = number.rpartition("-")[2]
+        if suffix.isdigit():
+            highest = max(highest, int(suffix))
+    TicketSequence.objects.update_or_create(name="ticket", defaults={"last_value": highest})
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +32,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'ticket number sequence',
             },
         ),
+        migrations.RunPython(start_after_existing_numbers, migrations.RunPython.noop),
     ]
