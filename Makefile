@@ -11,7 +11,15 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; \
 	done)
 
-.PHONY: run test test-fast lint format migrate seed clean check-python
+# Development mail, the worker's log and the embedded broker live here (as in settings).
+VAR_DIR := $(or $(SERVICEDESK_VAR_DIR),$(CURDIR)/var)
+# `make run`'s Celery broker: Celery's SQLite-backed transport, so no server is needed.
+# Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to use another one.
+CELERY_BROKER_URL ?= sqla+sqlite:///$(VAR_DIR)/celery-broker.sqlite3
+# Links in the mail `make run` writes point at this server.
+SITE_URL ?= http://$(HOST):$(PORT)
+
+.PHONY: run test test-fast lint format migrate seed messages clean check-python
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -29,17 +37,30 @@ migrate: $(STAMP)
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: seed
+# Translations (locale/*/LC_MESSAGES/django.po → .mo); needs gettext's msgfmt.
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  $(PY) manage.py compilemessages --ignore '.venv' --ignore 'staticfiles' --verbosity 0; \
+	else echo "warning: gettext is not installed (apt-get install gettext): mail stays in English" >&2; fi
+
+# The web server, and beside it a Celery worker with beat (the SLA sweep, auto-close and
+# mail). Both use the same broker; stopping the server (Ctrl-C) stops the worker.
+run: seed messages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@mkdir -p $(VAR_DIR)
 	@echo "Service desk on http://$(HOST):$(PORT)/ - log in as l1 / demo (see README for all accounts)"
+	@echo "Celery worker with beat: log in $(VAR_DIR)/celery.log, mail written to $(VAR_DIR)/mail/"
+	@export CELERY_BROKER_URL='$(CELERY_BROKER_URL)' CELERY_TASK_ALWAYS_EAGER=0 SITE_URL='$(SITE_URL)'; \
+	$(VENV)/bin/celery -A servicedesk worker -B --pool=solo --loglevel INFO --logfile $(VAR_DIR)/celery.log & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) messages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) messages
 	$(VENV)/bin/pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -11,6 +11,11 @@ from incidents import rules
 from servicedesk.models import Impact, Priority, Urgency
 
 
+def current_time():
+    """timezone.now, looked up at call time so tests can move the clock."""
+    return timezone.now()
+
+
 class Status(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     ASSIGNED = "assigned", _("Assigned")
@@ -186,18 +191,45 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("major incident"),
     )
 
-    registered_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    registered_at = models.DateTimeField(_("registered"), default=current_time, editable=False)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # SLA: derived from the ticket's SlaEvent ledger by incidents/sla.py, stored for
+    # indexed queries (queues sorted by time left, the breach sweep).
+    sla_policy = models.ForeignKey(
+        "servicedesk.SlaPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("SLA policy"),
+    )
+    response_due_at = models.DateTimeField(_("reaction due"), null=True, blank=True)
+    response_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    response_breached = models.BooleanField(_("reaction breached"), default=False)
+    resolution_breached = models.BooleanField(_("resolution breached"), default=False)
+    sla_warned = models.BooleanField(default=False, editable=False)
+
     #: Bumped on every save; a form carries the version it was rendered from so a
     #: stale edit is refused instead of silently overwriting someone else's work.
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["description", "updated_at"],
+        # The SLA fields are derived; their audit trail is the SlaEvent ledger.
+        excluded_fields=[
+            "description",
+            "updated_at",
+            "response_due_at",
+            "response_warn_at",
+            "resolution_due_at",
+            "resolution_warn_at",
+            "sla_warned",
+        ],
         history_change_reason_field=models.TextField(null=True),
     )
 
@@ -218,6 +250,34 @@ class Incident(ConcurrentTransitionMixin, models.Model):
             ),
             models.Index(fields=["organisation", "status", "id"], name="inc_queue_org"),
             models.Index(fields=["contact", "registered_at"], name="inc_contact"),
+            # The SLA sweep: only tickets whose clock can still breach or warn.
+            models.Index(
+                fields=["resolution_due_at"],
+                name="inc_sla_resolution_due",
+                condition=models.Q(resolution_breached=False, resolution_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["response_due_at"],
+                name="inc_sla_response_due",
+                condition=models.Q(response_breached=False, response_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["resolution_warn_at"],
+                name="inc_sla_warn",
+                condition=models.Q(sla_warned=False, resolution_warn_at__isnull=False),
+            ),
+            models.Index(
+                fields=["response_warn_at"],
+                name="inc_sla_response_warn",
+                condition=models.Q(sla_warned=False, response_warn_at__isnull=False),
+            ),
+            # Queues sorted by time left: only running clocks have a due time.
+            models.Index(
+                fields=["resolution_due_at", "id"],
+                name="inc_sla_due_sort",
+                condition=models.Q(resolution_due_at__isnull=False),
+            ),
+            models.Index(fields=["status", "resolved_at"], name="inc_completed_since"),
         ]
 
     def __str__(self) -> str:
@@ -378,6 +438,42 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.closed_at = timezone.now()
 
 
+class SlaEvent(models.Model):
+    """One entry of a ticket's SLA ledger (see incidents/sla.py)."""
+
+    class Kind(models.TextChoices):
+        START = "start", _("Clock started")
+        STATUS = "status", _("Status changed")
+        RESPOND = "respond", _("First response")
+        RETARGET = "retarget", _("Targets changed")
+        POLICY = "policy", _("SLA policy changed")
+        BREACH = "breach", _("Breached")
+        WARN = "warn", _("At risk")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sla_events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(default=current_time)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("SLA event")
+        verbose_name_plural = _("SLA events")
+        indexes = [models.Index(fields=["incident", "at"], name="sla_event_ledger")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def describe(self) -> str:
+        if self.note:
+            return f"{self.get_kind_display()}: {self.note}"
+        if self.kind == self.Kind.START:
+            return _("Clock started at %(priority)s") % {"priority": self.get_priority_display()}
+        return str(self.get_kind_display())
+
+
 class TicketSequence(models.Model):
     """Hands out ticket numbers: one row, incremented under its row lock, so numbers are
     never reused (not even after a delete) and INC/REQ share one sequence."""
@@ -415,7 +511,7 @@ class Comment(models.Model):
     )
     body = models.TextField(_("text"))
     is_public = models.BooleanField(_("public"), default=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created"), default=current_time, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -449,7 +545,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("uploaded"), default=current_time, editable=False)
     history = HistoricalRecords()
 
     class Meta:

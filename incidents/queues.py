@@ -3,6 +3,7 @@ pagination. Every queue sorts by (priority, id) so an index serves both the filt
 and the order, and no page counts the whole ticket table."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils.functional import Promise
@@ -56,6 +57,37 @@ def open_tickets() -> QuerySet[Incident]:
     return Incident.objects.filter(status__in=OPEN_STATUSES)
 
 
+def at_risk_tickets(now) -> QuerySet[Incident]:
+    """Open tickets past their warning threshold and not yet breached."""
+    return open_tickets().filter(
+        Q(resolution_warn_at__lte=now, resolution_breached=False)
+        | Q(response_warn_at__lte=now, response_breached=False)
+    )
+
+
+def breached_tickets() -> QuerySet[Incident]:
+    return open_tickets().filter(Q(resolution_breached=True) | Q(response_breached=True))
+
+
+def sla_by_group(now) -> list[dict]:
+    """Per support group: open, at risk and breached tickets, in one aggregate query."""
+    risk = Q(resolution_warn_at__lte=now, resolution_breached=False) | Q(
+        response_warn_at__lte=now, response_breached=False
+    )
+    breach = Q(resolution_breached=True) | Q(response_breached=True)
+    rows = (
+        open_tickets()
+        .values("support_group__name")
+        .annotate(
+            total=Count("id"),
+            at_risk=Count("id", filter=risk & ~breach),
+            breached=Count("id", filter=breach),
+        )
+        .order_by("-breached", "-at_risk", "support_group__name")
+    )
+    return list(rows)
+
+
 def status_tabs(tickets: QuerySet[Incident], statuses) -> list[Tab]:
     """One aggregate query: how many tickets of the queue are in each status."""
     counts = dict(
@@ -104,35 +136,54 @@ def capped_count(tickets: QuerySet[Incident]) -> Tab:
     return Tab(key="", label="", count=min(n, COUNT_CAP), capped=n > COUNT_CAP)
 
 
-def page(tickets: QuerySet[Incident], cursor: str | None) -> tuple[list[Incident], str | None]:
-    """Keyset pagination over (priority, id): one query whatever the page.
+SORTS = {"priority": ("priority", "id"), "due": ("resolution_due_at", "id")}
+
+
+def page(
+    tickets: QuerySet[Incident], cursor: str | None, sort: str = "priority"
+) -> tuple[list[Incident], str | None]:
+    """Keyset pagination, by priority or by time left: one query whatever the page.
 
     The ids are chosen first from the index alone, then only those rows are joined
-    to what a row shows; joining before the LIMIT would join every open ticket."""
-    ids = tickets.order_by("priority", "id")
-    after = _parse_cursor(cursor)
+    to what a row shows; joining before the LIMIT would join every open ticket.
+    Sorting by time left shows the tickets whose resolution clock is running."""
+    key, tiebreak = SORTS.get(sort, SORTS["priority"])
+    if sort == "due":
+        tickets = tickets.filter(resolution_due_at__isnull=False)
+    ids = tickets.order_by(key, tiebreak)
+    after = _parse_cursor(cursor, sort)
     if after is not None:
-        priority, pk = after
-        ids = ids.filter(Q(priority__gt=priority) | Q(priority=priority, id__gt=pk)).filter(
-            priority__gte=priority
+        value, pk = after
+        ids = ids.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "id__gt": pk})).filter(
+            **{f"{key}__gte": value}
         )
     rows = list(
         Incident.objects.for_list()
         .filter(id__in=ids.values("id")[: PAGE_SIZE + 1])
-        .order_by("priority", "id")
+        .order_by(key, tiebreak)
     )
     if len(rows) <= PAGE_SIZE:
         return rows, None
     rows = rows[:PAGE_SIZE]
-    last = rows[-1]
-    return rows, f"{last.priority}-{last.pk}"
+    return rows, _cursor_after(rows[-1], sort)
 
 
-def _parse_cursor(cursor: str | None) -> tuple[int, int] | None:
+def _cursor_after(row: Incident, sort: str) -> str:
+    if sort == "due":
+        return f"{int(row.resolution_due_at.timestamp() * 1_000_000)}-{row.pk}"
+    return f"{row.priority}-{row.pk}"
+
+
+def _parse_cursor(cursor: str | None, sort: str):
     if not cursor:
         return None
     try:
-        priority, pk = (int(part) for part in cursor.split("-", 1))
+        value, pk = (int(part) for part in cursor.split("-", 1))
     except ValueError:
         return None
-    return priority, pk
+    if sort == "due":
+        try:
+            return datetime.fromtimestamp(value / 1_000_000, tz=UTC), pk
+        except (OverflowError, OSError, ValueError):
+            return None
+    return value, pk

@@ -4,14 +4,18 @@ transition, saves, records actor and reason in the history, and queues side
 effects for after the commit."""
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from incidents import rules
+from incidents import rules, sla
 from incidents.exceptions import StaleTicket
 from incidents.models import (
     CUSTOMER_CHANNELS,
@@ -21,11 +25,25 @@ from incidents.models import (
     Comment,
     Incident,
     Kind,
+    SlaEvent,
     Status,
 )
 from incidents.sanitise import clean_text
-from incidents.signals import ticket_registered, ticket_status_changed
-from servicedesk.models import Contact, Line, PriorityMatrixEntry, SupportGroup, Urgency
+from incidents.signals import (
+    sla_at_risk,
+    sla_breached,
+    ticket_registered,
+    ticket_status_changed,
+)
+from servicedesk.models import (
+    Contact,
+    Line,
+    Priority,
+    PriorityMatrixEntry,
+    SlaPolicy,
+    SupportGroup,
+    Urgency,
+)
 from servicedesk.roles import contact_of, is_agent
 
 #: The fields a transition may touch; saved together with update_fields.
@@ -99,13 +117,16 @@ def incident_register(
         priority=priority_for(urgency=urgency, impact=impact),
         urgency_confirmed=not (channel in CUSTOMER_CHANNELS and urgency <= Urgency.HIGH),
     )
+    incident.sla_policy = SlaPolicy.for_organisation(contact.organisation)
     with transaction.atomic():
         incident.assign_number()
+        start_events = sla.record(incident, sla.events_for_start(incident))
         incident._change_reason = _("Registered via %(channel)s") % {
             "channel": Channel(channel).label
         }
         _set_history_user(incident, actor)
         incident.save()
+        sla.persist(incident, start_events)
         transaction.on_commit(
             lambda: ticket_registered.send(sender=Incident, incident=incident, actor=actor)
         )
@@ -158,9 +179,17 @@ def incident_classify(
         _check_ci_belongs(service=fresh.service, configuration_item=fresh.configuration_item)
         if "urgency" in changes:
             fresh.urgency_confirmed = True
+        before = (fresh.priority, fresh.kind, fresh.service_id)
         fresh.priority = priority_for(urgency=fresh.urgency, impact=fresh.impact)
         fresh.mark_first_response()
-        _save(fresh, actor, reason or _("Classification changed"), CLASSIFICATION_FIELDS)
+        events = []
+        if (fresh.priority, fresh.kind, fresh.service_id) != before:
+            note = _("priority %(old)s → %(new)s") % {
+                "old": Priority(before[0]).label,
+                "new": fresh.get_priority_display(),
+            }
+            events.append(sla.event_for_retarget(fresh, note))
+        _save(fresh, actor, reason or _("Classification changed"), CLASSIFICATION_FIELDS, events)
     _copy_into(incident, fresh)
     return fresh
 
@@ -428,7 +457,7 @@ def incident_auto_close(*, incident: Incident) -> Incident | None:
         source = fresh.status
         fresh.auto_close()
         reason = _("Closed automatically: no answer from the contact")
-        _save(fresh, None, reason, LIFECYCLE_FIELDS)
+        _save(fresh, None, reason, LIFECYCLE_FIELDS, [sla.event_for_status(fresh)])
         _announce(fresh, source=source, actor=None, reason=reason)
     _copy_into(incident, fresh)
     return fresh
@@ -468,11 +497,19 @@ def incident_add_comment(
         if contact is not None and incident.status == Status.INFORMATION_NEEDED:
             _run_transition(incident, "customer_replied", actor=actor, reason=body)
         elif contact is None and is_public and incident.first_response_at is None:
-            # A public answer from support is the first response; no status change.
-            Incident.objects.filter(pk=incident.pk, first_response_at__isnull=True).update(
-                first_response_at=comment.created_at
-            )
+            _note_first_response(incident, actor=actor, at=comment.created_at)
     return comment
+
+
+def _note_first_response(incident: Incident, *, actor, at) -> None:
+    """A public answer from support is the first response. No status change and no new
+    version: it must not make the forms other agents have open stale."""
+    fresh = _lock(incident, None)
+    if fresh.first_response_at is not None:
+        return
+    fresh.first_response_at = at
+    _save(fresh, actor, _("First response"), ["first_response_at"], bump=False)
+    _copy_into(incident, fresh)
 
 
 def attachment_add(*, incident: Incident, upload: UploadedFile, actor) -> Attachment:
@@ -551,7 +588,7 @@ def _run_transition(
             raise ValidationError(_("Something this step needs is missing."))
         source = fresh.status
         method()
-        _save(fresh, actor, reason, LIFECYCLE_FIELDS)
+        _save(fresh, actor, reason, LIFECYCLE_FIELDS, [sla.event_for_status(fresh)])
         if after is not None:
             after(fresh)
         _announce(fresh, source=source, actor=actor, reason=reason)
@@ -572,17 +609,37 @@ def _check_may_start(incident: Incident, method, actor) -> None:
 
 
 def _lock(incident: Incident, expected_version: int | None) -> Incident:
-    fresh = Incident.objects.select_for_update().get(pk=incident.pk)
+    # Lock the ticket row only: the policy may be absent (an outer join), and PostgreSQL
+    # refuses FOR UPDATE on the nullable side of one.
+    fresh = (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("sla_policy__calendar")
+        .get(pk=incident.pk)
+    )
     if expected_version is not None and fresh.version != expected_version:
         raise StaleTicket
+    fresh._responded_when_locked = fresh.first_response_at is not None
     return fresh
 
 
-def _save(incident: Incident, actor, reason: str, fields: list[str]) -> None:
-    incident.version += 1
+def _save(
+    incident: Incident, actor, reason: str, fields: list[str], sla_events=(), *, bump=True
+) -> None:
+    """Save a locked ticket: bump its version, record who and why, and put what happened
+    to its SLA clock (status change, first response, new targets) on the ledger."""
+    events = list(sla_events)
+    if incident.first_response_at and not getattr(incident, "_responded_when_locked", True):
+        events.append(sla.event_for_response(incident))
+        incident._responded_when_locked = True
+    if events:
+        sla.record(incident, events)
+        fields = [*fields, *sla.SLA_FIELDS]
+    if bump:
+        incident.version += 1
     incident._change_reason = reason
     _set_history_user(incident, actor)
     incident.save(update_fields=fields)
+    sla.persist(incident, events)
 
 
 def _set_history_user(instance, actor) -> None:
@@ -608,3 +665,99 @@ def _copy_into(stale: Incident, fresh: Incident) -> None:
     for field in fresh._meta.concrete_fields:
         stale.__dict__[field.attname] = fresh.__dict__[field.attname]
     stale._update_initial_state()
+
+
+# ----- scheduled work: the SLA sweep and auto-close -------------------------------------
+
+SWEEP_BATCH = 1000
+
+
+def sla_sweep(*, now=None) -> dict[str, int]:
+    """Mark breaches and warn about tickets at risk. Each step is one indexed query on
+    the due columns (partial indexes hold only clocks that can still breach or warn)
+    and a constant number of writes; running it twice changes nothing the second time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reaction = _mark(
+            now,
+            due="response_due_at",
+            flag="response_breached",
+            kind=SlaEvent.Kind.BREACH,
+            note=_("reaction time"),
+        )
+        resolution = _mark(
+            now,
+            due="resolution_due_at",
+            flag="resolution_breached",
+            kind=SlaEvent.Kind.BREACH,
+            note=_("resolution time"),
+        )
+    with transaction.atomic():
+        warned = _mark(
+            now,
+            due="resolution_warn_at",
+            flag="sla_warned",
+            kind=SlaEvent.Kind.WARN,
+            unless_breached=True,
+        )
+        warned += _mark(
+            now,
+            due="response_warn_at",
+            flag="sla_warned",
+            kind=SlaEvent.Kind.WARN,
+            unless_breached=True,
+        )
+    return {
+        "reaction_breached": len(reaction),
+        "resolution_breached": len(resolution),
+        "warned": len(warned),
+    }
+
+
+def _mark(now, *, due: str, flag: str, kind: str, note: str = "", unless_breached=False):
+    """Set `flag` on the tickets whose `due` time has passed, put an event on each
+    ledger, and announce them after commit. Returns the ids it marked."""
+    candidates = Incident.objects.filter(**{flag: False, f"{due}__lte": now})
+    if unless_breached:
+        candidates = candidates.filter(resolution_breached=False)
+    rows = list(
+        candidates.select_for_update(skip_locked=True).values_list("pk", "status", "priority")[
+            :SWEEP_BATCH
+        ]
+    )
+    if not rows:
+        return []
+    ids = [pk for pk, _status, _priority in rows]
+    Incident.objects.filter(pk__in=ids).update(**{flag: True})
+    SlaEvent.objects.bulk_create(
+        SlaEvent(incident_id=pk, kind=kind, at=now, status=status, priority=priority, note=note)
+        for pk, status, priority in rows
+    )
+    if kind == SlaEvent.Kind.WARN:
+        transaction.on_commit(lambda: sla_at_risk.send(sender=Incident, incident_ids=ids))
+    else:
+        clock = due.removesuffix("_due_at")
+        transaction.on_commit(
+            lambda: sla_breached.send(sender=Incident, incident_ids=ids, clock=clock)
+        )
+    return ids
+
+
+def auto_close_completed(*, now=None) -> int:
+    """Close Completed tickets after the configured quiet days: no confirmation, no
+    rejection and no word from the contact. Safe to run twice."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.AUTO_CLOSE_AFTER_DAYS)
+    contact_spoke = Comment.objects.filter(
+        incident=OuterRef("pk"), author=OuterRef("contact__user"), created_at__gt=cutoff
+    )
+    due = (
+        Incident.objects.filter(status=Status.COMPLETED, resolved_at__lte=cutoff)
+        .exclude(Exists(contact_spoke))
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    closed = 0
+    for pk in list(due):
+        if incident_auto_close(incident=Incident.objects.get(pk=pk)) is not None:
+            closed += 1
+    return closed

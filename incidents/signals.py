@@ -6,3 +6,7 @@ from django.dispatch import Signal
 ticket_registered = Signal()
 #: A ticket's status changed. kwargs: incident, source, target, actor, reason.
 ticket_status_changed = Signal()
+#: Tickets reached their SLA warning threshold (once per ticket). kwargs: incident_ids.
+sla_at_risk = Signal()
+#: Tickets breached a clock. kwargs: incident_ids, clock ("response" | "resolution").
+sla_breached = Signal()

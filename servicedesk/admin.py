@@ -1,13 +1,31 @@
+import itertools
+from datetime import time
+from functools import partial
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from servicedesk.models import (
+    TICKET_STATUS_CHOICES,
+    BusinessCalendar,
+    CalendarHoliday,
     ConfigurationItem,
     Contact,
+    FulfilmentTarget,
+    Notification,
+    NotificationStatus,
     Organisation,
     PriorityMatrixEntry,
     Service,
+    SlaPolicy,
+    SlaTarget,
     SupportGroup,
+    WorkingHours,
 )
 
 
@@ -75,3 +93,156 @@ class PriorityMatrixEntryAdmin(SimpleHistoryAdmin):
     list_display = ["urgency", "impact", "priority"]
     list_editable = ["priority"]
     list_filter = ["urgency", "impact"]
+
+
+# ----- SLA: business calendars and policies ------------------------------------------------
+
+
+class WorkingHoursFormSet(BaseInlineFormSet):
+    """Windows of one weekday may not overlap: an overlap is almost always a typo."""
+
+    def clean(self) -> None:
+        super().clean()
+        by_day: dict[int, list[WorkingHours]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors:
+                continue
+            row = form.instance
+            if row.start is not None and row.end is not None:
+                by_day.setdefault(row.weekday, []).append(row)
+        for rows in by_day.values():
+            rows.sort(key=lambda row: row.start)
+            for previous, row in itertools.pairwise(rows):
+                if previous.end == time(0, 0) or row.start < previous.end:
+                    raise ValidationError(
+                        _("%(first)s overlaps %(second)s."),
+                        params={"first": previous, "second": row},
+                        code="overlap",
+                    )
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    formset = WorkingHoursFormSet
+    extra = 0
+    fields = ["weekday", "start", "end"]
+
+
+class CalendarHolidayInline(admin.TabularInline):
+    model = CalendarHoliday
+    extra = 0
+    fields = ["date", "name"]
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "time_zone", "holiday_country", "holiday_subdivision", "is_24x7"]
+    list_filter = ["is_24x7", "holiday_country"]
+    search_fields = ["name"]
+    inlines = [WorkingHoursInline, CalendarHolidayInline]
+
+
+class SlaPolicyForm(forms.ModelForm):
+    pause_statuses = forms.MultipleChoiceField(
+        label=_("statuses that pause the clock"),
+        choices=TICKET_STATUS_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("While a ticket is in one of these statuses its SLA clock stands still."),
+    )
+
+    class Meta:
+        model = SlaPolicy
+        fields = [
+            "name",
+            "organisation",
+            "calendar",
+            "pause_statuses",
+            "warning_threshold_percent",
+            "availability_target_percent",
+            "compensation_rule",
+            "is_active",
+        ]
+
+
+class SlaTargetInline(admin.TabularInline):
+    model = SlaTarget
+    extra = 0
+    fields = ["priority", "reaction_minutes", "resolution_minutes"]
+
+
+class FulfilmentTargetInline(admin.TabularInline):
+    model = FulfilmentTarget
+    extra = 0
+    fields = ["service", "fulfilment_minutes"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(SimpleHistoryAdmin):
+    form = SlaPolicyForm
+    list_display = [
+        "name",
+        "organisation",
+        "calendar",
+        "warning_threshold_percent",
+        "availability_target_percent",
+        "is_active",
+    ]
+    list_filter = ["is_active", "calendar"]
+    list_select_related = ["organisation", "calendar"]
+    search_fields = ["name", "organisation__name", "organisation__contract_number"]
+    inlines = [SlaTargetInline, FulfilmentTargetInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The notification log, read-only: rows are written by servicedesk/notifications.py.
+    A failed notification can be queued again."""
+
+    list_display = ["created_at", "subject_ref", "event", "recipient_email", "status", "attempts"]
+    list_filter = ["status", "event"]
+    search_fields = ["subject_ref", "recipient_email", "subject", "message_id"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["send_again"]
+    fields = [
+        "subject_ref",
+        "event",
+        "recipient_email",
+        "contact",
+        "user",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "message_id",
+        "in_reply_to",
+        "references",
+        "dedupe_key",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected failed notifications again"))
+    def send_again(self, request, queryset):
+        from servicedesk.tasks import send_notification
+
+        ids = list(
+            queryset.filter(status=NotificationStatus.FAILED).values_list("pk", flat=True)
+        )
+        for pk in ids:
+            transaction.on_commit(partial(send_notification.delay, pk), robust=True)
+        self.message_user(request, _("%(count)d notifications queued.") % {"count": len(ids)})

@@ -154,12 +154,59 @@ else:
     raise ImproperlyConfigured("EMAIL_HOST must be set when DEBUG is off")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Service Desk <servicedesk@localhost>")
 
-# Celery: Redis in production; in the embedded default tasks run in-process.
+# Links in email point here (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The domain in our Message-IDs and thread ids (<INC-000123@domain>). Default: the
+# domain of DEFAULT_FROM_EMAIL.
+EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", "")
+
+# Celery. Production: Redis (CELERY_BROKER_URL=redis://…) with a worker and beat (README).
+# `make run` starts a worker with embedded beat on Celery's SQLite-backed transport and
+# sets CELERY_BROKER_URL=sqla+sqlite:///…/var/celery-broker.sqlite3 for it and the web
+# server. With no broker at all (tests, a plain runserver, a management command) tasks
+# run in-process (eager) once the transaction commits.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+if not CELERY_TASK_ALWAYS_EAGER and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured("CELERY_TASK_ALWAYS_EAGER=0 needs a CELERY_BROKER_URL")
 CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A prefix for every key Celery keeps in Redis, to share one Redis database between
+# installations (the tests use it to keep parallel runs apart).
+if _redis_prefix := env_str("CELERY_REDIS_KEY_PREFIX", ""):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": _redis_prefix}
+# Nothing reads task results: no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# A task is acknowledged when it has run, and put back if its worker dies, so nothing is
+# lost; every task is idempotent, so running one again does no harm.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Enforced by the prefork pool (production); the solo pool of `make run` ignores them.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic jobs (beat). `expires` drops runs that waited too long (a worker was down):
+# the next run does the same work.
+CELERY_BEAT_SCHEDULE = {
+    "sla-sweep": {
+        "task": "incidents.tasks.sla_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "auto-close-completed": {
+        "task": "incidents.tasks.auto_close_completed",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
+    "requeue-notifications": {
+        "task": "servicedesk.tasks.requeue_notifications",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+}
 
 SECURE_CSP = {
     "default-src": ["'self'"],
@@ -184,3 +231,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Completed tickets close by themselves after this many days without a word from the contact.
+AUTO_CLOSE_AFTER_DAYS = env_int("AUTO_CLOSE_AFTER_DAYS", 3)

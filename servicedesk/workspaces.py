@@ -28,6 +28,7 @@ L3_QUEUE = NavEntry("incidents:queue_l3", _("L3 queue"), "g 3")
 MY_WORK = NavEntry("incidents:mine", _("My work"), "g m")
 OVERVIEW = NavEntry("incidents:overview", _("All open"), "g o")
 LOG_CALL = NavEntry("incidents:log_call", _("Log a call"), "n")
+SLA = NavEntry("incidents:sla", _("SLA"), "g s")
 PORTAL = NavEntry("portal:home", _("Our tickets"))
 
 # Order matters: the first role a user has decides where they land.
@@ -42,10 +43,10 @@ _LANDING = [
     (roles.KNOWLEDGE_MANAGER, OVERVIEW),
 ]
 _NAV = {
-    roles.L1_AGENT: [TRIAGE, MY_WORK, OVERVIEW, LOG_CALL],
-    roles.L2_AGENT: [L2_QUEUE, MY_WORK, OVERVIEW, LOG_CALL],
-    roles.L3_ENGINEER: [L3_QUEUE, MY_WORK, OVERVIEW],
-    roles.DESK_MANAGER: [OVERVIEW, TRIAGE, L2_QUEUE, L3_QUEUE, MY_WORK, LOG_CALL],
+    roles.L1_AGENT: [TRIAGE, MY_WORK, OVERVIEW, SLA, LOG_CALL],
+    roles.L2_AGENT: [L2_QUEUE, MY_WORK, OVERVIEW, SLA, LOG_CALL],
+    roles.L3_ENGINEER: [L3_QUEUE, MY_WORK, OVERVIEW, SLA],
+    roles.DESK_MANAGER: [OVERVIEW, SLA, TRIAGE, L2_QUEUE, L3_QUEUE, MY_WORK, LOG_CALL],
     roles.PROBLEM_MANAGER: [OVERVIEW],
     roles.CHANGE_MANAGER: [OVERVIEW],
     roles.CAB_MEMBER: [OVERVIEW],

@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 
 from servicedesk import roles
+from servicedesk.celery import app as celery_app
 from servicedesk.models import Line, Specialisation
 from tests.factories import (
     ContactFactory,
@@ -17,6 +18,10 @@ from tests.factories import (
 def pytest_configure(config):
     # "demo" hashed with PBKDF2 costs ~0.3 s per user; tests do not need real hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in-process once the transaction commits, whatever broker the environment
+    # names (tests/servicedesk/test_celery_worker.py starts a real worker on purpose).
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture

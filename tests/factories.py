@@ -205,3 +205,113 @@ def make_incident_in(
     else:  # pragma: no cover - Status is exhaustive
         raise ValueError(status)
     return incident
+
+
+# ----- SLA: business calendars and policies ------------------------------------------------
+
+import datetime  # noqa: E402
+
+# Mon-Fri 09:00-18:00
+OFFICE_HOURS = [(weekday, datetime.time(9), datetime.time(18)) for weekday in range(5)]
+
+# Priority → (reaction, resolution) in business minutes.
+DEFAULT_SLA_TARGETS = {
+    1: (15, 4 * 60),
+    2: (30, 8 * 60),
+    3: (2 * 60, 3 * 9 * 60),
+    4: (4 * 60, 5 * 9 * 60),
+    5: (2 * 9 * 60, 20 * 9 * 60),
+}
+
+
+class BusinessCalendarFactory(factory.django.DjangoModelFactory):
+    """A calendar, by default Mon-Fri 09:00-18:00 Europe/Berlin without public holidays.
+
+    `hours=[(weekday, start, end), …]` replaces the office hours (`hours=[]`: none);
+    `extra_dates=[date, …]` adds extra closed dates. A 24x7 calendar gets no hours."""
+
+    class Meta:
+        model = "servicedesk.BusinessCalendar"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Calendar {n}")
+    time_zone = "Europe/Berlin"
+    holiday_country = ""
+    holiday_subdivision = ""
+    is_24x7 = False
+
+    @factory.post_generation
+    def hours(self, create, extracted, **kwargs):
+        if not create:
+            return
+        rows = OFFICE_HOURS if extracted is None and not self.is_24x7 else extracted or []
+        for weekday, start, end in rows:
+            self.working_hours.create(weekday=weekday, start=start, end=end)
+
+    @factory.post_generation
+    def extra_dates(self, create, extracted, **kwargs):
+        if create and extracted:
+            for day in extracted:
+                self.extra_holidays.create(date=day, name="Extra holiday")
+
+
+class WorkingHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "servicedesk.WorkingHours"
+
+    calendar = factory.SubFactory(BusinessCalendarFactory, hours=[])
+    weekday = 0
+    start = datetime.time(9)
+    end = datetime.time(18)
+
+
+class CalendarHolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "servicedesk.CalendarHoliday"
+
+    calendar = factory.SubFactory(BusinessCalendarFactory)
+    date = factory.Sequence(lambda n: datetime.date(2030, 1, 1) + datetime.timedelta(days=n))
+    name = "Company holiday"
+
+
+class SlaPolicyFactory(factory.django.DjangoModelFactory):
+    """An active policy for a new organisation on an office-hours calendar, with a
+    target for every priority (DEFAULT_SLA_TARGETS). `targets={priority: (reaction,
+    resolution)}` replaces them (`targets={}`: none)."""
+
+    class Meta:
+        model = "servicedesk.SlaPolicy"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"SLA {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    calendar = factory.SubFactory(BusinessCalendarFactory)
+
+    @factory.post_generation
+    def targets(self, create, extracted, **kwargs):
+        if not create:
+            return
+        targets = DEFAULT_SLA_TARGETS if extracted is None else extracted
+        for priority, (reaction, resolution) in targets.items():
+            self.targets.create(
+                priority=priority, reaction_minutes=reaction, resolution_minutes=resolution
+            )
+
+
+class SlaTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "servicedesk.SlaTarget"
+
+    policy = factory.SubFactory(SlaPolicyFactory, targets={})
+    priority = 3
+    reaction_minutes = 60
+    resolution_minutes = 8 * 60
+
+
+class FulfilmentTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "servicedesk.FulfilmentTarget"
+
+    policy = factory.SubFactory(SlaPolicyFactory)
+    service = factory.SubFactory(ServiceFactory)
+    fulfilment_minutes = 5 * 9 * 60

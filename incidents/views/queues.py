@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -15,10 +16,25 @@ LINE_STATUSES = [s for s in OPEN_STATUSES if s != Status.REGISTERED]
 
 
 def _render_queue(
-    request, *, title, tickets, tabs, active_tab, empty, url_name, tab_param="status"
+    request,
+    *,
+    title,
+    tickets,
+    tabs,
+    active_tab,
+    empty,
+    url_name,
+    tab_param="status",
+    template="incidents/queue.html",
+    extra=None,
 ):
-    rows, next_cursor = queues.page(tickets, request.GET.get("after"))
+    sort = request.GET.get("sort", "priority")
+    if sort not in queues.SORTS:
+        sort = "priority"
+    rows, next_cursor = queues.page(tickets, request.GET.get("after"), sort)
     context = {
+        "sort": sort,
+        "now": timezone.now(),
         "title": title,
         "rows": rows,
         "next_cursor": next_cursor,
@@ -28,12 +44,13 @@ def _render_queue(
         "empty_message": empty,
         "queue_url": reverse(url_name),
         "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
+        **(extra or {}),
     }
     if request.htmx and request.GET.get("after"):
         return render(request, "incidents/queue.html#more_rows", context)
     if request.htmx and request.htmx.target == "queue":
         return render(request, "incidents/queue.html#queue", context)
-    return render(request, "incidents/queue.html", context)
+    return render(request, template, context)
 
 
 def _by_status(request, tickets, statuses):
@@ -135,4 +152,32 @@ def overview(request) -> HttpResponse:
         active_tab=active,
         empty=_("No open tickets."),
         url_name="incidents:overview",
+    )
+
+
+@require_GET
+@staff_required
+def sla_dashboard(request) -> HttpResponse:
+    """The service desk manager's view of SLA risk: what is breached, what is about to."""
+    now = timezone.now()
+    at_risk, breached = queues.at_risk_tickets(now), queues.breached_tickets()
+    groups = queues.sla_by_group(now)
+    tabs = [
+        queues.Tab("at_risk", _("At risk"), queues.capped_count(at_risk).count),
+        queues.Tab("breached", _("Breached"), queues.capped_count(breached).count),
+    ]
+    active = request.GET.get("view", "at_risk")
+    if active not in {"at_risk", "breached"}:
+        active = "at_risk"
+    return _render_queue(
+        request,
+        title=_("SLA"),
+        tickets=at_risk if active == "at_risk" else breached,
+        tabs=tabs,
+        active_tab=active,
+        empty=_("Nothing here: every clock is on track."),
+        url_name="incidents:sla",
+        tab_param="view",
+        template="incidents/sla_dashboard.html",
+        extra={"groups": groups, "widest": max((g["total"] for g in groups), default=1)},
     )

@@ -9,24 +9,32 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_htmx.http import retarget, trigger_client_event
 
-from incidents import services
+from incidents import services, sla
 from incidents.access import agent_required, get_incident_for, staff_required
 from incidents.actions import ACTIONS, actions_for
 from incidents.exceptions import StaleTicket
 from incidents.forms import ClassifyForm, CommentForm, apply_service_errors
 from incidents.models import NUMBER_PREFIX, Incident
 from incidents.timeline import timeline_for
+from servicedesk.notifications import notifications_for
 from servicedesk.roles import is_agent
+
+
+def _sla_context(incident) -> dict:
+    clock = sla.clock_for(incident, sla.ledger(incident))
+    return {"clock": clock, "countdowns": sla.countdowns(incident, clock)}
 
 
 def _context(request, incident, **extra):
     context = {
+        **_sla_context(incident),
         "incident": incident,
         "actions": actions_for(incident, request.user),
         "timeline": timeline_for(incident),
         "comment_form": CommentForm(),
         "classify_form": _classify_form(incident) if is_agent(request.user) else None,
         "attachments": incident.attachments.select_related("uploaded_by"),
+        "notifications": notifications_for(incident),
         "open_action": None,
         "action_form": None,
     }
@@ -199,3 +207,12 @@ def jump(request) -> HttpResponse:
         found = Incident.objects.filter(number__in=candidates).values_list("number", flat=True)
         raw = found.first() or raw
     return redirect("incidents:detail", number=raw or "-")
+
+
+@require_GET
+@staff_required
+def sla_panel(request, number: str) -> HttpResponse:
+    """The SLA box, polled by the ticket page so its countdown stays current."""
+    incident = get_incident_for(request.user, number)
+    context = {"incident": incident, **_sla_context(incident)}
+    return render(request, "incidents/detail.html#sla_panel", context)

@@ -1,5 +1,5 @@
-"""Demo data for a first look: two customers, a service catalogue, support groups on every
-line, a login per role and about thirty tickets in every status.
+"""Demo data for a first look: two customers with their SLAs, a service catalogue, support
+groups on every line, a login per role and about thirty tickets in every status.
 
 Tickets are opened and moved only through incidents.services, acting as the demo user who
 would do each step, so their history and timelines are the real thing. Running the command
@@ -8,6 +8,7 @@ again changes nothing: the two demo organisations are the marker.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,12 +21,14 @@ from incidents import services
 from incidents.models import Category, Channel, ClosureCode, Incident, Kind, Status
 from servicedesk import roles
 from servicedesk.models import (
+    BusinessCalendar,
     ConfigurationItem,
     Contact,
     Impact,
     Line,
     Organisation,
     Service,
+    SlaPolicy,
     Specialisation,
     SupportGroup,
     Urgency,
@@ -157,6 +160,59 @@ CONFIGURATION_ITEMS = [
     ("Email hosting", "Exchange DAG MX-1", "application", None),
     ("Email hosting", "SMTP relay smtp-out", "application", None),
     ("Licences", "Microsoft SPLA", "other", None),
+]
+
+BUSINESS_DAY = 10 * 60  # business minutes in a day 08:00-18:00
+DAY = 24 * 60
+
+CALENDARS = [
+    # name, time zone, public holidays (country, region), 24x7, weekly windows
+    (
+        "Mon-Fri 08:00-18:00 Berlin",
+        "Europe/Berlin",
+        "DE",
+        "BE",
+        False,
+        [(weekday, time(8), time(18)) for weekday in range(5)],
+    ),
+    ("24x7 London", "Europe/London", "GB", "", True, []),
+]
+
+SLA_POLICIES = [
+    # organisation key, name, calendar, warning %, availability %, compensation rule,
+    # {priority: (reaction, resolution)} and {service: fulfilment}, in business minutes
+    (
+        "nw",
+        "Northwind Business Hours SLA",
+        "Mon-Fri 08:00-18:00 Berlin",
+        75,
+        "99.900",
+        "5 % of the monthly fee per started hour of breach, at most 50 %.",
+        {
+            1: (15, 4 * 60),
+            2: (30, 8 * 60),
+            3: (2 * 60, 2 * BUSINESS_DAY),
+            4: (4 * 60, 5 * BUSINESS_DAY),
+            5: (2 * BUSINESS_DAY, 20 * BUSINESS_DAY),
+        },
+        {"Licences": 2 * BUSINESS_DAY, "Virtual servers": 5 * BUSINESS_DAY},
+    ),
+    (
+        "cc",
+        "Contoso 24x7 SLA",
+        "24x7 London",
+        80,
+        "99.950",
+        "10 % of the monthly fee per started hour of a P1 breach, at most 100 %.",
+        {
+            1: (15, 4 * 60),
+            2: (30, 8 * 60),
+            3: (60, DAY),
+            4: (4 * 60, 3 * DAY),
+            5: (2 * DAY, 20 * DAY),
+        },
+        {"Licences": 2 * DAY, "Virtual servers": 3 * DAY},
+    ),
 ]
 
 SUPPORT_GROUPS = [
@@ -1108,6 +1164,9 @@ class Command(BaseCommand):
             *SupportGroup.objects.filter(name__in=[g[0] for g in SUPPORT_GROUPS]).values_list(
                 "name", flat=True
             ),
+            *BusinessCalendar.objects.filter(name__in=[c[0] for c in CALENDARS]).values_list(
+                "name", flat=True
+            ),
         ]
         if clashes:
             raise CommandError(
@@ -1185,10 +1244,43 @@ class Command(BaseCommand):
             )
             for service, name, kind, org in CONFIGURATION_ITEMS
         }
+        self._sla()
 
         self.numbers: dict[str, str] = {}
         for ticket in TICKETS:
             self._ticket(ticket)
+
+    def _sla(self) -> None:
+        """A policy per organisation, before the tickets, so that they get due times."""
+        calendars = {}
+        for name, tz, country, region, is_24x7, windows in CALENDARS:
+            calendar = BusinessCalendar.objects.create(
+                name=name,
+                time_zone=tz,
+                holiday_country=country,
+                holiday_subdivision=region,
+                is_24x7=is_24x7,
+            )
+            for weekday, start, end in windows:
+                calendar.working_hours.create(weekday=weekday, start=start, end=end)
+            calendars[name] = calendar
+        for org, name, calendar, warning, availability, rule, targets, fulfilment in SLA_POLICIES:
+            policy = SlaPolicy.objects.create(
+                name=name,
+                organisation=self.organisations[org],
+                calendar=calendars[calendar],
+                warning_threshold_percent=warning,
+                availability_target_percent=availability,
+                compensation_rule=rule,
+            )
+            for priority, (reaction, resolution) in targets.items():
+                policy.targets.create(
+                    priority=priority, reaction_minutes=reaction, resolution_minutes=resolution
+                )
+            for service, minutes in fulfilment.items():
+                policy.fulfilment_targets.create(
+                    service=self.services[service], fulfilment_minutes=minutes
+                )
 
     # ----- tickets -------------------------------------------------------------------------
 
@@ -1274,7 +1366,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {Organisation.objects.count()} organisations, {Contact.objects.count()} contacts, "
             f"{Service.objects.count()} services, {ConfigurationItem.objects.count()} "
-            f"configuration items, {SupportGroup.objects.count()} support groups"
+            f"configuration items, {SupportGroup.objects.count()} support groups, "
+            f"{SlaPolicy.objects.count()} SLA policies"
         )
         self.stdout.write(f"  {sum(counts.values())} tickets:")
         for status in Status:

@@ -1,0 +1,201 @@
+"""What people are told about tickets. servicedesk/notifications.py owns the machinery
+(the log, threading, delivery, retries); this module decides who hears what, in which
+words and language.
+
+The contact hears about the registration and every status change, in the contact's
+language, with their form of address and a link to the portal page (when they have a
+portal login).
+
+What a status mail may quote: a transition's reason is quoted only when the contact
+was meant to read it, i.e. when it is also posted as a public comment: what information
+is needed (Information needed), the resolution or why the ticket was invalid (Completed),
+and the contact's own rejection (Rejected by user). Everything else stays internal: an
+escalation's or reassignment's reason, a resume note, the free comment on engaging a
+third party, and the third party's name itself (the mail says a third party is engaged,
+not which vendor; the portal does not show it either). The rule is by target status, so
+a transition added later quotes nothing until someone decides it should.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from incidents.models import Incident, Status
+from servicedesk import roles
+from servicedesk.models import Contact, Notification
+from servicedesk.notifications import (
+    absolute_url,
+    contact_salutation,
+    notification_queue,
+    recipient_key,
+)
+
+EVENT_REGISTERED = "registered"
+#: Stored as "status_changed:<target status>".
+EVENT_STATUS_CHANGED = "status_changed"
+
+#: Target statuses whose transition reason is written for the contact (see above).
+PUBLIC_REASON_TARGETS = frozenset(
+    {Status.INFORMATION_NEEDED, Status.COMPLETED, Status.REJECTED_BY_USER}
+)
+
+
+def _dedupe_key(incident: Incident, event: str, occurrence: str, email: str) -> str:
+    """One event (and occurrence of it) for one recipient is queued once."""
+    return f"incident:{incident.pk}:{event}:{occurrence}:{recipient_key(email)}"
+
+
+def _render(template: str, context: dict) -> str:
+    """A plain-text template, without the blank lines its tags leave behind."""
+    text = render_to_string(template, context)
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _reachable(contact: Contact) -> bool:
+    return contact.is_active and bool(contact.email)
+
+
+def _contact_context(incident: Incident, contact: Contact, **extra) -> dict:
+    portal_url = ""
+    if contact.user_id:
+        portal_url = absolute_url(reverse("portal:ticket", args=[incident.number]))
+    return {
+        "incident": incident,
+        "salutation": contact_salutation(contact),
+        "portal_url": portal_url,
+        **extra,
+    }
+
+
+# ----- the contact -------------------------------------------------------------------------
+
+
+def notify_contact_registered(*, incident: Incident) -> Notification | None:
+    """Tell the contact their ticket is registered, with its number."""
+    contact = incident.contact
+    if not _reachable(contact):
+        return None
+    with translation.override(contact.language):
+        subject = _("[%(number)s] Registered – %(title)s") % {
+            "number": incident.number,
+            "title": incident.title,
+        }
+        body = _render("incidents/email/registered.txt", _contact_context(incident, contact))
+    return notification_queue(
+        recipient_email=contact.email,
+        event=EVENT_REGISTERED,
+        target=incident,
+        subject=subject,
+        body=body,
+        dedupe_key=_dedupe_key(incident, EVENT_REGISTERED, "1", contact.email),
+        thread_root=incident.number,
+        contact=contact,
+    )
+
+
+def notify_contact_status_changed(
+    *, incident: Incident, source: str, target: str, reason: str = "", actor=None
+) -> Notification | None:
+    """Tell the contact the ticket's new status, quoting the reason only where it is
+    public. A transition that keeps the status (reassigning an Assigned ticket) is not a
+    change the contact hears about. `incident.version` tells one change from the next."""
+    if source == target:
+        return None  # a reassignment within Assigned: the contact's view did not change
+    contact = incident.contact
+    if not _reachable(contact):
+        return None
+    target = Status(target)
+    event = f"{EVENT_STATUS_CHANGED}:{target.value}"
+    public_reason = (reason or "").strip() if target in PUBLIC_REASON_TARGETS else ""
+    with translation.override(contact.language):
+        status = str(target.label)
+        subject = _("[%(number)s] Status: %(status)s – %(title)s") % {
+            "number": incident.number,
+            "status": status,
+            "title": incident.title,
+        }
+        body = _render(
+            "incidents/email/status_changed.txt",
+            _contact_context(
+                incident,
+                contact,
+                status=status,
+                target=target.value,
+                reason=public_reason,
+                auto_closed=target == Status.CLOSED and actor is None,
+                auto_close_days=settings.AUTO_CLOSE_AFTER_DAYS,
+            ),
+        )
+    return notification_queue(
+        recipient_email=contact.email,
+        event=event,
+        target=incident,
+        subject=subject,
+        body=body,
+        dedupe_key=_dedupe_key(incident, event, f"v{incident.version}", contact.email),
+        thread_root=incident.number,
+        contact=contact,
+    )
+
+
+# ----- staff -------------------------------------------------------------------------------
+
+
+def staff_recipients(incident: Incident) -> list[tuple[str, object | None]]:
+    """(address, user or None) for the ticket's support group (its shared address if it
+    has one, else its active members) and the service desk managers; each address once."""
+    User = get_user_model()
+    found: dict[str, tuple[str, object | None]] = {}
+    group = incident.support_group
+    if group is not None and group.email:
+        found[group.email.lower()] = (group.email, None)
+    elif group is not None:
+        for user in group.members.filter(is_active=True).exclude(email="").only("pk", "email"):
+            found.setdefault(user.email.lower(), (user.email, user))
+    managers = (
+        User.objects.filter(is_active=True, groups__name=roles.DESK_MANAGER)
+        .exclude(email="")
+        .only("pk", "email")
+    )
+    for user in managers:
+        found.setdefault(user.email.lower(), (user.email, user))
+    return list(found.values())
+
+
+def notify_staff(
+    *, incident: Incident, event: str, subject: str, body: str, occurrence: str = "1"
+) -> list[Notification]:
+    """Tell the ticket's support group and the service desk managers, e.g. about an SLA
+    warning: `notify_staff(incident=i, event="sla_at_risk", subject=…, body=…)`.
+
+    Each recipient gets the event once per `occurrence`: pass something that changes
+    when the same event may rightly be sent again (e.g. the clock's due time). Returns
+    the rows queued by this call (none for a repeated call)."""
+    ticket_url = absolute_url(reverse("incidents:detail", args=[incident.number]))
+    with translation.override(settings.LANGUAGE_CODE):
+        full_subject = f"[{incident.number}] {subject}"
+        full_body = _render(
+            "incidents/email/staff.txt",
+            {"incident": incident, "message": body, "ticket_url": ticket_url},
+        )
+    queued = []
+    for email, user in staff_recipients(incident):
+        notification = notification_queue(
+            recipient_email=email,
+            event=event,
+            target=incident,
+            subject=full_subject,
+            body=full_body,
+            dedupe_key=_dedupe_key(incident, event, occurrence, email),
+            thread_root=incident.number,
+            user=user,
+        )
+        if notification is not None:
+            queued.append(notification)
+    return queued

@@ -1,0 +1,29 @@
+"""Celery tasks of the core app. Thin: they take primary keys and call services, which
+are idempotent, so a retried or duplicated task does no harm."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from servicedesk.notifications import notification_send, notifications_requeue_stale
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    # SMTP refusals and network errors may pass; anything else is a bug and stays failed.
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,  # 30 s, 1, 2, 4, 8 min (randomised by retry_jitter)
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def send_notification(self, notification_id: int) -> bool:
+    """Send one logged notification. After the last retry the row stays "failed"."""
+    return notification_send(notification_id=notification_id)
+
+
+@shared_task(acks_late=True)
+def requeue_notifications() -> int:
+    """Beat: queue again notifications whose task was lost (see notifications_requeue_stale)."""
+    return notifications_requeue_stale()
