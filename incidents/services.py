@@ -46,6 +46,9 @@ from servicedesk.models import (
 )
 from servicedesk.roles import contact_of, is_agent
 
+#: Channels whose intake code registers tickets with no acting user (actor=None).
+SYSTEM_INTAKE_CHANNELS = {Channel.EMAIL, Channel.MONITORING}
+
 #: The fields a transition may touch; saved together with update_fields.
 LIFECYCLE_FIELDS = [
     "status",
@@ -138,6 +141,12 @@ def _check_may_register(*, contact: Contact, actor, channel: str) -> None:
         raise ValidationError(
             {"contact": _("%(name)s is not authorised to open tickets.") % {"name": contact.name}}
         )
+    if actor is None:
+        # Trusted intake code (an email from the contact's registered address, an alert
+        # from a monitoring source with a valid token) registers on the system's behalf.
+        if channel not in SYSTEM_INTAKE_CHANNELS:
+            raise PermissionDenied(_("Only email and monitoring intake act without a user."))
+        return
     if is_agent(actor):
         return
     own = contact_of(actor)

@@ -579,3 +579,22 @@ def test_strangers_cannot_comment(actors, contact, name):
     incident = IncidentFactory(contact=contact)
     with pytest.raises(PermissionDenied):
         services.incident_add_comment(incident=incident, body="Hi", actor=actors[name])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("channel", "allowed"),
+    [("email", True), ("monitoring", True), ("portal", False), ("phone", False)],
+)
+def test_only_email_and_monitoring_intake_register_without_a_user(channel, allowed):
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory()
+    if allowed:
+        incident = services.incident_register(
+            contact=contact, actor=None, channel=channel, title="From intake"
+        )
+        assert incident.history.first().history_user is None
+    else:
+        with pytest.raises(PermissionDenied):
+            services.incident_register(contact=contact, actor=None, channel=channel, title="x")
