@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from incidents.models import Attachment, Comment, Incident
+from incidents.models import Attachment, Comment, Incident, SlaEvent
 
 
 class ReadOnlyAdminMixin:
@@ -22,6 +22,15 @@ class CommentInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = Comment
     extra = 0
     fields = ["author", "is_public", "body", "created_at"]
+    readonly_fields = fields
+
+
+class SlaEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The ticket's SLA ledger: the audit trail of its due times."""
+
+    model = SlaEvent
+    extra = 0
+    fields = ["at", "kind", "status", "priority", "note"]
     readonly_fields = fields
 
 
@@ -54,7 +63,7 @@ class IncidentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     ]
     raw_id_fields = ["contact", "assignee", "major_incident", "configuration_item"]
     show_full_result_count = False
-    inlines = [CommentInline]
+    inlines = [CommentInline, SlaEventInline]
 
 
 @admin.register(Comment)
