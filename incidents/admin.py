@@ -1,7 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from incidents.models import Attachment, Comment, Incident, SlaEvent
+from incidents.models import (
+    AlertSource,
+    ApiToken,
+    Attachment,
+    Comment,
+    Incident,
+    MonitoringAlert,
+    SatisfactionRating,
+    SlaEvent,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -80,3 +90,117 @@ class AttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["incident", "uploaded_by"]
     fields = ["incident", "comment", "original_name", "content_type", "size", "uploaded_by"]
     readonly_fields = fields
+
+
+@admin.register(SatisfactionRating)
+class SatisfactionRatingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Contacts rate closed tickets in the portal; the admin shows the ratings."""
+
+    list_display = ["incident", "score", "rated_by", "created_at"]
+    list_filter = ["score"]
+    search_fields = ["incident__number", "comment"]
+    list_select_related = ["incident", "rated_by"]
+    fields = ["incident", "score", "comment", "rated_by", "created_at"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+
+# ----- API tokens and monitoring sources ---------------------------------------------------
+
+
+class TokenIssuingAdmin(SimpleHistoryAdmin):
+    """Issues the token when the object is created and shows it once, in a message; only
+    its hash is stored. "Issue a new token" replaces a lost or leaked one."""
+
+    actions = ["issue_new_token"]
+
+    def save_model(self, request, obj, form, change):
+        plaintext = None if change else obj.issue_secret()
+        super().save_model(request, obj, form, change)
+        if plaintext:
+            self._show_token(request, obj, plaintext)
+
+    @admin.action(description=_("Issue a new token (the old one stops working)"))
+    def issue_new_token(self, request, queryset):
+        for obj in queryset:
+            plaintext = obj.issue_secret()
+            obj._change_reason = _("New token issued")
+            obj._history_user = request.user
+            obj.save(update_fields=["prefix", "token_hash"])
+            self._show_token(request, obj, plaintext)
+
+    def _show_token(self, request, obj, plaintext: str) -> None:
+        self.message_user(
+            request,
+            _(
+                "The token for “%(name)s” is %(token)s — copy it now: it is shown only "
+                "once and stored only as a hash."
+            )
+            % {"name": obj.name, "token": plaintext},
+            messages.WARNING,
+        )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(TokenIssuingAdmin):
+    list_display = ["name", "prefix", "user", "contact", "is_active", "created_at", "last_used_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "prefix", "user__username", "contact__name", "contact__email"]
+    list_select_related = ["user", "contact"]
+    fields = ["name", "user", "contact", "is_active", "prefix", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    raw_id_fields = ["user", "contact"]
+
+
+@admin.register(AlertSource)
+class AlertSourceAdmin(TokenIssuingAdmin):
+    list_display = [
+        "name",
+        "prefix",
+        "organisation",
+        "contact",
+        "service",
+        "is_active",
+        "last_used_at",
+    ]
+    list_filter = ["is_active", "organisation"]
+    search_fields = ["name", "prefix", "organisation__name"]
+    list_select_related = ["organisation", "contact", "service"]
+    fields = [
+        "name",
+        "organisation",
+        "contact",
+        "service",
+        "is_active",
+        "prefix",
+        "created_at",
+        "last_used_at",
+    ]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    raw_id_fields = ["contact"]
+
+
+@admin.register(MonitoringAlert)
+class MonitoringAlertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Which alert opened which ticket, and how often it fired since."""
+
+    list_display = [
+        "source",
+        "key",
+        "alert_source",
+        "incident",
+        "status",
+        "severity",
+        "occurrences",
+        "first_seen_at",
+        "last_seen_at",
+        "is_current",
+    ]
+    list_filter = ["status", "is_current", "alert_source"]
+    search_fields = ["source", "key", "incident__number"]
+    list_select_related = ["alert_source", "incident"]
+    show_full_result_count = False
+
+
+# Inbound email: the IMAP mailboxes and the stored messages.
+from incidents.intake import admin as intake_admin  # noqa: E402, F401

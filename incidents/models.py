@@ -215,6 +215,14 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     resolution_breached = models.BooleanField(_("resolution breached"), default=False)
     sla_warned = models.BooleanField(default=False, editable=False)
 
+    # The portal: answers to the service's own request form, as a list so the order
+    # survives PostgreSQL's jsonb: {"answers": [{"label": "Hostname", "value": "web-01"}]}.
+    form_answers = models.JSONField(_("request form answers"), default=dict, blank=True)
+    # A contact asked for a higher urgency; support decides (incident_classify clears it).
+    requested_urgency = models.PositiveSmallIntegerField(
+        _("urgency requested by the contact"), choices=Urgency.choices, null=True, blank=True
+    )
+
     #: Bumped on every save; a form carries the version it was rendered from so a
     #: stale edit is refused instead of silently overwriting someone else's work.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -278,6 +286,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(resolution_due_at__isnull=False),
             ),
             models.Index(fields=["status", "resolved_at"], name="inc_completed_since"),
+            # The API's updated_since filter (integrations polling for changes).
+            models.Index(fields=["updated_at"], name="inc_updated_at"),
         ]
 
     def __str__(self) -> str:
@@ -292,6 +302,16 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     @property
     def is_final(self) -> bool:
         return self.status == Status.CLOSED
+
+    @property
+    def answers(self) -> list[dict]:
+        """The request form's questions and answers, in the order they were asked."""
+        answers = (self.form_answers or {}).get("answers", [])
+        return [a for a in answers if isinstance(a, dict) and a.get("label")]
+
+    @property
+    def urgency_request_pending(self) -> bool:
+        return self.requested_urgency is not None and self.requested_urgency < self.urgency
 
     def assign_number(self) -> None:
         """INC-000123 or REQ-000124, from the shared sequence; kept if the kind changes."""
@@ -386,6 +406,16 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     )
     def customer_replied(self) -> None:
         """The contact answered what was asked: work goes on."""
+
+    @transition(
+        field=status,
+        source=[Status.INFORMATION_NEEDED],
+        target=Status.IN_PROGRESS,
+        permission=rules.nobody,
+    )
+    def email_reply_received(self) -> None:
+        """The contact answered by email (taken by the email intake on the system's behalf,
+        once it has matched the sender to a contact of the ticket's organisation)."""
 
     @transition(
         field=status,
@@ -509,6 +539,15 @@ class Comment(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
+    #: The contact who wrote it by email (a contact without a portal login has no user).
+    author_contact = models.ForeignKey(
+        "servicedesk.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author (contact)"),
+    )
     body = models.TextField(_("text"))
     is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(_("created"), default=current_time, editable=False)
@@ -555,3 +594,248 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# ----- API tokens and monitoring intake ----------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API (/api/v1/). It acts either as a staff user (and may
+    do what that user's roles allow) or as a customer contact (scoped to the contact's
+    organisation, acting through the contact's portal login). Only the SHA-256 hash of the
+    token is stored; the admin shows the token once, when it is issued."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for."))
+    prefix = models.CharField(_("token prefix"), max_length=16, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name=_("staff user"),
+        help_text=_("A staff member: the token may do what this user's roles allow."),
+    )
+    contact = models.ForeignKey(
+        "servicedesk.Contact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name=_("contact"),
+        help_text=_(
+            "A customer contact with a portal login: the token sees only the contact's "
+            "organisation."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=current_time, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["token_hash", "last_used_at"])
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, contact__isnull=True)
+                    | models.Q(user__isnull=True, contact__isnull=False)
+                ),
+                name="apitoken_user_xor_contact",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from servicedesk.roles import is_staff_member
+
+        if (self.user_id is None) == (self.contact_id is None):
+            raise ValidationError(_("Choose either a staff user or a contact, not both."))
+        if self.user_id is not None and not is_staff_member(self.user):
+            raise ValidationError({"user": _("This user has no staff role.")})
+        if self.contact_id is not None and self.contact.user_id is None:
+            raise ValidationError(
+                {"contact": _("Give the contact a portal login first: the token acts as it.")}
+            )
+
+    def issue_secret(self) -> str:
+        """Set a new token (replacing any old one) and return its plaintext, once."""
+        from incidents import tokens
+
+        issued = tokens.issue(tokens.API_TOKEN_KIND)
+        self.prefix, self.token_hash = issued.prefix, issued.digest
+        return issued.plaintext
+
+
+class AlertSource(models.Model):
+    """A monitoring system allowed to post alerts (POST /api/v1/alerts). Its alerts become
+    incidents of its organisation, raised for its contact. Token as for ApiToken."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    prefix = models.CharField(_("token prefix"), max_length=16, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "servicedesk.Organisation",
+        on_delete=models.PROTECT,
+        related_name="alert_sources",
+        verbose_name=_("organisation"),
+    )
+    contact = models.ForeignKey(
+        "servicedesk.Contact",
+        on_delete=models.PROTECT,
+        related_name="alert_sources",
+        verbose_name=_("contact"),
+        help_text=_("Tickets are raised for this authorised contact of the organisation."),
+    )
+    service = models.ForeignKey(
+        "servicedesk.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alert_sources",
+        verbose_name=_("default service"),
+        help_text=_("Used when an alert names no service, or one the catalogue does not know."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=current_time, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["token_hash", "last_used_at"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("monitoring alert source")
+        verbose_name_plural = _("monitoring alert sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.contact_id is not None
+            and self.organisation_id is not None
+            and self.contact.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"contact": _("The contact must belong to the organisation.")})
+
+    def issue_secret(self) -> str:
+        from incidents import tokens
+
+        issued = tokens.issue(tokens.ALERT_TOKEN_KIND)
+        self.prefix, self.token_hash = issued.prefix, issued.digest
+        return issued.plaintext
+
+
+class AlertStatus(models.TextChoices):
+    FIRING = "firing", _("Firing")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class MonitoringAlert(models.Model):
+    """Links an alert (its source's `source` label and `key`) to the incident it opened.
+    While that incident is open, the alert's repeats are occurrences on it; the one
+    *current* row per (alert source, source, key) is found and locked through a partial
+    unique index, so two identical alerts at the same moment open one incident.
+    Counters are updated in place; history records creation and status changes."""
+
+    alert_source = models.ForeignKey(
+        AlertSource,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        verbose_name=_("alert source"),
+    )
+    source = models.CharField(_("source"), max_length=100)
+    key = models.CharField(_("key"), max_length=200)
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="monitoring_alerts",
+        verbose_name=_("ticket"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=AlertStatus.choices, default=AlertStatus.FIRING
+    )
+    severity = models.CharField(_("severity"), max_length=10)
+    is_current = models.BooleanField(
+        _("current"),
+        default=True,
+        help_text=_("Repeats of this alert go to this ticket (until it is no longer open)."),
+    )
+    occurrences = models.PositiveIntegerField(_("occurrences"), default=1)
+    first_seen_at = models.DateTimeField(_("first seen"), default=current_time)
+    last_seen_at = models.DateTimeField(_("last seen"), default=current_time)
+    last_note_at = models.DateTimeField(_("last work note"), null=True, blank=True)
+    #: Occurrences and recoveries since the last work note (notes are rate-limited).
+    unreported = models.PositiveIntegerField(default=0)
+    last_payload = models.JSONField(_("last payload"), default=dict, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_payload"])
+
+    class Meta:
+        ordering = ["-last_seen_at", "pk"]
+        verbose_name = _("monitoring alert")
+        verbose_name_plural = _("monitoring alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert_source", "source", "key"],
+                condition=models.Q(is_current=True),
+                name="alert_one_current_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.key} → {self.incident_id}"
+
+
+# Inbound email and the IMAP mailboxes belong to this app; they live beside their intake code.
+from incidents.intake.models import InboundEmail, Mailbox  # noqa: E402, F401
+
+
+class SatisfactionRating(models.Model):
+    """How satisfied the contact was with a closed ticket: one rating per ticket."""
+
+    class Score(models.IntegerChoices):
+        VERY_DISSATISFIED = 1, _("Very dissatisfied")
+        DISSATISFIED = 2, _("Dissatisfied")
+        NEUTRAL = 3, _("Neither satisfied nor dissatisfied")
+        SATISFIED = 4, _("Satisfied")
+        VERY_SATISFIED = 5, _("Very satisfied")
+
+    incident = models.OneToOneField(
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="satisfaction_rating",
+        verbose_name=_("ticket"),
+    )
+    score = models.PositiveSmallIntegerField(_("score"), choices=Score.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rated by"),
+    )
+    created_at = models.DateTimeField(_("rated"), default=current_time, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="satisfaction_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.score}/5"

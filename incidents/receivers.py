@@ -12,8 +12,9 @@ from incidents.signals import sla_at_risk, sla_breached, ticket_registered, tick
 
 
 @receiver(ticket_registered, dispatch_uid="incidents.notify_contact_registered")
-def notify_contact_registered(sender, incident, **kwargs) -> None:
-    notifications.notify_contact_registered(incident=incident)
+def notify_contact_registered(sender, incident, notify_contact=True, **kwargs) -> None:
+    if notify_contact:  # False for a ticket made from an automatic message (RFC 3834)
+        notifications.notify_contact_registered(incident=incident)
 
 
 @receiver(ticket_status_changed, dispatch_uid="incidents.notify_contact_status_changed")

@@ -1,7 +1,7 @@
 """Who may do what to a ticket. Transition `permission=` callables and the access
 helper both use these, so the buttons a user sees and what the server accepts agree."""
 
-from servicedesk.roles import contact_of, is_agent, is_desk_manager
+from servicedesk.roles import L1_AGENT, contact_of, has_role, is_agent, is_desk_manager
 
 
 def can_triage(ticket, user) -> bool:
@@ -28,6 +28,11 @@ def speaks_for_customer(ticket, user) -> bool:
     if contact is not None:
         return contact.organisation_id == ticket.organisation_id
     return is_desk_manager(user)
+
+
+def works_quarantine(user) -> bool:
+    """The email quarantine (accept, add to a ticket, discard): L1 and the desk manager."""
+    return has_role(user, L1_AGENT) or is_desk_manager(user)
 
 
 def nobody(ticket, user) -> bool:

@@ -10,21 +10,24 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from incidents import rules, sla
 from incidents.exceptions import StaleTicket
+from incidents.intake import mime
 from incidents.models import (
     CUSTOMER_CHANNELS,
     INVALID_CLOSURE_CODES,
     Attachment,
     Channel,
     Comment,
+    InboundEmail,
     Incident,
     Kind,
+    SatisfactionRating,
     SlaEvent,
     Status,
 )
@@ -72,6 +75,7 @@ CLASSIFICATION_FIELDS = [
     "impact",
     "priority",
     "urgency_confirmed",
+    "requested_urgency",
     "version",
     "updated_at",
 ]
@@ -97,13 +101,21 @@ def incident_register(
     configuration_item=None,
     urgency: int = Urgency.MEDIUM,
     impact: int | None = None,
+    form_answers: dict | None = None,
+    notify_contact: bool = True,
 ) -> Incident:
     """Open a ticket for an authorised contact. Customer channels (portal, email) leave a
-    high or very high urgency unconfirmed until an agent confirms it."""
+    high or very high urgency unconfirmed until an agent confirms it. A contact raising
+    it themselves (the portal) is held to the services and kinds an admin allowed them;
+    `form_answers` are the answers to the service's request form. `notify_contact=False`
+    sends the contact no registration mail (a ticket made from an automatic message: no
+    mail ever answers one, RFC 3834)."""
     _check_may_register(contact=contact, actor=actor, channel=channel)
     if configuration_item is not None and service is None:
         service = configuration_item.service
     _check_ci_belongs(service=service, configuration_item=configuration_item)
+    if actor is not None and contact_of(actor) is not None:
+        _check_contact_scope(contact=contact, kind=kind, service=service)
     impact = impact or 4  # Impact.LOW: support sets the real impact on triage
     incident = Incident(
         kind=kind,
@@ -119,6 +131,7 @@ def incident_register(
         impact=impact,
         priority=priority_for(urgency=urgency, impact=impact),
         urgency_confirmed=not (channel in CUSTOMER_CHANNELS and urgency <= Urgency.HIGH),
+        form_answers=form_answers or {},
     )
     incident.sla_policy = SlaPolicy.for_organisation(contact.organisation)
     with transaction.atomic():
@@ -131,7 +144,9 @@ def incident_register(
         incident.save()
         sla.persist(incident, start_events)
         transaction.on_commit(
-            lambda: ticket_registered.send(sender=Incident, incident=incident, actor=actor)
+            lambda: ticket_registered.send(
+                sender=Incident, incident=incident, actor=actor, notify_contact=notify_contact
+            )
         )
     return incident
 
@@ -152,6 +167,19 @@ def _check_may_register(*, contact: Contact, actor, channel: str) -> None:
     own = contact_of(actor)
     if own is None or own.pk != contact.pk or channel not in CUSTOMER_CHANNELS:
         raise PermissionDenied(_("You may not open tickets for this contact."))
+
+
+def _check_contact_scope(*, contact: Contact, kind: str, service) -> None:
+    """What an admin allowed this contact to raise: kinds of ticket and services."""
+    errors = {}
+    if not contact.may_raise_kind(kind):
+        errors["kind"] = _("You may not raise this kind of ticket.")
+    if service is not None and not (service.is_active and service.is_requestable):
+        errors["service"] = _("This service cannot be requested in the portal.")
+    elif not contact.may_use_service(service):
+        errors["service"] = _("You may not raise tickets for this service.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_ci_belongs(*, service, configuration_item) -> None:
@@ -188,6 +216,7 @@ def incident_classify(
         _check_ci_belongs(service=fresh.service, configuration_item=fresh.configuration_item)
         if "urgency" in changes:
             fresh.urgency_confirmed = True
+            fresh.requested_urgency = None  # support has decided on the contact's request
         before = (fresh.priority, fresh.kind, fresh.service_id)
         fresh.priority = priority_for(urgency=fresh.urgency, impact=fresh.impact)
         fresh.mark_first_response()
@@ -758,7 +787,9 @@ def auto_close_completed(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.AUTO_CLOSE_AFTER_DAYS)
     contact_spoke = Comment.objects.filter(
-        incident=OuterRef("pk"), author=OuterRef("contact__user"), created_at__gt=cutoff
+        Q(author=OuterRef("contact__user")) | Q(author_contact=OuterRef("contact")),
+        incident=OuterRef("pk"),
+        created_at__gt=cutoff,
     )
     due = (
         Incident.objects.filter(status=Status.COMPLETED, resolved_at__lte=cutoff)
@@ -770,3 +801,288 @@ def auto_close_completed(*, now=None) -> int:
         if incident_auto_close(incident=Incident.objects.get(pk=pk)) is not None:
             closed += 1
     return closed
+
+
+# ----- intake on the system's behalf ---------------------------------------------------------
+
+
+def incident_add_system_note(*, incident: Incident, body: str) -> Comment | None:
+    """An internal work note written by trusted intake code (a monitoring alert's repeat
+    or recovery), with no user. Closed tickets take no further notes."""
+    body = clean_text(body)
+    if not body or incident.is_final:
+        return None
+    return _add_comment(incident, body=body, is_public=False, author=None)
+
+
+# ----- the customer portal ---------------------------------------------------------------------
+
+
+def _portal_contact(incident: Incident, actor) -> Contact:
+    """The acting contact of the ticket's organisation who may act on tickets; contacts
+    who are not authorised to open tickets can read them, nothing more."""
+    contact = contact_of(actor)
+    if contact is None or contact.organisation_id != incident.organisation_id:
+        raise PermissionDenied(_("Only the customer's contacts may do this."))
+    if not contact.may_raise:
+        raise PermissionDenied(_("You are not authorised to open or change tickets."))
+    return contact
+
+
+def incident_request_urgency(*, incident: Incident, urgency: int, reason: str, actor) -> Incident:
+    """The contact asks support to raise the urgency, saying why. It is recorded as a
+    public comment and as `requested_urgency`; urgency and priority change only when
+    support applies it (incident_classify, which also clears the request)."""
+    _portal_contact(incident, actor)
+    reason = clean_text(reason)
+    errors = {}
+    try:
+        urgency = Urgency(int(urgency))
+    except (TypeError, ValueError):
+        errors["urgency"] = _("Choose an urgency.")
+    if not reason:
+        errors["reason"] = _("Say why it has become more urgent.")
+    with transaction.atomic():
+        fresh = _lock(incident, None)
+        if not fresh.is_open:
+            raise ValidationError(_("Only an open ticket's urgency can be raised."))
+        if "urgency" not in errors and urgency >= fresh.urgency:
+            errors["urgency"] = _(
+                "Choose an urgency higher than the current one (%(current)s)."
+            ) % {"current": fresh.get_urgency_display()}
+        if errors:
+            raise ValidationError(errors)
+        fresh.requested_urgency = urgency
+        text = _("Please raise the urgency to %(urgency)s. %(reason)s") % {
+            "urgency": urgency.label,
+            "reason": reason,
+        }
+        # No new version: the agents' open forms stay valid; support decides separately.
+        _save(fresh, actor, text, ["requested_urgency", "updated_at"], bump=False)
+        _add_comment(fresh, body=text, is_public=True, author=actor)
+    _copy_into(incident, fresh)
+    return fresh
+
+
+def incident_rate(
+    *, incident: Incident, score: int, actor, comment: str = ""
+) -> SatisfactionRating:
+    """The contact's satisfaction with a closed ticket, 1 (very dissatisfied) to 5 (very
+    satisfied): once per ticket."""
+    _portal_contact(incident, actor)
+    try:
+        score = SatisfactionRating.Score(int(score))
+    except (TypeError, ValueError):
+        raise ValidationError({"score": _("Choose from 1 to 5.")}) from None
+    with transaction.atomic():
+        fresh = _lock(incident, None)
+        if fresh.status != Status.CLOSED:
+            raise ValidationError(_("A ticket can be rated once it is closed."))
+        if SatisfactionRating.objects.filter(incident=fresh).exists():
+            raise ValidationError(_("This ticket has already been rated."))
+        rating = SatisfactionRating(
+            incident=fresh, score=score, comment=clean_text(comment), rated_by=actor
+        )
+        _set_history_user(rating, actor)
+        rating.save()
+    return rating
+
+
+# ----- inbound email ---------------------------------------------------------------------------
+# incidents/intake/email.py decides what a message is (a new ticket, a reply, quarantine);
+# these change tickets. Replies and new tickets from a registered contact's address are
+# taken on the system's behalf; the quarantine is worked by L1 (rules.works_quarantine).
+
+
+def incident_register_by_email(
+    *,
+    contact: Contact,
+    title: str,
+    description: str,
+    attachments: Iterable[UploadedFile] = (),
+    notify_contact: bool = True,
+) -> Incident:
+    """A ticket from an email sent by an authorised contact's registered address."""
+    uploads = list(attachments)
+    for upload in uploads:
+        validate_upload(upload)
+    with transaction.atomic():
+        incident = incident_register(
+            contact=contact,
+            title=title,
+            actor=None,
+            channel=Channel.EMAIL,
+            description=description,
+            notify_contact=notify_contact,
+        )
+        for upload in uploads:
+            _store_attachment(incident, upload, contact.user)
+    return incident
+
+
+def incident_add_email_reply(
+    *,
+    incident: Incident,
+    contact: Contact,
+    body: str,
+    attachments: Iterable[UploadedFile] = (),
+) -> Comment:
+    """A contact's emailed reply: a public comment from the contact, which answers an
+    Information needed ticket (→ In progress) like a portal comment does. The intake code
+    has matched the sender to this contact; the transition runs on the system's behalf."""
+    body = clean_text(body)
+    if not body:
+        raise ValidationError({"body": _("The reply has no text.")})
+    if not contact.is_active or contact.organisation_id != incident.organisation_id:
+        raise PermissionDenied(_("Only the customer's contacts may reply to the ticket."))
+    uploads = list(attachments)
+    for upload in uploads:
+        validate_upload(upload)
+    author = contact.user
+    with transaction.atomic():
+        fresh = _lock(incident, None)
+        if fresh.is_final:
+            raise ValidationError(_("The ticket is closed: further work needs a new ticket."))
+        comment = Comment(
+            incident=fresh, body=body, is_public=True, author=author, author_contact=contact
+        )
+        comment._change_reason = _("Reply by email")
+        _set_history_user(comment, author)
+        comment.save()
+        for upload in uploads:
+            _store_attachment(fresh, upload, author, comment=comment)
+        if fresh.status == Status.INFORMATION_NEEDED:
+            source = fresh.status
+            fresh.email_reply_received()
+            reason = _("%(name)s answered by email.") % {"name": contact.name}
+            _save(fresh, author, reason, LIFECYCLE_FIELDS, [sla.event_for_status(fresh)])
+            _announce(fresh, source=source, actor=author, reason=reason)
+    _copy_into(incident, fresh)
+    return comment
+
+
+def inbound_email_accept(
+    *,
+    inbound: InboundEmail,
+    contact: Contact,
+    actor,
+    kind: str = Kind.INCIDENT,
+    title: str = "",
+) -> Incident:
+    """L1 accepts a quarantined message as a ticket for the contact they chose."""
+    _check_works_quarantine(actor)
+    with transaction.atomic():
+        fresh = _lock_inbound(inbound)
+        parsed = _parse_stored(fresh)
+        title = " ".join((title or fresh.subject or _("(no subject)")).split())[:200]
+        incident = incident_register(
+            contact=contact,
+            title=title,
+            actor=actor,
+            channel=Channel.EMAIL,
+            kind=kind,
+            description=_description_of(fresh, parsed),
+            # No mail answers an automatic message (RFC 3834), not even a registration.
+            notify_contact=not fresh.is_auto,
+        )
+        for attachment in parsed.kept_attachments():
+            _store_attachment(incident, attachment.as_upload(), actor)
+        fresh.incident = incident
+        _finish_inbound(
+            fresh,
+            InboundEmail.Status.ACCEPTED,
+            actor,
+            _("Accepted as %(number)s for %(contact)s")
+            % {"number": incident.number, "contact": contact.name},
+        )
+    _copy_inbound(inbound, fresh)
+    return incident
+
+
+def inbound_email_add_to_ticket(
+    *, inbound: InboundEmail, incident: Incident, actor, is_public: bool = False
+) -> Comment:
+    """L1 adds a quarantined message to a ticket as their comment (an internal note unless
+    they make it public), quoting the sender, with its attachments."""
+    _check_works_quarantine(actor)
+    with transaction.atomic():
+        fresh = _lock_inbound(inbound)
+        parsed = _parse_stored(fresh)
+        heading = _("Email from %(sender)s, subject “%(subject)s”:") % {
+            "sender": fresh.from_address or _("an unknown sender"),
+            "subject": fresh.subject,
+        }
+        comment = incident_add_comment(
+            incident=incident,
+            body=f"{heading}\n\n{_description_of(fresh, parsed)}",
+            actor=actor,
+            is_public=is_public,
+            files=[a.as_upload() for a in parsed.kept_attachments()],
+        )
+        fresh.incident = incident
+        fresh.comment = comment
+        _finish_inbound(
+            fresh,
+            InboundEmail.Status.COMMENT_ADDED,
+            actor,
+            _("Added to %(number)s") % {"number": incident.number},
+        )
+    _copy_inbound(inbound, fresh)
+    return comment
+
+
+def inbound_email_discard(*, inbound: InboundEmail, actor, reason: str = "") -> InboundEmail:
+    """L1 discards a quarantined message (it stays on record, with who and why)."""
+    _check_works_quarantine(actor)
+    reason = clean_text(reason)
+    with transaction.atomic():
+        fresh = _lock_inbound(inbound)
+        why = _("Discarded: %(reason)s") % {"reason": reason} if reason else _("Discarded")
+        _finish_inbound(fresh, InboundEmail.Status.DISCARDED, actor, why)
+    _copy_inbound(inbound, fresh)
+    return fresh
+
+
+def _check_works_quarantine(actor) -> None:
+    if not rules.works_quarantine(actor):
+        raise PermissionDenied(_("Only L1 and the service desk manager work the quarantine."))
+
+
+def _lock_inbound(inbound: InboundEmail) -> InboundEmail:
+    fresh = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+    if not fresh.is_actionable:
+        raise ValidationError(
+            _("This message has already been handled (%(status)s).")
+            % {"status": fresh.get_status_display()}
+        )
+    return fresh
+
+
+def _parse_stored(inbound: InboundEmail) -> mime.ParsedEmail:
+    raw = b""
+    if inbound.raw:
+        try:
+            with inbound.raw.open("rb") as handle:
+                raw = handle.read()
+        except OSError:
+            raw = b""
+    return mime.parse(raw, attachment_max_bytes=settings.ATTACHMENT_MAX_BYTES)
+
+
+def _description_of(inbound: InboundEmail, parsed: mime.ParsedEmail) -> str:
+    notes = parsed.notes(settings.ATTACHMENT_MAX_BYTES)
+    return "\n\n".join(part for part in [inbound.body, *notes] if part)
+
+
+def _finish_inbound(inbound: InboundEmail, status: str, actor, reason: str) -> None:
+    inbound.status = status
+    inbound.handled_by = actor
+    inbound.handled_at = timezone.now()
+    inbound._change_reason = reason
+    _set_history_user(inbound, actor)
+    inbound.save()
+
+
+def _copy_inbound(stale: InboundEmail, fresh: InboundEmail) -> None:
+    for model_field in fresh._meta.concrete_fields:
+        stale.__dict__[model_field.attname] = fresh.__dict__[model_field.attname]

@@ -2,7 +2,8 @@
 
 from django.dispatch import Signal
 
-#: A ticket was registered. kwargs: incident, actor.
+#: A ticket was registered. kwargs: incident, actor, notify_contact (False: the ticket came
+#: from an automatic message, which no mail may answer).
 ticket_registered = Signal()
 #: A ticket's status changed. kwargs: incident, source, target, actor, reason.
 ticket_status_changed = Signal()

@@ -14,3 +14,13 @@ def sla_sweep() -> dict[str, int]:
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def auto_close_completed() -> int:
     return services.auto_close_completed()
+
+
+@shared_task(acks_late=True)
+def poll_mailboxes() -> list[str]:
+    """Read the active IMAP mailboxes (incidents/intake/imap.py). No retries: beat runs it
+    again every minute, and a message is removed from the server only once it is stored,
+    so a failed or doubled run loses nothing and duplicates nothing."""
+    from incidents.intake import imap
+
+    return [str(result) for result in imap.poll_all()]

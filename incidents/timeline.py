@@ -55,11 +55,14 @@ class Entry:
 
 def timeline_for(incident: Incident, *, public_only: bool = False) -> list[Entry]:
     entries = [] if public_only else _history_entries(incident)
-    comments = incident.comments.select_related("author").prefetch_related("attachments")
+    comments = incident.comments.select_related("author", "author_contact").prefetch_related(
+        "attachments"
+    )
     if public_only:
         comments = comments.filter(is_public=True)
     entries += [
-        Entry(at=c.created_at, actor=_name(c.author), kind="comment", comment=c) for c in comments
+        Entry(at=c.created_at, actor=_comment_author(c), kind="comment", comment=c)
+        for c in comments
     ]
     entries.sort(key=lambda e: e.at)
     return entries
@@ -143,6 +146,13 @@ def _display(row, name: str, labels) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     return str(value or "")
+
+
+def _comment_author(comment: Comment) -> str:
+    """A contact who wrote by email has no user when they have no portal login."""
+    if comment.author is None and comment.author_contact is not None:
+        return comment.author_contact.name
+    return _name(comment.author)
 
 
 def _name(user) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import attachments, log_call, queues, ticket
+from incidents.views import attachments, log_call, quarantine, queues, ticket
 
 app_name = "incidents"
 
@@ -17,6 +17,17 @@ urlpatterns = [
     path("new/contacts/", log_call.contact_search, name="contact_search"),
     path("new/contacts/<int:pk>/", log_call.contact_pick, name="contact_pick"),
     path("new/configuration-items/", log_call.configuration_items, name="configuration_items"),
+    path("quarantine/", quarantine.index, name="quarantine"),
+    path("quarantine/<int:pk>/", quarantine.detail, name="quarantine_detail"),
+    path("quarantine/<int:pk>/accept/", quarantine.accept, name="quarantine_accept"),
+    path("quarantine/<int:pk>/add/", quarantine.add_to_ticket, name="quarantine_add"),
+    path("quarantine/<int:pk>/discard/", quarantine.discard, name="quarantine_discard"),
+    path("quarantine/<int:pk>/original/", quarantine.original, name="quarantine_original"),
+    path(
+        "quarantine/<int:pk>/attachments/<int:index>/",
+        quarantine.attachment,
+        name="quarantine_attachment",
+    ),
     path("<str:number>/", ticket.detail, name="detail"),
     path("<str:number>/actions/<slug:key>/", ticket.action, name="action"),
     path("<str:number>/classify/", ticket.classify, name="classify"),

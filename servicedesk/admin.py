@@ -22,6 +22,7 @@ from servicedesk.models import (
     Organisation,
     PriorityMatrixEntry,
     Service,
+    ServiceFormField,
     SlaPolicy,
     SlaTarget,
     SupportGroup,
@@ -57,6 +58,28 @@ class ContactAdmin(SimpleHistoryAdmin):
     ]
     list_select_related = ["organisation"]
     raw_id_fields = ["user"]
+    filter_horizontal = ["allowed_services"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "organisation",
+                    "name",
+                    "email",
+                    "phone",
+                    "form_of_address",
+                    "language",
+                    "user",
+                    "is_active",
+                ]
+            },
+        ),
+        (
+            _("What the contact may raise"),
+            {"fields": ["is_authorised", "allowed_kinds", "allowed_services"]},
+        ),
+    ]
 
 
 class ConfigurationItemInline(admin.TabularInline):
@@ -65,11 +88,39 @@ class ConfigurationItemInline(admin.TabularInline):
     fields = ["name", "kind", "organisation", "is_active"]
 
 
+class ServiceFormFieldForm(forms.ModelForm):
+    class Meta:
+        model = ServiceFormField
+        fields = ["order", "label", "kind", "required", "choices", "help_text"]
+        widgets = {"choices": forms.Textarea(attrs={"rows": 3, "cols": 30})}
+
+
+class ServiceFormFieldInline(admin.TabularInline):
+    """The service's own request form in the portal: one row per question."""
+
+    model = ServiceFormField
+    form = ServiceFormFieldForm
+    extra = 0
+    verbose_name = _("portal request form question")
+    verbose_name_plural = _("portal request form (questions a contact answers)")
+
+
 @admin.register(Service)
 class ServiceAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "is_active"]
+    list_display = ["name", "is_active", "is_requestable"]
+    list_filter = ["is_active", "is_requestable"]
     search_fields = ["name"]
-    inlines = [ConfigurationItemInline]
+    inlines = [ServiceFormFieldInline, ConfigurationItemInline]
+
+
+@admin.register(ServiceFormField)
+class ServiceFormFieldAdmin(SimpleHistoryAdmin):
+    form = ServiceFormFieldForm
+    list_display = ["label", "service", "kind", "required", "order"]
+    list_filter = ["kind", "required", "service"]
+    list_select_related = ["service"]
+    search_fields = ["label", "service__name"]
+    fields = ["service", "order", "label", "kind", "required", "choices", "help_text"]
 
 
 @admin.register(ConfigurationItem)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_fsm",
     "simple_history",
+    "ninja",  # the API docs page (/api/v1/docs) with its vendored Swagger UI: no CDN
     "servicedesk",
     "incidents",
 ]
@@ -160,6 +161,18 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # domain of DEFAULT_FROM_EMAIL.
 EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", "")
 
+# Inbound email (`manage.py ingest_email` on a mail server's pipe, `manage.py poll_mailbox`
+# and the beat task for the IMAP mailboxes configured in the admin).
+# A larger message is refused: its sender (a person, never an auto-responder) is told so.
+EMAIL_MAX_MESSAGE_BYTES = env_int("EMAIL_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+# The loop guard: more messages than this from one sender within an hour that would open
+# or change tickets wait in the quarantine instead.
+EMAIL_MAX_PER_SENDER_PER_HOUR = env_int("EMAIL_MAX_PER_SENDER_PER_HOUR", 10)
+# IMAP: seconds to wait for the server, and the most messages one poll takes per mailbox
+# (the rest wait for the next poll).
+EMAIL_IMAP_TIMEOUT = env_int("EMAIL_IMAP_TIMEOUT", 30)
+EMAIL_POLL_BATCH = env_int("EMAIL_POLL_BATCH", 100)
+
 # Celery. Production: Redis (CELERY_BROKER_URL=redis://…) with a worker and beat (README).
 # `make run` starts a worker with embedded beat on Celery's SQLite-backed transport and
 # sets CELERY_BROKER_URL=sqla+sqlite:///…/var/celery-broker.sqlite3 for it and the web
@@ -205,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "servicedesk.tasks.requeue_notifications",
         "schedule": 300.0,
         "options": {"expires": 290},
+    },
+    "poll-mailboxes": {
+        "task": "incidents.tasks.poll_mailboxes",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 

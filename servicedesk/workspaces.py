@@ -29,7 +29,9 @@ MY_WORK = NavEntry("incidents:mine", _("My work"), "g m")
 OVERVIEW = NavEntry("incidents:overview", _("All open"), "g o")
 LOG_CALL = NavEntry("incidents:log_call", _("Log a call"), "n")
 SLA = NavEntry("incidents:sla", _("SLA"), "g s")
+QUARANTINE = NavEntry("incidents:quarantine", _("Quarantine"), "g q")
 PORTAL = NavEntry("portal:home", _("Our tickets"))
+CATALOGUE = NavEntry("portal:catalogue", _("Service catalogue"))
 
 # Order matters: the first role a user has decides where they land.
 _LANDING = [
@@ -43,10 +45,10 @@ _LANDING = [
     (roles.KNOWLEDGE_MANAGER, OVERVIEW),
 ]
 _NAV = {
-    roles.L1_AGENT: [TRIAGE, MY_WORK, OVERVIEW, SLA, LOG_CALL],
+    roles.L1_AGENT: [TRIAGE, MY_WORK, OVERVIEW, SLA, LOG_CALL, QUARANTINE],
     roles.L2_AGENT: [L2_QUEUE, MY_WORK, OVERVIEW, SLA, LOG_CALL],
     roles.L3_ENGINEER: [L3_QUEUE, MY_WORK, OVERVIEW, SLA],
-    roles.DESK_MANAGER: [OVERVIEW, SLA, TRIAGE, L2_QUEUE, L3_QUEUE, MY_WORK, LOG_CALL],
+    roles.DESK_MANAGER: [OVERVIEW, SLA, TRIAGE, L2_QUEUE, L3_QUEUE, MY_WORK, LOG_CALL, QUARANTINE],
     roles.PROBLEM_MANAGER: [OVERVIEW],
     roles.CHANGE_MANAGER: [OVERVIEW],
     roles.CAB_MEMBER: [OVERVIEW],
@@ -68,7 +70,7 @@ def landing_for(user) -> str:
 
 def navigation_for(user) -> list[NavEntry]:
     if roles.contact_of(user) is not None:
-        return [PORTAL]
+        return [PORTAL, CATALOGUE]
     names = roles.role_names(user)
     if user.is_superuser:
         names = names | {roles.DESK_MANAGER}

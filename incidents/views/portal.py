@@ -1,47 +1,366 @@
-"""The customer portal: a contact sees their organisation's tickets. (Raising tickets,
-the service catalogue and confirmations come with the portal issue.)"""
+"""The customer portal. A contact sees their organisation's tickets, raises incidents and
+requests through the service catalogue, answers support, asks for a higher urgency, and
+confirms or rejects a resolution. Every view starts from the contact behind the login
+(staff and other users get 403) and reads tickets through get_incident_for, so another
+organisation's ticket is a 404. Contacts who are not authorised to open tickets may read
+but change nothing."""
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from incidents import services
 from incidents.access import get_incident_for
-from incidents.models import Incident
+from incidents.exceptions import StaleTicket
+from incidents.forms import apply_service_errors
+from incidents.models import OPEN_STATUSES, Channel, Incident, SatisfactionRating, Status
+from incidents.portal_forms import (
+    PortalCommentForm,
+    RaiseForm,
+    RatingForm,
+    RejectForm,
+    UrgencyRequestForm,
+)
 from incidents.timeline import timeline_for
+from servicedesk.models import Contact, Service
 from servicedesk.roles import contact_of
 
-PORTAL_PAGE = 50
+PAGE = 25
+#: "Open" for a customer includes Completed: those wait for their answer.
+STATES = {
+    "open": [*OPEN_STATUSES, Status.COMPLETED],
+    "closed": [Status.CLOSED],
+    "all": None,
+}
+WAITING_CAP = 100
+
+STATUS_HELP = {
+    Status.REGISTERED: gettext_lazy("We have received your ticket and will look at it shortly."),
+    Status.ASSIGNED: gettext_lazy("A support team has taken on your ticket."),
+    Status.IN_PROGRESS: gettext_lazy("We are working on it."),
+    Status.INFORMATION_NEEDED: gettext_lazy(
+        "We need information from you: please answer below. Work goes on as soon as you reply."
+    ),
+    Status.EXTERNAL_PROCESSING: gettext_lazy(
+        "We are waiting for a third party, such as a vendor or carrier, to do their part."
+    ),
+    Status.COMPLETED: gettext_lazy(
+        "We believe this is solved. Please confirm it, or tell us what is still wrong."
+    ),
+    Status.REJECTED_BY_USER: gettext_lazy(
+        "You told us it is not solved yet: we are working on it again."
+    ),
+    Status.CLOSED: gettext_lazy(
+        "This ticket is closed. If you need more help, please raise a new ticket."
+    ),
+}
 
 
-def _contact(request):
+# ----- who is asking --------------------------------------------------------------------------
+
+
+def _contact(request) -> Contact:
+    """The contact behind this login; anyone else (staff included) gets 403."""
     contact = contact_of(request.user)
     if contact is None:
         raise PermissionDenied
     return contact
 
 
+def _ticket(request, number: str) -> tuple[Contact, Incident]:
+    contact = _contact(request)
+    return contact, get_incident_for(request.user, number)
+
+
+def _require_may_act(contact: Contact) -> None:
+    if not contact.may_raise:
+        raise PermissionDenied(_("You are not authorised to open or change tickets."))
+
+
+def _services_for(contact: Contact) -> QuerySet[Service]:
+    """The catalogue this contact may raise tickets for."""
+    catalogue = Service.objects.filter(is_active=True, is_requestable=True)
+    allowed = contact.allowed_services.all()
+    if allowed.exists():
+        catalogue = catalogue.filter(pk__in=allowed.values("pk"))
+    return catalogue
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# ----- the list of the organisation's tickets ---------------------------------------------------
+
+
 @require_GET
 def home(request) -> HttpResponse:
+    """The organisation's tickets, newest first, in pages of PAGE (keyset on id: no count
+    over the organisation's tickets, and the same queries for page 1 and page 100)."""
     contact = _contact(request)
-    tickets = (
-        Incident.objects.filter(organisation_id=contact.organisation_id)
-        .select_related("contact")
-        .order_by("-id")[:PORTAL_PAGE]
+    state = request.GET.get("state", "open")
+    if state not in STATES:
+        state = "open"
+    rows = Incident.objects.filter(organisation_id=contact.organisation_id)
+    if STATES[state] is not None:
+        rows = rows.filter(status__in=STATES[state])
+    after = _int(request.GET.get("after"))
+    if after:
+        rows = rows.filter(pk__lt=after)
+    tickets = list(rows.select_related("contact", "service").order_by("-pk")[: PAGE + 1])
+    next_after = tickets[PAGE - 1].pk if len(tickets) > PAGE else None
+    context = {
+        "contact": contact,
+        "tickets": tickets[:PAGE],
+        "state": state,
+        "next_after": next_after,
+    }
+    if request.htmx and after:
+        return render(request, "incidents/portal/home.html#rows", context)
+    waiting = Incident.objects.filter(
+        organisation_id=contact.organisation_id, status=Status.COMPLETED
+    )[:WAITING_CAP].count()
+    context.update(waiting=waiting, waiting_capped=waiting >= WAITING_CAP)
+    return render(request, "incidents/portal/home.html", context)
+
+
+# ----- the service catalogue and raising a ticket --------------------------------------------
+
+
+@require_GET
+def catalogue(request) -> HttpResponse:
+    contact = _contact(request)
+    context = {
+        "contact": contact,
+        "services": list(_services_for(contact)),
+        "kinds": contact.raisable_kinds,
+    }
+    return render(request, "incidents/portal/catalogue.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def raise_ticket(request, service_id: int) -> HttpResponse:
+    """The service's own request form. A contact who is not authorised is told so (and
+    what they post is refused)."""
+    contact = _contact(request)
+    service = get_object_or_404(_services_for(contact), pk=service_id)
+    context = {"contact": contact, "service": service, "form": None}
+    if not contact.may_raise:
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "incidents/portal/raise.html", context, status=403)
+    if request.method == "GET":
+        initial = {}
+        if request.GET.get("kind") in contact.raisable_kinds:
+            initial["kind"] = request.GET["kind"]
+        context["form"] = RaiseForm(initial=initial, contact=contact, service=service)
+        return render(request, "incidents/portal/raise.html", context)
+    form = RaiseForm(request.POST, contact=contact, service=service)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.incident_register(
+                contact=contact,
+                actor=request.user,
+                channel=Channel.PORTAL,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                service=service,
+                urgency=data["urgency"],
+                form_answers=form.form_answers(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you. Your ticket %(number)s has been registered.")
+                % {"number": incident.number},
+            )
+            return redirect("portal:ticket", number=incident.number)
+    context["form"] = form
+    return render(request, "incidents/portal/raise.html", context, status=422)
+
+
+# ----- one ticket ------------------------------------------------------------------------------
+
+
+def _ticket_context(contact: Contact, incident: Incident, **forms) -> dict:
+    may_act = contact.may_raise
+    is_open = incident.is_open
+    rating = (
+        SatisfactionRating.objects.filter(incident=incident).first()
+        if incident.status == Status.CLOSED
+        else None
     )
-    return render(request, "incidents/portal/home.html", {"contact": contact, "tickets": tickets})
+    context = {
+        "contact": contact,
+        "incident": incident,
+        "status_help": STATUS_HELP.get(incident.status, ""),
+        "timeline": timeline_for(incident, public_only=True),
+        "may_act": may_act,
+        "rating": rating,
+        "auto_close_days": settings.AUTO_CLOSE_AFTER_DAYS,
+        "comment_form": PortalCommentForm() if may_act and not incident.is_final else None,
+        "urgency_form": (
+            UrgencyRequestForm(incident=incident)
+            if may_act and is_open and incident.urgency > 1
+            else None
+        ),
+        "reject_form": RejectForm() if may_act and incident.status == Status.COMPLETED else None,
+        "rating_form": (
+            RatingForm() if may_act and incident.status == Status.CLOSED and not rating else None
+        ),
+        "notice": "",
+        "notice_level": "success",
+    }
+    context.update(forms)
+    return context
+
+
+def _show(request, contact, incident, *, status=200, **extra) -> HttpResponse:
+    context = _ticket_context(contact, incident, **extra)
+    template = "incidents/portal/ticket.html"
+    if request.htmx:
+        template += "#ticket"
+    return render(request, template, context, status=status)
+
+
+def _done(request, number: str, text: str) -> HttpResponse:
+    """After a change: the ticket again, in place (htmx) or by redirect."""
+    if not request.htmx:
+        messages.success(request, text)
+        return redirect("portal:ticket", number=number)
+    contact, incident = _ticket(request, number)
+    return _show(request, contact, incident, notice=text)
+
+
+def _refused(request, contact, incident, text: str) -> HttpResponse:
+    """The step is not possible (any more): say so on the ticket."""
+    if not request.htmx:
+        messages.error(request, text)
+        return redirect("portal:ticket", number=incident.number)
+    incident = get_incident_for(request.user, incident.number)
+    return _show(request, contact, incident, status=422, notice=text, notice_level="error")
+
+
+_MOVED_ON = gettext_lazy("The ticket has changed in the meantime. Please look and try again.")
 
 
 @require_GET
 def ticket(request, number: str) -> HttpResponse:
-    contact = _contact(request)
-    incident = get_incident_for(request.user, number)
-    return render(
-        request,
-        "incidents/portal/ticket.html",
-        {
-            "contact": contact,
-            "incident": incident,
-            "timeline": timeline_for(incident, public_only=True),
-        },
-    )
+    contact, incident = _ticket(request, number)
+    return _show(request, contact, incident)
+
+
+@require_POST
+def comment(request, number: str) -> HttpResponse:
+    contact, incident = _ticket(request, number)
+    _require_may_act(contact)
+    form = PortalCommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.incident_add_comment(
+                incident=incident,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except (TransitionNotAllowed, StaleTicket, ConcurrentTransition):
+            return _refused(request, contact, incident, str(_MOVED_ON))
+        else:
+            return _done(request, number, _("Thank you: your message was added."))
+    return _show(request, contact, incident, status=422, comment_form=form)
+
+
+@require_POST
+def request_urgency(request, number: str) -> HttpResponse:
+    contact, incident = _ticket(request, number)
+    _require_may_act(contact)
+    form = UrgencyRequestForm(request.POST, incident=incident)
+    if form.is_valid():
+        try:
+            services.incident_request_urgency(
+                incident=incident,
+                urgency=form.cleaned_data["urgency"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _done(
+                request,
+                number,
+                _("We have your request; support will confirm the new urgency with you."),
+            )
+    return _show(request, contact, incident, status=422, urgency_form=form)
+
+
+@require_POST
+def confirm(request, number: str) -> HttpResponse:
+    contact, incident = _ticket(request, number)
+    _require_may_act(contact)
+    try:
+        services.incident_confirm(incident=incident, actor=request.user)
+    except TransitionNotAllowed as error:
+        return _refused(request, contact, incident, str(error))
+    except (StaleTicket, ConcurrentTransition):
+        return _refused(request, contact, incident, str(_MOVED_ON))
+    return _done(request, number, _("Thank you for confirming. The ticket is now closed."))
+
+
+@require_POST
+def reject(request, number: str) -> HttpResponse:
+    contact, incident = _ticket(request, number)
+    _require_may_act(contact)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.incident_reject_resolution(
+                incident=incident, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except TransitionNotAllowed as error:
+            return _refused(request, contact, incident, str(error))
+        except (StaleTicket, ConcurrentTransition):
+            return _refused(request, contact, incident, str(_MOVED_ON))
+        else:
+            return _done(request, number, _("Thank you. We are looking at it again."))
+    return _show(request, contact, incident, status=422, reject_form=form)
+
+
+@require_POST
+def rate(request, number: str) -> HttpResponse:
+    contact, incident = _ticket(request, number)
+    _require_may_act(contact)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.incident_rate(
+                incident=incident,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return _refused(request, contact, incident, " ".join(error.messages))
+            apply_service_errors(form, error)
+        else:
+            return _done(request, number, _("Thank you for your rating."))
+    return _show(request, contact, incident, status=422, rating_form=form)

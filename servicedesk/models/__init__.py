@@ -1,4 +1,5 @@
 from servicedesk.models.catalogue import ConfigurationItem, Service
+from servicedesk.models.catalogue_forms import ServiceFormField
 from servicedesk.models.customers import Contact, Organisation
 from servicedesk.models.notifications import Notification, NotificationStatus
 from servicedesk.models.priority import Impact, Priority, PriorityMatrixEntry, Urgency
@@ -32,6 +33,7 @@ __all__ = [
     "Priority",
     "PriorityMatrixEntry",
     "Service",
+    "ServiceFormField",
     "SlaPolicy",
     "SlaTarget",
     "Specialisation",

@@ -9,6 +9,16 @@ class Service(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    is_requestable = models.BooleanField(
+        _("in the portal catalogue"),
+        default=True,
+        help_text=_("Contacts can raise incidents and requests for it in the portal."),
+    )
+    portal_description = models.TextField(
+        _("description for customers"),
+        blank=True,
+        help_text=_("Shown in the portal catalogue instead of the internal description."),
+    )
     history = HistoricalRecords()
 
     class Meta:

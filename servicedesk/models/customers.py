@@ -33,7 +33,13 @@ class Organisation(models.Model):
 
 
 class Contact(models.Model):
-    """A person at a customer organisation. Only authorised contacts may open tickets."""
+    """A person at a customer organisation. Only authorised contacts may open tickets;
+    an admin may further limit one to some services or to one kind of ticket."""
+
+    class AllowedKinds(models.TextChoices):
+        BOTH = "both", _("Incidents and service requests")
+        INCIDENT = "incident", _("Incidents only")
+        REQUEST = "request", _("Service requests only")
 
     class FormOfAddress(models.TextChoices):
         NONE = "", _("(none)")
@@ -70,8 +76,18 @@ class Contact(models.Model):
         related_name="contact",
         verbose_name=_("portal login"),
     )
+    allowed_services = models.ManyToManyField(
+        "servicedesk.Service",
+        blank=True,
+        related_name="+",
+        verbose_name=_("may raise tickets for"),
+        help_text=_("Leave empty for every service in the catalogue."),
+    )
+    allowed_kinds = models.CharField(
+        _("may raise"), max_length=10, choices=AllowedKinds.choices, default=AllowedKinds.BOTH
+    )
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[allowed_services])
 
     class Meta:
         ordering = ["name"]
@@ -85,3 +101,30 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+    # ----- what the contact may raise in the portal ------------------------------------
+
+    @property
+    def may_raise(self) -> bool:
+        """Authorised and active: may open tickets at all."""
+        return self.is_active and self.is_authorised
+
+    @property
+    def raisable_kinds(self) -> list[str]:
+        """Ticket kinds ("incident", "request") this contact may raise."""
+        if self.allowed_kinds == self.AllowedKinds.BOTH:
+            return [self.AllowedKinds.INCIDENT.value, self.AllowedKinds.REQUEST.value]
+        return [self.allowed_kinds]
+
+    def may_raise_kind(self, kind: str) -> bool:
+        return kind in self.raisable_kinds
+
+    def is_limited_to_services(self) -> bool:
+        return self.allowed_services.exists()
+
+    def may_use_service(self, service) -> bool:
+        """Every service when the admin named none; otherwise only the ones named (and
+        then a ticket must name one of them)."""
+        if not self.is_limited_to_services():
+            return True
+        return service is not None and self.allowed_services.filter(pk=service.pk).exists()

@@ -172,7 +172,14 @@ class TestRegistration:
             with django_capture_on_commit_callbacks(execute=True):
                 incident = register(contact, l1)
                 assert sent.calls == []
-            assert sent.calls == [{"signal": ticket_registered, "incident": incident, "actor": l1}]
+            assert sent.calls == [
+                {
+                    "signal": ticket_registered,
+                    "incident": incident,
+                    "actor": l1,
+                    "notify_contact": True,
+                }
+            ]
 
 
 # ----- urgency, impact, priority -----------------------------------------------------------

@@ -27,6 +27,8 @@ ALLOWED_FROM = {
     "engage_third_party": {S.IN_PROGRESS},
     "resume": {S.INFORMATION_NEEDED, S.EXTERNAL_PROCESSING},
     "customer_replied": {S.INFORMATION_NEEDED},
+    # The same answer by email, taken by the email intake on the system's behalf.
+    "email_reply_received": {S.INFORMATION_NEEDED},
     "complete": {S.IN_PROGRESS},
     # Invalid, duplicate or out of scope: completed from triage without being worked.
     "complete_as_invalid": {S.REGISTERED, S.ASSIGNED},
@@ -42,6 +44,7 @@ TARGET = {
     "engage_third_party": S.EXTERNAL_PROCESSING,
     "resume": S.IN_PROGRESS,
     "customer_replied": S.IN_PROGRESS,
+    "email_reply_received": S.IN_PROGRESS,
     "complete": S.COMPLETED,
     "complete_as_invalid": S.COMPLETED,
     "confirm": S.CLOSED,
@@ -97,6 +100,11 @@ def perform(name: str, incident: Incident, actor) -> Incident | None:
         return services.incident_resume(incident=incident, actor=actor)
     if name == "customer_replied":
         return services.incident_add_comment(incident=incident, body="It is web-01.", actor=actor)
+    if name == "email_reply_received":
+        # The email intake matched the sender to the ticket's contact; no user acts.
+        return services.incident_add_email_reply(
+            incident=incident, contact=incident.contact, body="It is web-01."
+        )
     if name == "complete":
         return services.incident_complete(
             incident=incident,
@@ -154,12 +162,12 @@ def test_the_services_take_a_transition_only_from_its_source_statuses(
         perform(name, incident, actor)
         assert db_status(incident) == TARGET[name]
         assert incident.status == TARGET[name]
-    elif name == "customer_replied" and status == S.CLOSED:
+    elif name in {"customer_replied", "email_reply_received"} and status == S.CLOSED:
         # Closed is final: not even a comment reaches it.
         with pytest.raises(ValidationError):
             perform(name, incident, actor)
         assert db_status(incident) == status
-    elif name in {"customer_replied", "auto_close"}:
+    elif name in {"customer_replied", "email_reply_received", "auto_close"}:
         # A contact's comment on another status, or the auto-close of a ticket that
         # moved on, is not an error: nothing changes.
         perform(name, incident, actor)
@@ -220,6 +228,7 @@ MAY = {
     "engage_third_party": WORKERS,
     "resume": WORKERS,
     "customer_replied": CUSTOMER,
+    "email_reply_received": set(),
     "complete": WORKERS,
     "complete_as_invalid": AGENTS,
     "confirm": CUSTOMER,
@@ -234,6 +243,7 @@ SOURCE = {
     "engage_third_party": S.IN_PROGRESS,
     "resume": S.INFORMATION_NEEDED,
     "customer_replied": S.INFORMATION_NEEDED,
+    "email_reply_received": S.INFORMATION_NEEDED,
     "complete": S.IN_PROGRESS,
     "complete_as_invalid": S.REGISTERED,
     "confirm": S.COMPLETED,
@@ -276,9 +286,11 @@ def test_the_rules_say_who_may_take_each_transition(
     assert has_transition_perm(getattr(incident, name), actors[actor]) is allowed
 
 
-# customer_replied is taken by a contact's comment (below) and auto_close by the system
-# alone, so they have no service an actor calls.
-SERVICE_TRANSITIONS = [n for n in TRANSITIONS if n not in {"customer_replied", "auto_close"}]
+# customer_replied is taken by a contact's comment (below), email_reply_received by the
+# email intake and auto_close by the system alone, so they have no service an actor calls.
+SERVICE_TRANSITIONS = [
+    n for n in TRANSITIONS if n not in {"customer_replied", "email_reply_received", "auto_close"}
+]
 
 
 @pytest.mark.parametrize(("actor", "name", "allowed"), matrix(SERVICE_TRANSITIONS))

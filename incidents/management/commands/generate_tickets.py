@@ -434,10 +434,11 @@ class Command(BaseCommand):
     def _copy(self, rows: Iterable[dict[str, object]], now: datetime) -> None:
         """The same column values as _bulk_create, streamed with PostgreSQL's COPY."""
         fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
+        # Defaults as the database takes them (a JSONField's {} becomes JSON).
         defaults = {
             f.attname: now
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            else f.get_default()
+            else f.get_db_prep_save(f.get_default(), connection)
             for f in fields
         }
         quote = connection.ops.quote_name

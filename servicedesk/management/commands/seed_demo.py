@@ -142,6 +142,33 @@ SERVICES = [
     ("Licences", "Microsoft SPLA and other software licences provided with the contract."),
 ]
 
+# The portal's request form of each service: (label, kind, choices, required, help text).
+SERVICE_FORM_FIELDS = {
+    "Virtual servers": [
+        ("Server name", "text", "", True, "As shown in the portal or the vSphere client."),
+        ("Environment", "choice", "Production\nStaging\nTest", True, ""),
+        ("vCPUs needed", "number", "", False, "For resource requests only."),
+        ("Maintenance window from", "date", "", False, "When a reboot is acceptable."),
+    ],
+    "Managed network": [
+        ("Affected site or VPN", "text", "", True, ""),
+        ("Since when", "date", "", False, ""),
+    ],
+    "Backup & storage": [
+        ("Server or share", "text", "", True, ""),
+        ("Restore point", "date", "", False, "For a restore: the day to restore from."),
+    ],
+    "Email hosting": [
+        ("Mailbox or domain", "text", "", True, ""),
+        ("Number of users affected", "number", "", False, ""),
+    ],
+    "Licences": [
+        ("Product", "choice", "Windows Server\nSQL Server\nRemote Desktop\nOther", True, ""),
+        ("Number of licences", "number", "", True, ""),
+        ("Details", "textarea", "", False, "Editions, durations, who will use them."),
+    ],
+}
+
 CONFIGURATION_ITEMS = [
     # service, name, kind, organisation key (None: shared infrastructure)
     ("Virtual servers", "vSphere cluster FRA-1", "server", None),
@@ -266,6 +293,8 @@ class Ticket:
     urgency: int = Urgency.MEDIUM
     impact: int | None = None
     steps: list[tuple[str, str | None, dict[str, Any]]] = field(default_factory=list)
+    #: Answers to the service's portal request form: {question: answer}.
+    answers: dict[str, str] = field(default_factory=dict)
 
 
 ESC_PLATFORM = "Needs hypervisor access: Platform Operations."
@@ -285,6 +314,7 @@ TICKETS = [
         service="Virtual servers",
         ci="nw-web-02",
         urgency=Urgency.HIGH,
+        answers={"Server name": "nw-web-02", "Environment": "Production"},
     ),
     Ticket(
         "mailqueue",
@@ -1235,6 +1265,16 @@ class Command(BaseCommand):
             name: Service.objects.create(name=name, description=description)
             for name, description in SERVICES
         }
+        for service, fields in SERVICE_FORM_FIELDS.items():
+            for order, (label, kind, choices, required, help_text) in enumerate(fields):
+                self.services[service].form_fields.create(
+                    label=label,
+                    kind=kind,
+                    choices=choices,
+                    required=required,
+                    help_text=help_text,
+                    order=order,
+                )
         self.cis = {
             name: ConfigurationItem.objects.create(
                 service=self.services[service],
@@ -1297,6 +1337,7 @@ class Command(BaseCommand):
             configuration_item=self.cis[spec.ci] if spec.ci else None,
             urgency=spec.urgency,
             impact=spec.impact,
+            form_answers={"answers": [{"label": q, "value": a} for q, a in spec.answers.items()]},
         )
         self.numbers[spec.key] = ticket.number
         for action, username, arguments in spec.steps:

@@ -1,0 +1,47 @@
+"""POST /api/v1/alerts: monitoring systems raise incidents (incidents/intake/monitoring.py)."""
+
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from incidents.api.auth import AlertSourceAuth
+from incidents.api.schemas import AlertIn, AlertOut, ErrorOut
+from incidents.intake import monitoring
+
+router = Router(tags=["monitoring"], auth=AlertSourceAuth())
+
+
+@router.post(
+    "/alerts",
+    response={200: AlertOut, 201: AlertOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    summary="Post a monitoring alert",
+)
+def post_alert(request, payload: AlertIn):
+    """A firing alert opens an incident (201), or adds an occurrence to the incident its
+    source and key already have open (200). A resolved alert adds a work note to that
+    incident (200), or does nothing when none is open (200, `ignored`). Authenticate with
+    the alert source's token: `Authorization: Bearer sdm_…`."""
+    alert = monitoring.Alert(
+        source=payload.source,
+        key=payload.key,
+        severity=payload.severity,
+        summary=payload.summary,
+        status=payload.status,
+        service=payload.service or "",
+        details=payload.details or "",
+    )
+    try:
+        result = monitoring.alert_receive(alert_source=request.auth, alert=alert)
+    except monitoring.AlertSourceMisconfigured as error:
+        message = _(
+            "This alert source cannot open tickets (%(reason)s). "
+            "Ask the service desk to check its contact in the admin."
+        ) % {"reason": error}
+        raise HttpError(403, message) from error
+    body = {
+        "action": str(result.outcome),
+        "incident": result.incident.number if result.incident else None,
+        "occurrences": result.alert.occurrences if result.alert else 0,
+        "status": payload.status,
+    }
+    return Status(201 if result.outcome == monitoring.Outcome.CREATED else 200, body)

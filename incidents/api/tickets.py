@@ -1,0 +1,222 @@
+"""Tickets over the API: list, detail, create, comment.
+
+Who may do what follows the desk's own rules (servicedesk/roles.py, incidents/rules.py):
+- a contact's token sees its organisation's tickets only (anything else is 404), opens
+  tickets for its contact (channel *portal*, as if typed in the portal: a high urgency
+  stays unconfirmed until an agent confirms it) and comments publicly;
+- an agent's token (L1, L2, L3, service desk manager) sees every ticket, opens tickets
+  for any authorised contact (channel *agent*) and comments publicly or internally;
+- any other staff token (problem, change, knowledge managers, CAB members) reads only.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from incidents import services
+from incidents.access import get_incident_for
+from incidents.api.auth import ApiTokenAuth, Principal
+from incidents.api.schemas import (
+    CommentIn,
+    CommentOut,
+    ErrorOut,
+    TicketDetailOut,
+    TicketFilters,
+    TicketIn,
+    TicketPage,
+)
+from incidents.models import Channel, Comment, Incident
+from servicedesk.models import ConfigurationItem, Contact, Service
+from servicedesk.roles import is_agent
+
+router = Router(tags=["tickets"], auth=ApiTokenAuth())
+
+NUMBER = re.compile(r"^(INC|REQ)-[0-9]{1,12}$", re.IGNORECASE)
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def _name(user) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
+
+
+def _ticket(incident: Incident, principal: Principal) -> dict:
+    staff = not principal.is_contact
+    return {
+        "number": incident.number,
+        "kind": incident.kind,
+        "title": incident.title,
+        "status": incident.status,
+        "priority": incident.priority,
+        "priority_label": incident.get_priority_display(),
+        "urgency": incident.urgency,
+        "urgency_confirmed": incident.urgency_confirmed,
+        "impact": incident.impact,
+        "category": incident.category,
+        "channel": incident.channel,
+        "organisation": {"id": incident.organisation_id, "name": incident.organisation.name},
+        "contact": {"id": incident.contact_id, "name": incident.contact.name},
+        "service": (
+            {"id": incident.service_id, "name": incident.service.name}
+            if incident.service_id
+            else None
+        ),
+        "support_group": (
+            incident.support_group.name if staff and incident.support_group_id else None
+        ),
+        "assignee": _name(incident.assignee) if staff and incident.assignee_id else None,
+        "closure_code": incident.closure_code,
+        "registered_at": incident.registered_at,
+        "updated_at": incident.updated_at,
+        "first_response_at": incident.first_response_at,
+        "resolved_at": incident.resolved_at,
+        "closed_at": incident.closed_at,
+        "response_due_at": incident.response_due_at,
+        "resolution_due_at": incident.resolution_due_at,
+    }
+
+
+def _comment(comment: Comment) -> dict:
+    return {
+        "id": comment.pk,
+        "body": comment.body,
+        "is_public": comment.is_public,
+        "author": _name(comment.author),
+        "created_at": comment.created_at,
+    }
+
+
+def _detail(incident: Incident, principal: Principal) -> dict:
+    comments = incident.comments.select_related("author")
+    if principal.is_contact:
+        comments = comments.filter(is_public=True)
+    return {
+        **_ticket(incident, principal),
+        "description": incident.description,
+        "comments": [_comment(c) for c in comments],
+    }
+
+
+def _get(principal: Principal, number: str) -> Incident:
+    """The ticket if this token may see it; 404 for anything else, malformed or not."""
+    if not NUMBER.match(number):
+        raise Http404
+    return get_incident_for(principal.user, number)
+
+
+def _require_agent_or_contact(principal: Principal) -> None:
+    if not principal.is_contact and not is_agent(principal.user):
+        raise HttpError(403, _("This token may read tickets but not change them."))
+
+
+@router.get("/tickets", response={200: TicketPage, **ERRORS}, summary="List tickets")
+def list_tickets(request, filters: Query[TicketFilters]):
+    """Newest first, `limit` per page (at most 200); follow `next_cursor` for more.
+    Contacts' tokens list their organisation's tickets only."""
+    principal: Principal = request.auth
+    tickets = Incident.objects.visible_to(principal.user).for_list()
+    if filters.status:
+        tickets = tickets.filter(status__in=filters.status)
+    if filters.kind:
+        tickets = tickets.filter(kind=filters.kind)
+    if filters.priority:
+        tickets = tickets.filter(priority=filters.priority)
+    if filters.organisation:
+        tickets = tickets.filter(organisation_id=filters.organisation)
+    if filters.updated_since:
+        tickets = tickets.filter(updated_at__gte=filters.updated_since)
+    if filters.cursor:
+        tickets = tickets.filter(pk__lt=filters.cursor)
+    rows = list(tickets.order_by("-pk")[: filters.limit + 1])
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    return {
+        "items": [_ticket(incident, principal) for incident in rows],
+        "next_cursor": rows[-1].pk if more else None,
+    }
+
+
+@router.get("/tickets/{number}", response={200: TicketDetailOut, **ERRORS}, summary="A ticket")
+def get_ticket(request, number: str):
+    """The ticket with its comments (contacts: public comments only)."""
+    principal: Principal = request.auth
+    return _detail(_get(principal, number), principal)
+
+
+@router.post("/tickets", response={201: TicketDetailOut, **ERRORS}, summary="Open a ticket")
+def create_ticket(request, payload: TicketIn):
+    """Contacts open tickets for themselves (channel portal); agents for any authorised
+    contact (channel agent, `contact` required). Other staff tokens get 403."""
+    principal: Principal = request.auth
+    _require_agent_or_contact(principal)
+    if principal.is_contact:
+        contact = principal.contact
+        if payload.contact not in (None, contact.pk):
+            raise _invalid("contact", _("A contact's token opens tickets for that contact only."))
+        if not contact.is_authorised:
+            raise HttpError(403, _("This contact is not authorised to open tickets."))
+        channel = Channel.PORTAL
+    else:
+        if payload.contact is None:
+            raise _invalid("contact", _("Name the contact the ticket is for."))
+        contact = Contact.objects.filter(pk=payload.contact).first()
+        if contact is None:
+            raise _invalid("contact", _("No such contact."))
+        channel = Channel.AGENT
+    service = None
+    if payload.service is not None:
+        service = Service.objects.filter(pk=payload.service, is_active=True).first()
+        if service is None:
+            raise _invalid("service", _("No such service."))
+    configuration_item = None
+    if payload.configuration_item is not None:
+        items = ConfigurationItem.objects.filter(pk=payload.configuration_item, is_active=True)
+        if principal.is_contact:
+            # A contact may name shared infrastructure or its own organisation's items.
+            items = items.filter(
+                Q(organisation__isnull=True) | Q(organisation_id=contact.organisation_id)
+            )
+        configuration_item = items.select_related("service").first()
+        if configuration_item is None:
+            raise _invalid("configuration_item", _("No such configuration item."))
+    incident = services.incident_register(
+        contact=contact,
+        title=payload.title,
+        actor=principal.user,
+        channel=channel,
+        kind=payload.kind,
+        description=payload.description,
+        category=payload.category,
+        service=service,
+        configuration_item=configuration_item,
+        urgency=payload.urgency,
+    )
+    return Status(201, _detail(get_incident_for(principal.user, incident.number), principal))
+
+
+@router.post(
+    "/tickets/{number}/comments",
+    response={201: CommentOut, **ERRORS},
+    summary="Comment on a ticket",
+)
+def comment_ticket(request, number: str, payload: CommentIn):
+    """Contacts' comments are public (and answer an Information needed ticket); agents
+    choose with `is_public`. Closed tickets take no comments (400)."""
+    principal: Principal = request.auth
+    incident = _get(principal, number)
+    _require_agent_or_contact(principal)
+    comment = services.incident_add_comment(
+        incident=incident, body=payload.body, actor=principal.user, is_public=payload.is_public
+    )
+    return Status(201, _comment(comment))
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    """A 400 naming the field (the API's handler turns it into {"errors": {field: …}})."""
+    return ValidationError({field: message})

@@ -1,0 +1,1 @@
+"""Intake channels that arrive without a person at the keyboard: inbound email."""

@@ -1,0 +1,266 @@
+"""Monitoring alerts become incidents.
+
+A monitoring system posts alerts with the token of its `AlertSource` (issued in the
+admin). An alert is identified by its source's `source` label and `key`:
+
+- *firing*, and no open incident for it yet: a new incident (channel monitoring,
+  registered on the system's behalf for the source's contact);
+- *firing* while its incident is open: one more occurrence on that incident (count and
+  last seen), however often it flaps between firing and resolved;
+- *resolved* while its incident is open: the incident hears about it in a work note; its
+  status does not change (support decides when the work is done);
+- *resolved* with no open incident: nothing to do.
+
+"Open" means one of the open statuses (Registered … Rejected by user): once support has
+completed or closed the incident, the next firing alert opens a new one.
+
+Work notes are rate-limited: at most one per alert per NOTE_INTERVAL (15 minutes); a
+note counts the repeats and recoveries it summarises.
+
+Severity → urgency, impact and category (priority follows the priority matrix):
+
+| severity | urgency   | impact | category    |
+|----------|-----------|--------|-------------|
+| critical | very high | high   | outage      |
+| major    | high      | medium | outage      |
+| minor    | medium    | medium | degradation |
+| warning  | low       | low    | degradation |
+| info     | none      | low    | degradation |
+
+Concurrency: the current alert row of a (source, source label, key) is locked while an
+alert is handled, and a partial unique index allows one current row only; two identical
+alerts at the same moment therefore open one incident (the loser's transaction rolls back
+on the unique index and is retried as an occurrence).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incidents import services
+from incidents.models import (
+    AlertSource,
+    AlertStatus,
+    Category,
+    Channel,
+    Incident,
+    Kind,
+    MonitoringAlert,
+)
+from servicedesk.models import Impact, Service, Urgency
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+    WARNING = "warning"
+    INFO = "info"
+
+
+#: severity → (urgency, impact, category); see the module docstring.
+SEVERITY_CLASSIFICATION: dict[str, tuple[int, int, str]] = {
+    Severity.CRITICAL: (Urgency.VERY_HIGH, Impact.HIGH, Category.OUTAGE),
+    Severity.MAJOR: (Urgency.HIGH, Impact.MEDIUM, Category.OUTAGE),
+    Severity.MINOR: (Urgency.MEDIUM, Impact.MEDIUM, Category.DEGRADATION),
+    Severity.WARNING: (Urgency.LOW, Impact.LOW, Category.DEGRADATION),
+    Severity.INFO: (Urgency.NONE, Impact.LOW, Category.DEGRADATION),
+}
+
+#: How often a unique-index conflict (a concurrent identical alert) is retried.
+MAX_ATTEMPTS = 3
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    OCCURRENCE = "occurrence"
+    RESOLVED = "resolved"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A validated alert, as the monitoring system sent it."""
+
+    source: str
+    key: str
+    severity: str
+    summary: str
+    status: str = AlertStatus.FIRING
+    service: str = ""
+    details: str = ""
+
+    def as_payload(self) -> dict[str, str]:
+        return {
+            "source": self.source,
+            "key": self.key,
+            "service": self.service,
+            "severity": self.severity,
+            "summary": self.summary,
+            "details": self.details,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class AlertResult:
+    outcome: Outcome
+    incident: Incident | None = None
+    alert: MonitoringAlert | None = None
+
+
+class AlertSourceMisconfigured(Exception):
+    """The source's contact may not open tickets (inactive or not authorised)."""
+
+
+#: At most one work note per alert in this time.
+NOTE_INTERVAL = timedelta(minutes=15)
+
+
+def alert_receive(
+    *, alert_source: AlertSource, alert: Alert, now: datetime | None = None
+) -> AlertResult:
+    """Handle one alert from an authenticated source: open an incident, add an
+    occurrence or a recovery note, or do nothing. Safe against concurrent duplicates."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _receive(alert_source, alert, now or timezone.now())
+        except IntegrityError:
+            # A concurrent identical alert committed its current row first: go again,
+            # and this time find (and lock) that row.
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _current_row(alert_source: AlertSource, alert: Alert) -> MonitoringAlert | None:
+    """The alert's current row, locked until the transaction ends."""
+    return (
+        MonitoringAlert.objects.select_for_update(of=("self",))
+        .select_related("incident")
+        .filter(alert_source=alert_source, source=alert.source, key=alert.key, is_current=True)
+        .first()
+    )
+
+
+def _receive(alert_source: AlertSource, alert: Alert, now: datetime) -> AlertResult:
+    current = _current_row(alert_source, alert)
+    if current is not None and not current.incident.is_open:
+        if alert.status == AlertStatus.RESOLVED:
+            return AlertResult(Outcome.IGNORED, current.incident, current)
+        # Its incident was completed or closed: this firing alert is a new incident.
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+        current = None
+
+    if current is None:
+        if alert.status == AlertStatus.RESOLVED:
+            return AlertResult(Outcome.IGNORED)
+        incident = _open_incident(alert_source, alert)
+        row = MonitoringAlert.objects.create(
+            alert_source=alert_source,
+            source=alert.source,
+            key=alert.key,
+            incident=incident,
+            status=AlertStatus.FIRING,
+            severity=alert.severity,
+            first_seen_at=now,
+            last_seen_at=now,
+            last_payload=alert.as_payload(),
+        )
+        return AlertResult(Outcome.CREATED, incident, row)
+
+    return _repeat(current, alert, now)
+
+
+def _repeat(current: MonitoringAlert, alert: Alert, now: datetime) -> AlertResult:
+    """A repeat (or recovery) of an alert whose incident is open."""
+    status_changed = current.status != alert.status
+    firing = alert.status == AlertStatus.FIRING
+    if firing:
+        current.occurrences += 1
+    current.status = alert.status
+    current.severity = alert.severity
+    current.last_seen_at = now
+    current.last_payload = alert.as_payload()
+    fields = ["occurrences", "status", "severity", "last_seen_at", "last_payload"]
+
+    if current.last_note_at is None or now - current.last_note_at >= NOTE_INTERVAL:
+        note = _note_text(current, alert)
+        if services.incident_add_system_note(incident=current.incident, body=note) is not None:
+            current.last_note_at = now
+            current.unreported = 0
+    else:
+        current.unreported += 1
+    fields += ["last_note_at", "unreported"]
+
+    if status_changed:
+        # History records the alert's status changes, not every repeat.
+        current.save(update_fields=fields)
+    else:
+        MonitoringAlert.objects.filter(pk=current.pk).update(
+            **{name: getattr(current, name) for name in fields}
+        )
+    outcome = Outcome.OCCURRENCE if firing else Outcome.RESOLVED
+    return AlertResult(outcome, current.incident, current)
+
+
+def _note_text(current: MonitoringAlert, alert: Alert) -> str:
+    values = {
+        "source": current.source,
+        "key": current.key,
+        "severity": alert.severity,
+        "summary": alert.summary,
+        "count": current.occurrences,
+    }
+    if alert.status == AlertStatus.FIRING:
+        text = (
+            _("Monitoring: %(source)s/%(key)s is firing (%(severity)s): %(summary)s. ") % values
+            + _("Occurrence %(count)s.") % values
+        )
+    else:
+        text = _("Monitoring: %(source)s/%(key)s resolved: %(summary)s.") % values
+    if current.unreported:
+        text += " " + _("%(n)s more repeats or recoveries since the last note.") % {
+            "n": current.unreported
+        }
+    return text
+
+
+def _open_incident(alert_source: AlertSource, alert: Alert) -> Incident:
+    urgency, impact, category = SEVERITY_CLASSIFICATION[alert.severity]
+    service = None
+    if alert.service:
+        service = Service.objects.filter(name__iexact=alert.service, is_active=True).first()
+    if service is None:
+        service = alert_source.service
+    lines = [alert.details, ""] if alert.details else []
+    lines += [
+        _("Raised by monitoring (%(name)s).") % {"name": alert_source.name},
+        _("Source: %(value)s") % {"value": alert.source},
+        _("Key: %(value)s") % {"value": alert.key},
+        _("Severity: %(value)s") % {"value": alert.severity},
+    ]
+    if alert.service:
+        lines.append(_("Service named by the alert: %(value)s") % {"value": alert.service})
+    try:
+        return services.incident_register(
+            contact=alert_source.contact,
+            title=alert.summary,
+            actor=None,
+            channel=Channel.MONITORING,
+            kind=Kind.INCIDENT,
+            description="\n".join(lines),
+            category=category,
+            service=service,
+            urgency=urgency,
+            impact=impact,
+        )
+    except ValidationError as error:
+        raise AlertSourceMisconfigured(" ".join(error.messages)) from error
