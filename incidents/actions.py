@@ -1,5 +1,6 @@
 """The ticket page's action buttons: each pairs a transition with the form that asks
-for what the transition needs and the service that performs it."""
+for what the transition needs and the service that performs it. A form's fields are
+named after the service's keyword arguments, so one runner serves every action."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,92 +20,17 @@ class Action:
     transition: str
     label: str | Promise
     form: type[forms.Form]
-    run: Callable[..., Incident]
+    service: Callable[..., Incident]
     style: str = ""
     #: Actions with no input run straight from the button.
     immediate: bool = False
 
-
-def _assign(incident, actor, data):
-    return services.incident_assign(
-        incident=incident,
-        actor=actor,
-        group=data["group"],
-        assignee=data["assignee"],
-        reason=data["reason"],
-        expected_version=data["version"],
-    )
-
-
-def _escalate(incident, actor, data):
-    return services.incident_escalate(
-        incident=incident,
-        actor=actor,
-        to_group=data["to_group"],
-        assignee=data["assignee"],
-        reason=data["reason"],
-        expected_version=data["version"],
-    )
-
-
-def _start(incident, actor, data):
-    return services.incident_start_work(
-        incident=incident, actor=actor, expected_version=data["version"]
-    )
-
-
-def _request_information(incident, actor, data):
-    return services.incident_request_information(
-        incident=incident, actor=actor, comment=data["comment"], expected_version=data["version"]
-    )
-
-
-def _engage(incident, actor, data):
-    return services.incident_engage_third_party(
-        incident=incident,
-        actor=actor,
-        third_party=data["third_party"],
-        comment=data["comment"],
-        expected_version=data["version"],
-    )
-
-
-def _resume(incident, actor, data):
-    return services.incident_resume(
-        incident=incident, actor=actor, comment=data["comment"], expected_version=data["version"]
-    )
-
-
-def _complete(incident, actor, data):
-    return services.incident_complete(
-        incident=incident,
-        actor=actor,
-        closure_code=data["closure_code"],
-        resolution=data["resolution"],
-        expected_version=data["version"],
-    )
-
-
-def _complete_invalid(incident, actor, data):
-    return services.incident_complete_as_invalid(
-        incident=incident,
-        actor=actor,
-        closure_code=data["closure_code"],
-        reason=data["reason"],
-        expected_version=data["version"],
-    )
-
-
-def _confirm(incident, actor, data):
-    return services.incident_confirm(
-        incident=incident, actor=actor, expected_version=data["version"]
-    )
-
-
-def _reject(incident, actor, data):
-    return services.incident_reject_resolution(
-        incident=incident, actor=actor, reason=data["reason"], expected_version=data["version"]
-    )
+    def run(self, incident: Incident, actor, data: dict) -> Incident:
+        """Call the service with the form's cleaned data (the version guards staleness)."""
+        fields = {name: value for name, value in data.items() if name != "version"}
+        return self.service(
+            incident=incident, actor=actor, expected_version=data["version"], **fields
+        )
 
 
 ACTIONS: dict[str, Action] = {
@@ -115,34 +41,48 @@ ACTIONS: dict[str, Action] = {
             "start_work",
             _("Start work"),
             f.StartWorkForm,
-            _start,
+            services.incident_start_work,
             style="primary",
             immediate=True,
         ),
-        Action("assign", "assign", _("Assign"), f.AssignForm, _assign),
-        Action("escalate", "assign", _("Escalate"), f.EscalateForm, _escalate),
+        Action("assign", "assign", _("Assign"), f.AssignForm, services.incident_assign),
+        Action("escalate", "assign", _("Escalate"), f.EscalateForm, services.incident_escalate),
         Action(
             "request_information",
             "request_information",
             _("Ask the contact"),
             f.RequestInformationForm,
-            _request_information,
+            services.incident_request_information,
         ),
         Action(
             "engage_third_party",
             "engage_third_party",
             _("Hand to third party"),
             f.EngageThirdPartyForm,
-            _engage,
+            services.incident_engage_third_party,
         ),
-        Action("resume", "resume", _("Resume work"), f.ResumeForm, _resume, style="primary"),
-        Action("complete", "complete", _("Complete"), f.CompleteForm, _complete, style="success"),
+        Action(
+            "resume",
+            "resume",
+            _("Resume work"),
+            f.ResumeForm,
+            services.incident_resume,
+            style="primary",
+        ),
+        Action(
+            "complete",
+            "complete",
+            _("Complete"),
+            f.CompleteForm,
+            services.incident_complete,
+            style="success",
+        ),
         Action(
             "complete_as_invalid",
             "complete_as_invalid",
             _("Complete as invalid"),
             f.CompleteAsInvalidForm,
-            _complete_invalid,
+            services.incident_complete_as_invalid,
             style="quiet",
         ),
         Action(
@@ -150,7 +90,7 @@ ACTIONS: dict[str, Action] = {
             "confirm",
             _("Confirm resolution"),
             f.ConfirmForm,
-            _confirm,
+            services.incident_confirm,
             style="success",
             immediate=True,
         ),
@@ -159,7 +99,7 @@ ACTIONS: dict[str, Action] = {
             "reject_resolution",
             _("Reject resolution"),
             f.RejectResolutionForm,
-            _reject,
+            services.incident_reject_resolution,
             style="danger",
         ),
     ]
