@@ -23,10 +23,11 @@ def works_on(ticket, user) -> bool:
 
 
 def speaks_for_customer(ticket, user) -> bool:
-    """The requester's organisation (its contacts), or the desk manager on their behalf."""
+    """The requester's organisation (its authorised contacts), or the desk manager on their
+    behalf. A contact who may not open tickets may read them, not decide on them."""
     contact = contact_of(user)
     if contact is not None:
-        return contact.organisation_id == ticket.organisation_id
+        return contact.organisation_id == ticket.organisation_id and contact.may_raise
     return is_desk_manager(user)
 
 

@@ -525,6 +525,8 @@ def incident_add_comment(
     if contact is not None:
         if contact.organisation_id != incident.organisation_id:
             raise PermissionDenied
+        if not contact.may_raise:
+            raise PermissionDenied(_("You are not authorised to open or change tickets."))
         is_public = True
     elif not is_agent(actor):
         raise PermissionDenied(_("Only support staff and the customer may comment."))

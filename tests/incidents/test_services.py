@@ -605,3 +605,18 @@ def test_only_email_and_monitoring_intake_register_without_a_user(channel, allow
     else:
         with pytest.raises(PermissionDenied):
             services.incident_register(contact=contact, actor=None, channel=channel, title="x")
+
+
+@pytest.mark.django_db
+def test_a_contact_who_may_not_open_tickets_can_neither_comment_nor_decide(contact_a):
+    from tests.factories import make_incident_in
+
+    incident = make_incident_in("completed", contact=contact_a.contact)
+    contact_a.contact.is_authorised = False
+    contact_a.contact.save()
+    with pytest.raises(PermissionDenied):
+        services.incident_add_comment(incident=incident, actor=contact_a, body="Hello")
+    with pytest.raises(PermissionDenied):
+        services.incident_confirm(incident=incident, actor=contact_a)
+    incident.refresh_from_db()
+    assert incident.status == Status.COMPLETED
