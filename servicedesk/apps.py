@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ServicedeskConfig(AppConfig):
     name = "servicedesk"
     verbose_name = _("Service desk")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from servicedesk.language import remember_contact_login
+
+        user_logged_in.connect(remember_contact_login, dispatch_uid="servicedesk.language")

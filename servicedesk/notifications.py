@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicedesk.models import Contact, Notification, NotificationStatus
+from servicedesk.salutation import contact_salutation as contact_salutation  # re-exported
 
 logger = logging.getLogger(__name__)
 
@@ -75,21 +76,6 @@ def absolute_url(path: str) -> str:
 def recipient_key(email: str) -> str:
     """A short, stable stand-in for an address inside a dedupe key."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
-
-
-def contact_salutation(contact: Contact) -> str:
-    """The opening line in the active language, with the contact's form of address."""
-    name = " ".join(contact.name.split())
-    surname = name.rpartition(" ")[2]
-    form = Contact.FormOfAddress
-    templates = {
-        form.MR: _("Dear Mr %(surname)s,"),
-        form.MS: _("Dear Ms %(surname)s,"),
-        form.MX: _("Dear Mx %(surname)s,"),
-        form.DR: _("Dear Dr %(surname)s,"),
-    }
-    text = templates.get(contact.form_of_address) or _("Dear %(name)s,")
-    return text % {"name": name, "surname": surname}
 
 
 # ----- queueing ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from servicedesk import views
+from servicedesk.language import ContactPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,7 +11,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset by email (portal contacts and staff alike).
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    # The mail is written in the contact's language (servicedesk/language.py).
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ContactPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -46,7 +46,13 @@ class Contact(models.Model):
         MR = "mr", _("Mr")
         MS = "ms", _("Ms")
         MX = "mx", _("Mx")
+
+    class Title(models.TextChoices):
+        """An academic title, used in the salutation beside the form of address."""
+
+        NONE = "", _("(none)")
         DR = "dr", _("Dr")
+        PROF = "prof", _("Prof.")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -60,8 +66,13 @@ class Contact(models.Model):
     form_of_address = models.CharField(
         _("form of address"), max_length=4, choices=FormOfAddress.choices, blank=True
     )
+    title = models.CharField(_("title"), max_length=4, choices=Title.choices, blank=True)
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,  # the one list of offered languages
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The portal, the password reset and every mail to the contact use it."),
     )
     is_authorised = models.BooleanField(
         _("authorised to open tickets"),

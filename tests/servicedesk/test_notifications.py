@@ -416,7 +416,6 @@ def test_development_mail_is_written_to_var_mail(tmp_path):
     [
         (Contact.FormOfAddress.MS, "en", "Dear Ms Becker,"),
         (Contact.FormOfAddress.MR, "en", "Dear Mr Becker,"),
-        (Contact.FormOfAddress.DR, "en", "Dear Dr Becker,"),
         (Contact.FormOfAddress.NONE, "en", "Dear Jana Becker,"),
         (Contact.FormOfAddress.MS, "de", "Sehr geehrte Frau Becker,"),
         (Contact.FormOfAddress.MR, "de", "Sehr geehrter Herr Becker,"),
