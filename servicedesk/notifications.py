@@ -28,7 +28,6 @@ from django.core.mail import EmailMessage, mailers
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from servicedesk.models import Contact, Notification, NotificationStatus
 from servicedesk.salutation import contact_salutation as contact_salutation  # re-exported

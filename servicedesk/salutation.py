@@ -25,27 +25,54 @@ from servicedesk.models import Contact
 Form = Contact.FormOfAddress
 Title = Contact.Title
 
-MAN = "salutation to a man"
-WOMAN = "salutation to a woman"
-MX = "salutation to a person addressed as Mx"
-UNSTATED = "salutation to a person whose form of address is not given"
+# The message contexts tell translators whom the line addresses (xgettext needs them as
+# literals in each call). A translation may leave out %(name)s or %(surname)s ("Madame,"),
+# which gettext's python-format check forbids: hence the no-python-format markers.
+
+
+def _doctor(form: str) -> str:
+    if form == Form.MR:
+        # xgettext:no-python-format
+        return pgettext("salutation to a man", "Dear Dr %(surname)s,")
+    if form == Form.MS:
+        # xgettext:no-python-format
+        return pgettext("salutation to a woman", "Dear Dr %(surname)s,")
+    # xgettext:no-python-format
+    return pgettext("salutation, gender not given", "Dear Dr %(surname)s,")
+
+
+def _professor(form: str) -> str:
+    if form == Form.MR:
+        # xgettext:no-python-format
+        return pgettext("salutation to a man", "Dear Professor %(surname)s,")
+    if form == Form.MS:
+        # xgettext:no-python-format
+        return pgettext("salutation to a woman", "Dear Professor %(surname)s,")
+    # xgettext:no-python-format
+    return pgettext("salutation, gender not given", "Dear Professor %(surname)s,")
+
+
+def _plain(form: str) -> str:
+    if form == Form.MR:
+        # xgettext:no-python-format
+        return pgettext("salutation to a man", "Dear Mr %(surname)s,")
+    if form == Form.MS:
+        # xgettext:no-python-format
+        return pgettext("salutation to a woman", "Dear Ms %(surname)s,")
+    if form == Form.MX:
+        # xgettext:no-python-format
+        return pgettext("salutation to a person addressed as Mx", "Dear Mx %(surname)s,")
+    # xgettext:no-python-format
+    return pgettext("salutation, gender not given", "Dear %(name)s,")
 
 
 def _message(form: str, title: str) -> str:
     """The salutation message for one form of address and title, translated."""
-    gendered = {Form.MR: MAN, Form.MS: WOMAN}
-    context = gendered.get(form)
     if title == Title.DR:
-        return pgettext(context or UNSTATED, "Dear Dr %(surname)s,")
+        return _doctor(form)
     if title == Title.PROF:
-        return pgettext(context or UNSTATED, "Dear Professor %(surname)s,")
-    if form == Form.MR:
-        return pgettext(MAN, "Dear Mr %(surname)s,")
-    if form == Form.MS:
-        return pgettext(WOMAN, "Dear Ms %(surname)s,")
-    if form == Form.MX:
-        return pgettext(MX, "Dear Mx %(surname)s,")
-    return pgettext(UNSTATED, "Dear %(name)s,")
+        return _professor(form)
+    return _plain(form)
 
 
 def contact_salutation(contact: Contact) -> str:

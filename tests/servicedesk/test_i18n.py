@@ -187,13 +187,15 @@ def committing(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def assigned_mail(contact: Contact) -> Notification:
-    incident = IncidentFactory(contact=contact, title="VPN")
-    services.incident_assign(
-        incident=incident,
-        group=SupportGroupFactory(),
-        actor=UserFactory(roles=[roles.DESK_MANAGER]),
-    )
+def assigned_mail(committing, contact: Contact) -> Notification:
+    """The mail telling the contact that the ticket was assigned."""
+    with committing():
+        incident = IncidentFactory(contact=contact, title="VPN")
+        services.incident_assign(
+            incident=incident,
+            group=SupportGroupFactory(),
+            actor=UserFactory(roles=[roles.DESK_MANAGER]),
+        )
     return Notification.objects.filter(contact=contact, event="status_changed:assigned").get()
 
 
@@ -202,8 +204,7 @@ def test_a_french_contact_reads_the_status_change_in_french(committing, org_a):
     contact = ContactFactory(
         organisation=org_a, name="Claire Martin", language="fr", form_of_address=MS
     )
-    with committing():
-        mail = assigned_mail(contact)
+    mail = assigned_mail(committing, contact)
     assert mail.subject.endswith("Statut : Assigné – VPN"), (
         "French mail is not translated: compile the catalogues with `make messages`"
     )
@@ -218,8 +219,7 @@ def test_a_russian_contact_reads_the_status_change_in_russian(committing, org_a)
     contact = ContactFactory(
         organisation=org_a, name="Анна Иванова", language="ru", form_of_address=MS, title=DR
     )
-    with committing():
-        mail = assigned_mail(contact)
+    mail = assigned_mail(committing, contact)
     assert mail.subject.endswith("Статус: Назначена – VPN"), (
         "Russian mail is not translated: compile the catalogues with `make messages`"
     )
@@ -233,6 +233,5 @@ def test_a_german_doctor_keeps_frau_in_the_mail(committing, org_a):
     contact = ContactFactory(
         organisation=org_a, name="Jana Becker", language="de", form_of_address=MS, title=DR
     )
-    with committing():
-        mail = assigned_mail(contact)
+    mail = assigned_mail(committing, contact)
     assert mail.body.startswith("Sehr geehrte Frau Dr. Becker,\n")
