@@ -14,7 +14,9 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -28,7 +30,7 @@ def offered(language: str | None) -> bool:
     return language in {code for code, _name in settings.LANGUAGES}
 
 
-def language_of(user) -> str | None:
+def language_of(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
     """The language a user is written to in: their contact's, or None for staff (who
     read the browser's language)."""
     contact = contact_of(user)
@@ -37,7 +39,9 @@ def language_of(user) -> str | None:
     return contact.language
 
 
-def remember_contact_login(sender, request: HttpRequest, user, **kwargs) -> None:
+def remember_contact_login(
+    sender: type, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: object
+) -> None:
     """`user_logged_in` receiver: mark a contact's session (see the module docstring)."""
     if request is None or not hasattr(request, "session"):
         return
