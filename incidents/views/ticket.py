@@ -93,14 +93,25 @@ def action(request, number: str, key: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         except (StaleTicket, ConcurrentTransition):
-            form.add_error(None, StaleTicket.message)
             incident = get_incident_for(request.user, number)
+            form = _rebase(form, incident)
+            form.add_error(None, StaleTicket.message)
         except TransitionNotAllowed as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(action)s: done.") % {"action": spec.label})
             return _ticket_changed(request, incident)
     return _show_action_form(request, incident, spec, form, status=422)
+
+
+def _rebase(form, incident):
+    """The loser of a race keeps what they typed, now on top of the current version, so
+    sending it again (after reading what changed) is a deliberate decision that works."""
+    data = form.data.copy()
+    data["version"] = str(incident.version)
+    rebased = type(form)(data)
+    rebased.is_valid()
+    return rebased
 
 
 def _action_initial(incident, key: str) -> dict:
@@ -112,13 +123,13 @@ def _action_initial(incident, key: str) -> dict:
 
 
 def _show_action_form(request, incident, spec, form, status=200) -> HttpResponse:
-    context = {"incident": incident, "open_action": spec, "action_form": form}
+    """htmx gets the panel alone; a plain request gets the whole page with it open."""
     if request.htmx:
+        context = {"incident": incident, "open_action": spec, "action_form": form}
         response = render(request, "incidents/detail.html#action_panel", context, status=status)
         return retarget(response, "#action-panel")
-    return render(
-        request, "incidents/detail.html", _context(request, incident, **context), status=status
-    )
+    context = _context(request, incident, open_action=spec, action_form=form)
+    return render(request, "incidents/detail.html", context, status=status)
 
 
 @require_POST

@@ -300,3 +300,67 @@ def test_jump_box_opens_a_ticket_by_number(client, l1):
     assert response["Location"] == reverse("incidents:detail", args=[incident.number])
     response = client.get(reverse("incidents:jump"), {"number": incident.number[4:]})
     assert response["Location"] == reverse("incidents:detail", args=[incident.number])
+
+
+class TestActionsWithoutJavaScript:
+    """Defect 11: every action works from a plain link and a plain form post."""
+
+    def test_plain_get_shows_the_ticket_page_with_the_action_form(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.get(action_url(incident, "assign"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'id="ticket"' in body and "<html" in body
+        assert 'data-submit="assign"' in body
+        assert f'name="version" value="{incident.version}"' in body
+
+    def test_plain_invalid_post_shows_errors_next_to_fields_and_keeps_input(
+        self, client, l1, l2_group, desk_manager
+    ):
+        incident = IncidentFactory()
+        incident_assign(incident=incident, group=l2_group, actor=desk_manager)
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "escalate"),
+            {"version": incident.version, "to_group": l2_group.pk, "reason": "Kept reason"},
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "<html" in body and "another line" in body and "Kept reason" in body
+
+    def test_plain_post_missing_a_field_is_422_not_500(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(action_url(incident, "assign"), {"version": incident.version})
+        assert response.status_code == 422
+        assert 'id="field-group"' in response.content.decode()
+
+    def test_plain_valid_post_redirects_to_the_ticket(self, client, l1, l1_group):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "assign"),
+            {"version": incident.version, "group": l1_group.pk, "assignee": l1.pk},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("incidents:detail", args=[incident.number])
+
+    def test_loser_of_two_plain_posts_is_told_plainly_and_keeps_input(
+        self, client, l1, l1_group, l2_group, desk_manager
+    ):
+        incident = IncidentFactory()
+        seen = incident.version
+        incident_assign(incident=incident, group=l2_group, actor=desk_manager)
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "assign"),
+            {"version": seen, "group": l1_group.pk, "reason": "My reason to keep"},
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "Someone else changed this ticket" in body and "My reason to keep" in body
+        incident.refresh_from_db()
+        assert incident.support_group == l2_group
+        # Sending it again, having seen the change, is deliberate and works.
+        assert f'name="version" value="{incident.version}"' in body
