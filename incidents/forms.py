@@ -3,9 +3,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import INVALID_CLOSURE_CODES, Category, ClosureCode, Kind
+from incidents.selectors import configuration_items_for
 from servicedesk.models import ConfigurationItem, Contact, Impact, Service, SupportGroup, Urgency
 
 User = get_user_model()
@@ -40,16 +42,22 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class ConfigurationItemField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.service.name})"
+
+
 class ClassificationFields(forms.Form):
+    """`organisation_id` limits the configuration items to the customer's own and shared
+    ones; the service select narrows them further by htmx (all of them without JS)."""
+
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.filter(is_active=True), required=False
     )
-    configuration_item = forms.ModelChoiceField(
-        label=_("Configuration item"),
-        queryset=ConfigurationItem.objects.filter(is_active=True).select_related("service"),
-        required=False,
+    configuration_item = ConfigurationItemField(
+        label=_("Configuration item"), queryset=ConfigurationItem.objects.none(), required=False
     )
     urgency = forms.TypedChoiceField(
         label=_("Urgency"), choices=Urgency.choices, coerce=int, initial=Urgency.MEDIUM
@@ -57,6 +65,24 @@ class ClassificationFields(forms.Form):
     impact = forms.TypedChoiceField(
         label=_("Impact"), choices=Impact.choices, coerce=int, initial=Impact.LOW
     )
+
+    def __init__(self, *args, organisation_id: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_configuration_items(organisation_id)
+
+    def limit_configuration_items(self, organisation_id: int | None) -> None:
+        self.fields["configuration_item"].queryset = configuration_items_for(
+            organisation_id=organisation_id
+        )
+        query = f"?organisation={organisation_id}" if organisation_id else ""
+        self.fields["service"].widget.attrs.update(
+            {
+                "hx-get": reverse("incidents:configuration_items") + query,
+                "hx-trigger": "change",
+                "hx-target": "#id_configuration_item",
+                "hx-swap": "innerHTML",
+            }
+        )
 
     def clean(self):
         data = super().clean()
@@ -93,6 +119,17 @@ class LogCallForm(ClassificationFields):
         "urgency",
         "impact",
     ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_configuration_items(self.chosen_organisation_id())
+
+    def chosen_organisation_id(self) -> int | None:
+        """The caller's organisation, from the contact the form was sent with."""
+        value = str(self.data.get("contact", "")) if self.is_bound else ""
+        if not value.isdigit():
+            return None
+        return Contact.objects.filter(pk=value).values_list("organisation_id", flat=True).first()
 
     def clean_contact(self):
         contact = self.cleaned_data["contact"]

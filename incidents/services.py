@@ -113,7 +113,11 @@ def incident_register(
     _check_may_register(contact=contact, actor=actor, channel=channel)
     if configuration_item is not None and service is None:
         service = configuration_item.service
-    _check_ci_belongs(service=service, configuration_item=configuration_item)
+    _check_ci_belongs(
+        service=service,
+        configuration_item=configuration_item,
+        organisation_id=contact.organisation_id,
+    )
     if actor is not None and contact_of(actor) is not None:
         _check_contact_scope(contact=contact, kind=kind, service=service)
     impact = impact or 4  # Impact.LOW: support sets the real impact on triage
@@ -182,10 +186,18 @@ def _check_contact_scope(*, contact: Contact, kind: str, service) -> None:
         raise ValidationError(errors)
 
 
-def _check_ci_belongs(*, service, configuration_item) -> None:
-    if configuration_item is not None and configuration_item.service_id != service.pk:
+def _check_ci_belongs(*, service, configuration_item, organisation_id: int) -> None:
+    """A ticket's CI belongs to its service and to its customer (or is shared: no
+    organisation)."""
+    if configuration_item is None:
+        return
+    if configuration_item.service_id != service.pk:
         raise ValidationError(
             {"configuration_item": _("This configuration item does not belong to the service.")}
+        )
+    if configuration_item.organisation_id not in (None, organisation_id):
+        raise ValidationError(
+            {"configuration_item": _("This configuration item belongs to another customer.")}
         )
 
 
@@ -213,7 +225,11 @@ def incident_classify(
             setattr(fresh, field, value)
         if "configuration_item" in changes and fresh.configuration_item and not fresh.service:
             fresh.service = fresh.configuration_item.service
-        _check_ci_belongs(service=fresh.service, configuration_item=fresh.configuration_item)
+        _check_ci_belongs(
+            service=fresh.service,
+            configuration_item=fresh.configuration_item,
+            organisation_id=fresh.organisation_id,
+        )
         if "urgency" in changes:
             fresh.urgency_confirmed = True
             fresh.requested_urgency = None  # support has decided on the contact's request

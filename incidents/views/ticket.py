@@ -45,6 +45,7 @@ def _context(request, incident, **extra):
 def _classify_form(incident, data=None):
     return ClassifyForm(
         data,
+        organisation_id=incident.organisation_id,
         initial={
             "version": incident.version,
             "kind": incident.kind,

@@ -364,3 +364,84 @@ class TestActionsWithoutJavaScript:
         assert incident.support_group == l2_group
         # Sending it again, having seen the change, is deliberate and works.
         assert f'name="version" value="{incident.version}"' in body
+
+
+class TestConfigurationItemLists:
+    """Defect 7: every CI list shows the customer's own (and shared) items only."""
+
+    @pytest.fixture
+    def cis(self, org_a, org_b):
+        from tests.factories import ConfigurationItemFactory
+
+        service = ServiceFactory(name="Firewalls")
+        return {
+            "own": ConfigurationItemFactory(name="a-fw", service=service, organisation=org_a),
+            "shared": ConfigurationItemFactory(name="core-fw", service=service, organisation=None),
+            "foreign": ConfigurationItemFactory(name="b-fw", service=service, organisation=org_b),
+            "service": service,
+        }
+
+    def test_classify_offers_only_the_customers_and_shared_items(self, client, l1, contact_a, cis):
+        incident = IncidentFactory(contact=contact_a.contact)
+        client.force_login(l1)
+        body = client.get(reverse("incidents:detail", args=[incident.number])).content.decode()
+        assert "a-fw" in body and "core-fw" in body and "b-fw" not in body
+
+    def test_classify_post_with_another_customers_item_is_refused_next_to_the_field(
+        self, client, l1, contact_a, cis
+    ):
+        incident = IncidentFactory(contact=contact_a.contact)
+        client.force_login(l1)
+        response = client.post(
+            reverse("incidents:classify", args=[incident.number]),
+            {
+                "version": incident.version,
+                "kind": "incident",
+                "category": "outage",
+                "service": cis["service"].pk,
+                "configuration_item": cis["foreign"].pk,
+                "urgency": 3,
+                "impact": 4,
+            },
+        )
+        assert response.status_code == 422
+        assert response.context["classify_form"].errors["configuration_item"]
+        incident.refresh_from_db()
+        assert incident.configuration_item is None
+
+    def test_log_call_refuses_another_customers_item(self, client, l1, contact_a, cis):
+        client.force_login(l1)
+        response = client.post(
+            reverse("incidents:log_call"),
+            {
+                "contact": contact_a.contact.pk,
+                "kind": "incident",
+                "title": "Firewall drops packets",
+                "category": "outage",
+                "service": cis["service"].pk,
+                "configuration_item": cis["foreign"].pk,
+                "urgency": 3,
+                "impact": 4,
+            },
+        )
+        assert response.status_code == 422
+        assert response.context["form"].errors["configuration_item"]
+        assert not Incident.objects.exists()
+
+    def test_ci_endpoint_lists_the_callers_organisation_and_shared_items(
+        self, client, l1, contact_a, cis
+    ):
+        client.force_login(l1)
+        response = client.get(
+            reverse("incidents:configuration_items"),
+            {"service": cis["service"].pk, "contact": contact_a.contact.pk},
+            headers=HTMX,
+        )
+        assert set(response.context["items"]) == {cis["own"], cis["shared"]}
+
+    def test_ci_endpoint_without_a_customer_lists_shared_items_only(self, client, l1, cis):
+        client.force_login(l1)
+        response = client.get(
+            reverse("incidents:configuration_items"), {"service": cis["service"].pk}, headers=HTMX
+        )
+        assert list(response.context["items"]) == [cis["shared"]]
