@@ -14,7 +14,6 @@ from incidents.access import agent_required, get_incident_for, staff_required
 from incidents.actions import ACTIONS, actions_for
 from incidents.exceptions import StaleTicket
 from incidents.forms import ClassifyForm, CommentForm, apply_service_errors
-from incidents.models import NUMBER_PREFIX, Incident
 from incidents.timeline import timeline_for
 from servicedesk.notifications import notifications_for
 from servicedesk.roles import is_agent
@@ -207,18 +206,6 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-@require_GET
-@staff_required
-def jump(request) -> HttpResponse:
-    """The top bar's "go to ticket" box: INC-000123, REQ-000124 or just 123."""
-    raw = request.GET.get("number", "").strip().upper()
-    if raw.isdigit():
-        candidates = [f"{prefix}-{int(raw):06d}" for prefix in NUMBER_PREFIX.values()]
-        found = Incident.objects.filter(number__in=candidates).values_list("number", flat=True)
-        raw = found.first() or raw
-    return redirect("incidents:detail", number=raw or "-")
 
 
 @require_GET

@@ -30,6 +30,7 @@ PAGES = {
     "incidents:queue_l3": AGENTS,
     "incidents:mine": AGENTS,
     "incidents:overview": STAFF,
+    "incidents:search": STAFF,
     "incidents:log_call": AGENTS,
     "incidents:priority_preview": AGENTS,
     "incidents:contact_search": AGENTS,

@@ -445,3 +445,57 @@ class TestConfigurationItemLists:
             reverse("incidents:configuration_items"), {"service": cis["service"].pk}, headers=HTMX
         )
         assert list(response.context["items"]) == [cis["shared"]]
+
+
+class TestJumpBox:
+    """Defect 12: the "go to ticket" box never answers with a technical page."""
+
+    def test_unknown_number_says_so_plainly(self, client, l1):
+        client.force_login(l1)
+        for typed in ["INC-999999", "999999"]:
+            response = client.get(reverse("incidents:jump"), {"number": typed})
+            assert response.status_code == 404
+            body = response.content.decode()
+            assert "There is no ticket" in body and "<nav" in body
+
+    @pytest.mark.parametrize("typed", ["VPN", "a/b", "../admin", "INC-1/2", "  "])
+    def test_text_goes_to_search_not_to_an_error(self, client, l1, typed):
+        client.force_login(l1)
+        response = client.get(reverse("incidents:jump"), {"number": typed}, follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0].startswith(reverse("incidents:search"))
+
+    def test_search_finds_tickets_by_title_and_number(self, client, l1):
+        vpn = IncidentFactory(title="VPN drops every hour")
+        other = IncidentFactory(title="Printer jam")
+        client.force_login(l1)
+        response = client.get(reverse("incidents:search"), {"q": "vpn"})
+        assert list(response.context["rows"]) == [vpn]
+        response = client.get(reverse("incidents:search"), {"q": other.number[-3:]})
+        assert other in response.context["rows"]
+
+    def test_search_pages_by_keyset_with_a_fixed_number_of_queries(
+        self, client, l1, django_assert_max_num_queries
+    ):
+        from incidents.views import search
+
+        for i in range(search.PAGE_SIZE + 3):
+            IncidentFactory(title=f"VPN issue {i}")
+        client.force_login(l1)
+        url = reverse("incidents:search")
+        client.get(url, {"q": "vpn"})
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as first:
+            response = client.get(url, {"q": "vpn"})
+        assert len(response.context["rows"]) == search.PAGE_SIZE
+        cursor = response.context["next_cursor"]
+        with django_assert_max_num_queries(len(first)):
+            rest = client.get(url, {"q": "vpn", "after": cursor})
+        assert len(rest.context["rows"]) == 3
+        assert rest.context["next_cursor"] is None
+
+    def test_search_is_for_staff_only(self, client, contact_a):
+        client.force_login(contact_a)
+        assert client.get(reverse("incidents:search"), {"q": "vpn"}).status_code == 403
