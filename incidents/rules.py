@@ -47,3 +47,14 @@ def member_group_ids(user) -> frozenset[int]:
         cached = frozenset(user.support_groups.values_list("pk", flat=True))
         user._servicedesk_group_ids = cached
     return cached
+
+
+def can_comment(ticket, user) -> bool:
+    """Staff who work tickets, and the customer's contacts who may act on them; other
+    staff roles (problem, change, knowledge managers, CAB) read only."""
+    if ticket.is_final:
+        return False
+    contact = contact_of(user)
+    if contact is not None:
+        return contact.organisation_id == ticket.organisation_id and contact.may_raise
+    return is_agent(user)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_htmx.http import retarget, trigger_client_event
 
-from incidents import services, sla
+from incidents import rules, services, sla
 from incidents.access import agent_required, get_incident_for, staff_required
 from incidents.actions import ACTIONS, actions_for
 from incidents.exceptions import StaleTicket
@@ -30,7 +30,7 @@ def _context(request, incident, **extra):
         "incident": incident,
         "actions": actions_for(incident, request.user),
         "timeline": timeline_for(incident),
-        "comment_form": CommentForm(),
+        "comment_form": CommentForm() if rules.can_comment(incident, request.user) else None,
         "classify_form": _classify_form(incident) if is_agent(request.user) else None,
         "attachments": incident.attachments.select_related("uploaded_by"),
         "notifications": notifications_for(incident),

@@ -499,3 +499,23 @@ class TestJumpBox:
     def test_search_is_for_staff_only(self, client, contact_a):
         client.force_login(contact_a)
         assert client.get(reverse("incidents:search"), {"q": "vpn"}).status_code == 403
+
+
+class TestReadOnlyRoles:
+    """Defect 13: a role that may only read is shown no form it cannot use."""
+
+    @pytest.mark.parametrize("role", ["problem_manager", "cab_member", "kb_manager"])
+    def test_read_only_role_sees_no_comment_form(self, client, actors, role):
+        incident = IncidentFactory()
+        client.force_login(actors[role])
+        response = client.get(reverse("incidents:detail", args=[incident.number]))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert reverse("incidents:comment", args=[incident.number]) not in body
+        assert response.context["comment_form"] is None
+
+    def test_agent_sees_the_comment_form(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        body = client.get(reverse("incidents:detail", args=[incident.number])).content.decode()
+        assert reverse("incidents:comment", args=[incident.number]) in body
