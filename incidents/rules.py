@@ -31,6 +31,12 @@ def speaks_for_customer(ticket, user) -> bool:
     return is_desk_manager(user)
 
 
+def takes_calls(ticket, user) -> bool:
+    """Record what a contact said on the phone (confirm or reject a resolution on their
+    behalf): any agent, since L1 takes the calls."""
+    return is_agent(user)
+
+
 def works_quarantine(user) -> bool:
     """The email quarantine (accept, add to a ticket, discard): L1 and the desk manager."""
     return has_role(user, L1_AGENT) or is_desk_manager(user)

@@ -476,7 +476,25 @@ def incident_complete_as_invalid(
     )
 
 
-def incident_confirm(*, incident: Incident, actor, expected_version=None) -> Incident:
+def incident_confirm(
+    *,
+    incident: Incident,
+    actor,
+    on_behalf_of: Contact | None = None,
+    expected_version=None,
+) -> Incident:
+    """The contact is satisfied: they confirm themselves, or an agent records the answer
+    they gave by phone `on_behalf_of` them."""
+    if on_behalf_of is not None:
+        _check_speaks_for(incident, on_behalf_of)
+        return _run_transition(
+            incident,
+            "confirm_on_behalf",
+            actor=actor,
+            reason=_("Confirmed by phone on behalf of %(contact)s")
+            % {"contact": on_behalf_of.name},
+            expected_version=expected_version,
+        )
     return _run_transition(
         incident,
         "confirm",
@@ -487,19 +505,47 @@ def incident_confirm(*, incident: Incident, actor, expected_version=None) -> Inc
 
 
 def incident_reject_resolution(
-    *, incident: Incident, reason: str, actor, expected_version=None
+    *,
+    incident: Incident,
+    reason: str,
+    actor,
+    on_behalf_of: Contact | None = None,
+    expected_version=None,
 ) -> Incident:
+    """The contact is not satisfied (themselves, or by phone `on_behalf_of` them): their
+    words become a public comment and the ticket is reworked."""
     reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Say what is still wrong.")})
+    name, speaker = "reject_resolution", None
+    if on_behalf_of is not None:
+        _check_speaks_for(incident, on_behalf_of)
+        name, speaker = "reject_on_behalf", on_behalf_of
+        reason = _("Rejected by phone on behalf of %(contact)s: %(reason)s") % {
+            "contact": on_behalf_of.name,
+            "reason": reason,
+        }
     return _run_transition(
         incident,
-        "reject_resolution",
+        name,
         actor=actor,
         reason=reason,
         expected_version=expected_version,
-        after=lambda t: _add_comment(t, body=reason, is_public=True, author=actor),
+        after=lambda t: _add_comment(
+            t, body=reason, is_public=True, author=actor, author_contact=speaker
+        ),
     )
+
+
+def _check_speaks_for(incident: Incident, contact: Contact) -> None:
+    """Only an active, authorised contact of the ticket's organisation decides on it."""
+    if contact.organisation_id != incident.organisation_id or not contact.may_raise:
+        raise ValidationError(
+            {
+                "on_behalf_of": _("%(name)s may not decide on this customer's tickets.")
+                % {"name": contact.name}
+            }
+        )
 
 
 def incident_auto_close(*, incident: Incident) -> Incident | None:
@@ -602,8 +648,16 @@ def _store_attachment(incident, upload, actor, comment=None) -> Attachment:
     return attachment
 
 
-def _add_comment(incident: Incident, *, body: str, is_public: bool, author) -> Comment:
-    comment = Comment(incident=incident, body=body, is_public=is_public, author=author)
+def _add_comment(
+    incident: Incident, *, body: str, is_public: bool, author, author_contact=None
+) -> Comment:
+    comment = Comment(
+        incident=incident,
+        body=body,
+        is_public=is_public,
+        author=author,
+        author_contact=author_contact,
+    )
     _set_history_user(comment, author)
     comment.save()
     return comment

@@ -82,11 +82,11 @@ def action(request, number: str, key: str) -> HttpResponse:
     if spec not in actions_for(incident, request.user):
         raise PermissionDenied
     if request.method == "GET":
-        form = spec.form(initial=_action_initial(incident, spec.key))
+        form = spec.form(initial=_action_initial(incident, spec.key), incident=incident)
         return _show_action_form(request, incident, spec, form)
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    form = spec.form(request.POST)
+    form = spec.form(request.POST, incident=incident)
     if form.is_valid():
         try:
             incident = spec.run(incident, request.user, form.cleaned_data)
@@ -109,7 +109,7 @@ def _rebase(form, incident):
     sending it again (after reading what changed) is a deliberate decision that works."""
     data = form.data.copy()
     data["version"] = str(incident.version)
-    rebased = type(form)(data)
+    rebased = type(form)(data, incident=incident)
     rebased.is_valid()
     return rebased
 

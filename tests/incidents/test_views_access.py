@@ -35,6 +35,7 @@ PAGES = {
     "incidents:priority_preview": AGENTS,
     "incidents:contact_search": AGENTS,
     "incidents:configuration_items": AGENTS,
+    "incidents:assignee_choices": AGENTS,
     "portal:home": ["contact_a", "contact_b"],
 }
 

@@ -519,3 +519,87 @@ class TestReadOnlyRoles:
         client.force_login(l1)
         body = client.get(reverse("incidents:detail", args=[incident.number])).content.decode()
         assert reverse("incidents:comment", args=[incident.number]) in body
+
+
+class TestAssigneeLists:
+    """Friction: the assignee list follows the chosen group; people go by name."""
+
+    def test_assignee_choices_are_the_chosen_groups_members_by_full_name(
+        self, client, l1, l2, l1_group, l2_group
+    ):
+        client.force_login(l1)
+        response = client.get(
+            reverse("incidents:assignee_choices"), {"group": l2_group.pk}, headers=HTMX
+        )
+        assert list(response.context["people"]) == [l2]
+        body = response.content.decode()
+        assert l2.get_full_name() in body and ">l2<" not in body
+
+    def test_escalation_lists_only_other_lines_and_their_members(
+        self, client, l1, l1_group, l2_group, l3_group
+    ):
+        incident = IncidentFactory()
+        incident_assign(incident=incident, group=l1_group, actor=l1)
+        client.force_login(l1)
+        response = client.get(action_url(incident, "escalate"), headers=HTMX)
+        groups = list(response.context["action_form"].fields["to_group"].queryset)
+        assert groups == [l2_group, l3_group]
+
+    def test_an_assignee_outside_the_chosen_group_is_refused_next_to_the_field(
+        self, client, l1, l2, l1_group, l2_group
+    ):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "assign"),
+            {"version": incident.version, "group": l1_group.pk, "assignee": l2.pk},
+        )
+        assert response.status_code == 422
+        errors = response.context["action_form"].errors["assignee"]
+        assert errors == [f"{l2.get_full_name()} is not a member of {l1_group.name}."]
+
+    def test_the_assignee_list_shows_full_names_not_logins(self, client, l1, l1_group):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        body = client.get(action_url(incident, "assign")).content.decode()
+        assert f">{l1.get_full_name()}</option>" in body and "(l1)" not in body
+
+
+class TestAnswerByPhone:
+    """Friction: L1 records a contact's phoned-in answer on their behalf."""
+
+    @pytest.fixture
+    def completed(self, desk_manager, contact_a, l2, l2_group):
+        return make_incident_in(
+            "completed", actor=desk_manager, group=l2_group, assignee=l2, contact=contact_a.contact
+        )
+
+    def test_l1_is_offered_confirm_and_reject_for_the_contact(self, client, l1, completed):
+        client.force_login(l1)
+        response = client.get(reverse("incidents:detail", args=[completed.number]))
+        keys = {a.key for a in response.context["actions"]}
+        assert {"confirm_by_phone", "reject_by_phone"} <= keys
+        assert "confirm" not in keys
+
+    def test_l1_confirms_by_phone_for_the_contact(self, client, l1, completed, contact_a):
+        client.force_login(l1)
+        response = client.post(
+            action_url(completed, "confirm_by_phone"),
+            {"version": completed.version, "on_behalf_of": contact_a.contact.pk},
+        )
+        assert response.status_code == 302
+        completed.refresh_from_db()
+        assert completed.status == Status.CLOSED
+        page = client.get(reverse("incidents:detail", args=[completed.number])).content.decode()
+        assert f"Confirmed by phone on behalf of {contact_a.contact.name}" in page
+
+    def test_only_the_customers_deciders_are_offered(self, client, l1, completed, contact_b):
+        client.force_login(l1)
+        response = client.post(
+            action_url(completed, "reject_by_phone"),
+            {"version": completed.version, "on_behalf_of": contact_b.contact.pk, "reason": "x"},
+        )
+        assert response.status_code == 422
+        assert response.context["action_form"].errors["on_behalf_of"]
+        completed.refresh_from_db()
+        assert completed.status == Status.COMPLETED
