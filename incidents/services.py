@@ -47,6 +47,7 @@ from servicedesk.models import (
     SupportGroup,
     Urgency,
 )
+from servicedesk.people import display_name
 from servicedesk.roles import contact_of, is_agent
 
 #: Channels whose intake code registers tickets with no acting user (actor=None).
@@ -338,7 +339,7 @@ def _check_assignee(*, group: SupportGroup, assignee) -> None:
         raise ValidationError(
             {
                 "assignee": _("%(user)s is not a member of %(group)s.")
-                % {"user": assignee.get_username(), "group": group.name}
+                % {"user": display_name(assignee), "group": group.name}
             }
         )
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from incidents.models import Comment, Incident, Status
+from servicedesk.people import display_name
 
 #: Fields whose changes the timeline spells out (the rest stay in the admin's history).
 SHOWN_FIELDS = [
@@ -121,7 +122,7 @@ def _related_labels(rows) -> dict[tuple[str, int], str]:
         ids = {getattr(r, model_field.attname) for r in rows} - {None}
         if ids:
             for pk, obj in model_field.related_model._default_manager.in_bulk(ids).items():
-                labels[(name, pk)] = str(obj)
+                labels[(name, pk)] = display_name(obj) if name == "assignee" else str(obj)
     return labels
 
 
@@ -156,6 +157,4 @@ def _comment_author(comment: Comment) -> str:
 
 
 def _name(user) -> str:
-    if user is None:
-        return "system"
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
