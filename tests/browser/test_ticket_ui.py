@@ -85,3 +85,15 @@ def test_status_pills_keep_their_shape_when_the_title_wraps(desk, login, live_se
     box = badge.bounding_box()
     line_height = badge.evaluate("b => parseFloat(getComputedStyle(b).fontSize) * 1.6")
     assert box["height"] <= line_height  # one line: the pill did not break
+
+
+def test_the_assignee_list_follows_the_chosen_group(desk, login, live_server):
+    l2 = UserFactory(username="l2", first_name="Lars", last_name="Two", roles=[roles.L2_AGENT])
+    SupportGroupFactory(name="Operations", line=Line.L2, members=[l2])
+    page = login("l1")
+    page.goto(f"{live_server.url}/tickets/{desk['incident'].number}/")
+    page.locator("[data-action=assign]").click()
+    page.select_option("#id_group", label="L2 · Operations")
+    expect(page.locator("#id_assignee option")).to_have_text(["---------", "Lars Two"])
+    page.select_option("#id_group", label=str(desk["group"]))
+    expect(page.locator("#id_assignee option")).to_have_text(["---------", "Lena One"])
