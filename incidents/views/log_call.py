@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
+from django_htmx.http import trigger_client_event
 
 from incidents import services
 from incidents.access import agent_required
@@ -105,8 +106,10 @@ def contact_search(request) -> HttpResponse:
 @require_GET
 @agent_required
 def contact_pick(request, pk: int) -> HttpResponse:
+    """The chosen caller's card; the CI list then reloads for the caller's organisation."""
     contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
-    return render(request, "incidents/log_call.html#contact_card", {"contact": contact})
+    response = render(request, "incidents/log_call.html#contact_card", {"contact": contact})
+    return trigger_client_event(response, "contactPicked", after="settle")
 
 
 @require_GET

@@ -603,3 +603,19 @@ class TestAnswerByPhone:
         assert response.context["action_form"].errors["on_behalf_of"]
         completed.refresh_from_db()
         assert completed.status == Status.COMPLETED
+
+
+def test_picking_a_caller_reloads_the_ci_list_for_their_organisation(client, l1, contact_a):
+    client.force_login(l1)
+    response = client.get(
+        reverse("incidents:contact_pick", args=[contact_a.contact.pk]), headers=HTMX
+    )
+    assert "contactPicked" in response["HX-Trigger-After-Settle"]
+
+
+def test_the_classify_service_select_asks_for_the_tickets_organisation_items(client, l1, contact_a):
+    incident = IncidentFactory(contact=contact_a.contact)
+    client.force_login(l1)
+    response = client.get(reverse("incidents:detail", args=[incident.number]))
+    attrs = response.context["classify_form"].fields["service"].widget.attrs
+    assert attrs["hx-get"].endswith(f"?organisation={incident.organisation_id}")
