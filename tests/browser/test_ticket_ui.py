@@ -85,6 +85,13 @@ def test_status_pills_keep_their_shape_when_the_title_wraps(desk, login, live_se
     box = badge.bounding_box()
     line_height = badge.evaluate("b => parseFloat(getComputedStyle(b).fontSize) * 1.6")
     assert box["height"] <= line_height  # one line: the pill did not break
+    # The same in the queue, where the long title shares the row with the pills.
+    page.goto(f"{live_server.url}/tickets/triage/")
+    tall = page.locator("table.tickets .badge").evaluate_all(
+        "bs => bs.filter(b => b.getBoundingClientRect().height >"
+        " parseFloat(getComputedStyle(b).fontSize) * 1.6).map(b => b.textContent)"
+    )
+    assert tall == []
 
 
 def test_the_assignee_list_follows_the_chosen_group(desk, login, live_server):
