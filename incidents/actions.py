@@ -102,6 +102,22 @@ ACTIONS: dict[str, Action] = {
             services.incident_reject_resolution,
             style="danger",
         ),
+        Action(
+            "confirm_by_phone",
+            "confirm_on_behalf",
+            _("Confirm for the contact (by phone)"),
+            f.ConfirmOnBehalfForm,
+            services.incident_confirm,
+            style="success",
+        ),
+        Action(
+            "reject_by_phone",
+            "reject_on_behalf",
+            _("Reject for the contact (by phone)"),
+            f.RejectOnBehalfForm,
+            services.incident_reject_resolution,
+            style="danger",
+        ),
     ]
 }
 

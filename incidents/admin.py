@@ -12,6 +12,19 @@ from incidents.models import (
     SatisfactionRating,
     SlaEvent,
 )
+from servicedesk.people import display_name
+
+
+def person_column(field: str, label: str):
+    """A list column naming the user in `field` by full name, never by login."""
+
+    @admin.display(description=label, ordering=f"{field}__last_name")
+    def column(self, obj) -> str:
+        user = getattr(obj, field)
+        return display_name(user) if user is not None else "—"
+
+    column.__name__ = f"{field}_name"
+    return column
 
 
 class ReadOnlyAdminMixin:
@@ -54,9 +67,10 @@ class IncidentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "priority",
         "organisation",
         "support_group",
-        "assignee",
+        "assignee_name",
         "registered_at",
     ]
+    assignee_name = person_column("assignee", _("assignee"))
     list_filter = ["status", "kind", "priority", "channel", "support_group"]
     search_fields = ["number", "title"]
     list_select_related = ["organisation", "support_group", "assignee"]
@@ -78,14 +92,16 @@ class IncidentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["incident", "author", "is_public", "created_at"]
+    list_display = ["incident", "author_name", "is_public", "created_at"]
+    author_name = person_column("author", _("author"))
     raw_id_fields = ["incident", "author"]
     list_select_related = ["incident", "author"]
 
 
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["original_name", "incident", "size", "uploaded_by", "created_at"]
+    list_display = ["original_name", "incident", "size", "uploaded_by_name", "created_at"]
+    uploaded_by_name = person_column("uploaded_by", _("uploaded by"))
     raw_id_fields = ["incident", "comment", "uploaded_by"]
     list_select_related = ["incident", "uploaded_by"]
     fields = ["incident", "comment", "original_name", "content_type", "size", "uploaded_by"]
@@ -96,7 +112,8 @@ class AttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 class SatisfactionRatingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Contacts rate closed tickets in the portal; the admin shows the ratings."""
 
-    list_display = ["incident", "score", "rated_by", "created_at"]
+    list_display = ["incident", "score", "rated_by_name", "created_at"]
+    rated_by_name = person_column("rated_by", _("rated by"))
     list_filter = ["score"]
     search_fields = ["incident__number", "comment"]
     list_select_related = ["incident", "rated_by"]
@@ -143,7 +160,16 @@ class TokenIssuingAdmin(SimpleHistoryAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(TokenIssuingAdmin):
-    list_display = ["name", "prefix", "user", "contact", "is_active", "created_at", "last_used_at"]
+    list_display = [
+        "name",
+        "prefix",
+        "user_name",
+        "contact",
+        "is_active",
+        "created_at",
+        "last_used_at",
+    ]
+    user_name = person_column("user", _("user"))
     list_filter = ["is_active"]
     search_fields = ["name", "prefix", "user__username", "contact__name", "contact__email"]
     list_select_related = ["user", "contact"]

@@ -3,10 +3,21 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import INVALID_CLOSURE_CODES, Category, ClosureCode, Kind
-from servicedesk.models import ConfigurationItem, Contact, Impact, Service, SupportGroup, Urgency
+from incidents.models import INVALID_CLOSURE_CODES, Category, ClosureCode, Incident, Kind
+from incidents.selectors import configuration_items_for
+from servicedesk.models import (
+    ConfigurationItem,
+    Contact,
+    Impact,
+    Line,
+    Service,
+    SupportGroup,
+    Urgency,
+)
+from servicedesk.people import display_name
 
 User = get_user_model()
 
@@ -35,21 +46,37 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class VersionedForm(forms.Form):
-    """Carries the ticket version the user saw, so a stale submit is refused."""
+    """Carries the ticket version the user saw, so a stale submit is refused. Given the
+    `incident`, a form narrows its choices to what that ticket allows (`fit_to`)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args, incident: Incident | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        if incident is not None:
+            self.fit_to(incident)
+
+    def fit_to(self, incident: Incident) -> None:
+        """Narrow the choices to this ticket (nothing to narrow by default)."""
+
+
+class ConfigurationItemField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.service.name})"
+
 
 class ClassificationFields(forms.Form):
+    """`organisation_id` limits the configuration items to the customer's own and shared
+    ones; the service select narrows them further by htmx (all of them without JS)."""
+
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.filter(is_active=True), required=False
     )
-    configuration_item = forms.ModelChoiceField(
-        label=_("Configuration item"),
-        queryset=ConfigurationItem.objects.filter(is_active=True).select_related("service"),
-        required=False,
+    configuration_item = ConfigurationItemField(
+        label=_("Configuration item"), queryset=ConfigurationItem.objects.none(), required=False
     )
     urgency = forms.TypedChoiceField(
         label=_("Urgency"), choices=Urgency.choices, coerce=int, initial=Urgency.MEDIUM
@@ -57,6 +84,24 @@ class ClassificationFields(forms.Form):
     impact = forms.TypedChoiceField(
         label=_("Impact"), choices=Impact.choices, coerce=int, initial=Impact.LOW
     )
+
+    def __init__(self, *args, organisation_id: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_configuration_items(organisation_id)
+
+    def limit_configuration_items(self, organisation_id: int | None) -> None:
+        self.fields["configuration_item"].queryset = configuration_items_for(
+            organisation_id=organisation_id
+        )
+        query = f"?organisation={organisation_id}" if organisation_id else ""
+        self.fields["service"].widget.attrs.update(
+            {
+                "hx-get": reverse("incidents:configuration_items") + query,
+                "hx-trigger": "change",
+                "hx-target": "#id_configuration_item",
+                "hx-swap": "innerHTML",
+            }
+        )
 
     def clean(self):
         data = super().clean()
@@ -94,6 +139,17 @@ class LogCallForm(ClassificationFields):
         "impact",
     ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_configuration_items(self.chosen_organisation_id())
+
+    def chosen_organisation_id(self) -> int | None:
+        """The caller's organisation, from the contact the form was sent with."""
+        value = str(self.data.get("contact", "")) if self.is_bound else ""
+        if not value.isdigit():
+            return None
+        return Contact.objects.filter(pk=value).values_list("organisation_id", flat=True).first()
+
     def clean_contact(self):
         contact = self.cleaned_data["contact"]
         if not contact.is_authorised:
@@ -112,19 +168,56 @@ def _group_choices():
     return SupportGroup.objects.filter(is_active=True).order_by("line", "name")
 
 
+def group_members(group: SupportGroup | None = None):
+    """Active people in a support group (any group when none is given), by name."""
+    people = User.objects.filter(is_active=True)
+    if group is None:
+        people = people.filter(support_groups__is_active=True).distinct()
+    else:
+        people = people.filter(support_groups=group)
+    return people.order_by("first_name", "last_name", "pk")
+
+
 class StaffChoiceField(forms.ModelChoiceField):
+    """People by full name, never by login."""
+
     def label_from_instance(self, obj) -> str:
-        full_name = obj.get_full_name()
-        return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
+        return display_name(obj)
 
 
-class AssignForm(VersionedForm):
+def _members_select(field: forms.Field) -> None:
+    """The group select refreshes the assignee list by htmx (without JS the list holds
+    everyone in a group, and clean() checks the choice)."""
+    field.widget.attrs.update(
+        {
+            "hx-get": reverse_lazy("incidents:assignee_choices"),
+            "hx-trigger": "change",
+            "hx-target": "#id_assignee",
+            "hx-swap": "innerHTML",
+        }
+    )
+
+
+class AssigneeInGroupMixin:
+    group_field = "group"
+
+    def clean(self):
+        data = super().clean()
+        group, assignee = data.get(self.group_field), data.get("assignee")
+        if group and assignee and not group.members.filter(pk=assignee.pk).exists():
+            self.add_error(
+                "assignee",
+                _("%(user)s is not a member of %(group)s.")
+                % {"user": display_name(assignee), "group": group.name},
+            )
+        return data
+
+
+class AssignForm(AssigneeInGroupMixin, VersionedForm):
     group = forms.ModelChoiceField(label=_("Support group"), queryset=_group_choices())
     assignee = StaffChoiceField(
         label=_("Assignee"),
-        queryset=User.objects.filter(is_active=True, support_groups__isnull=False)
-        .distinct()
-        .order_by("username"),
+        queryset=group_members(),
         required=False,
         help_text=_("Leave empty to give it to the whole group."),
     )
@@ -135,11 +228,36 @@ class AssignForm(VersionedForm):
         help_text=_("Required when the ticket already had a group."),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _members_select(self.fields["group"])
 
-class EscalateForm(VersionedForm):
-    to_group = forms.ModelChoiceField(label=_("Escalate to"), queryset=_group_choices())
-    assignee = AssignForm.base_fields["assignee"]
+
+class EscalateForm(AssigneeInGroupMixin, VersionedForm):
+    group_field = "to_group"
+    to_group = forms.ModelChoiceField(
+        label=_("Escalate to"),
+        queryset=_group_choices(),
+        error_messages={
+            "invalid_choice": _("Escalation goes to another line; use Assign within the same line.")
+        },
+    )
+    assignee = StaffChoiceField(
+        label=_("Assignee"),
+        queryset=group_members(),
+        required=False,
+        help_text=_("Leave empty to give it to the whole group."),
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _members_select(self.fields["to_group"])
+
+    def fit_to(self, incident: Incident) -> None:
+        """Escalation goes to another line than the ticket's current one."""
+        line = incident.support_group.line if incident.support_group_id else Line.L1
+        self.fields["to_group"].queryset = _group_choices().exclude(line=line)
 
 
 class StartWorkForm(VersionedForm):
@@ -198,6 +316,30 @@ class CompleteAsInvalidForm(VersionedForm):
 class RejectResolutionForm(VersionedForm):
     reason = forms.CharField(
         label=_("What is still wrong"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConfirmOnBehalfForm(VersionedForm):
+    """The contact phoned in their answer; the agent records it on their behalf."""
+
+    on_behalf_of = forms.ModelChoiceField(
+        label=_("Contact who phoned"),
+        queryset=Contact.objects.none(),
+        help_text=_("Recorded as their answer, given by phone to you."),
+    )
+
+    def fit_to(self, incident: Incident) -> None:
+        deciders = Contact.objects.filter(
+            organisation_id=incident.organisation_id, is_active=True, is_authorised=True
+        ).order_by("name")
+        self.fields["on_behalf_of"].queryset = deciders
+        self.fields["on_behalf_of"].initial = incident.contact_id
+
+
+class RejectOnBehalfForm(ConfirmOnBehalfForm):
+    reason = forms.CharField(
+        label=_("What the contact says is still wrong"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

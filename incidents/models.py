@@ -461,6 +461,27 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.closure_code = ""
 
     @transition(
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.CLOSED,
+        permission=rules.takes_calls,
+    )
+    def confirm_on_behalf(self) -> None:
+        """The contact confirmed by phone; an agent records it on their behalf."""
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.REJECTED_BY_USER,
+        permission=rules.takes_calls,
+    )
+    def reject_on_behalf(self) -> None:
+        """The contact rejected by phone; an agent records it on their behalf."""
+        self.resolved_at = None
+        self.closure_code = ""
+
+    @transition(
         field=status, source=Status.COMPLETED, target=Status.CLOSED, permission=rules.nobody
     )
     def auto_close(self) -> None:

@@ -31,6 +31,12 @@ def speaks_for_customer(ticket, user) -> bool:
     return is_desk_manager(user)
 
 
+def takes_calls(ticket, user) -> bool:
+    """Record what a contact said on the phone (confirm or reject a resolution on their
+    behalf): any agent, since L1 takes the calls."""
+    return is_agent(user)
+
+
 def works_quarantine(user) -> bool:
     """The email quarantine (accept, add to a ticket, discard): L1 and the desk manager."""
     return has_role(user, L1_AGENT) or is_desk_manager(user)
@@ -47,3 +53,14 @@ def member_group_ids(user) -> frozenset[int]:
         cached = frozenset(user.support_groups.values_list("pk", flat=True))
         user._servicedesk_group_ids = cached
     return cached
+
+
+def can_comment(ticket, user) -> bool:
+    """Staff who work tickets, and the customer's contacts who may act on them; other
+    staff roles (problem, change, knowledge managers, CAB) read only."""
+    if ticket.is_final:
+        return False
+    contact = contact_of(user)
+    if contact is not None:
+        return contact.organisation_id == ticket.organisation_id and contact.may_raise
+    return is_agent(user)

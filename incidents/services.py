@@ -47,6 +47,7 @@ from servicedesk.models import (
     SupportGroup,
     Urgency,
 )
+from servicedesk.people import display_name
 from servicedesk.roles import contact_of, is_agent
 
 #: Channels whose intake code registers tickets with no acting user (actor=None).
@@ -113,7 +114,11 @@ def incident_register(
     _check_may_register(contact=contact, actor=actor, channel=channel)
     if configuration_item is not None and service is None:
         service = configuration_item.service
-    _check_ci_belongs(service=service, configuration_item=configuration_item)
+    _check_ci_belongs(
+        service=service,
+        configuration_item=configuration_item,
+        organisation_id=contact.organisation_id,
+    )
     if actor is not None and contact_of(actor) is not None:
         _check_contact_scope(contact=contact, kind=kind, service=service)
     impact = impact or 4  # Impact.LOW: support sets the real impact on triage
@@ -182,10 +187,18 @@ def _check_contact_scope(*, contact: Contact, kind: str, service) -> None:
         raise ValidationError(errors)
 
 
-def _check_ci_belongs(*, service, configuration_item) -> None:
-    if configuration_item is not None and configuration_item.service_id != service.pk:
+def _check_ci_belongs(*, service, configuration_item, organisation_id: int) -> None:
+    """A ticket's CI belongs to its service and to its customer (or is shared: no
+    organisation)."""
+    if configuration_item is None:
+        return
+    if configuration_item.service_id != service.pk:
         raise ValidationError(
             {"configuration_item": _("This configuration item does not belong to the service.")}
+        )
+    if configuration_item.organisation_id not in (None, organisation_id):
+        raise ValidationError(
+            {"configuration_item": _("This configuration item belongs to another customer.")}
         )
 
 
@@ -213,7 +226,11 @@ def incident_classify(
             setattr(fresh, field, value)
         if "configuration_item" in changes and fresh.configuration_item and not fresh.service:
             fresh.service = fresh.configuration_item.service
-        _check_ci_belongs(service=fresh.service, configuration_item=fresh.configuration_item)
+        _check_ci_belongs(
+            service=fresh.service,
+            configuration_item=fresh.configuration_item,
+            organisation_id=fresh.organisation_id,
+        )
         if "urgency" in changes:
             fresh.urgency_confirmed = True
             fresh.requested_urgency = None  # support has decided on the contact's request
@@ -322,7 +339,7 @@ def _check_assignee(*, group: SupportGroup, assignee) -> None:
         raise ValidationError(
             {
                 "assignee": _("%(user)s is not a member of %(group)s.")
-                % {"user": assignee.get_username(), "group": group.name}
+                % {"user": display_name(assignee), "group": group.name}
             }
         )
 
@@ -460,7 +477,25 @@ def incident_complete_as_invalid(
     )
 
 
-def incident_confirm(*, incident: Incident, actor, expected_version=None) -> Incident:
+def incident_confirm(
+    *,
+    incident: Incident,
+    actor,
+    on_behalf_of: Contact | None = None,
+    expected_version=None,
+) -> Incident:
+    """The contact is satisfied: they confirm themselves, or an agent records the answer
+    they gave by phone `on_behalf_of` them."""
+    if on_behalf_of is not None:
+        _check_speaks_for(incident, on_behalf_of)
+        return _run_transition(
+            incident,
+            "confirm_on_behalf",
+            actor=actor,
+            reason=_("Confirmed by phone on behalf of %(contact)s")
+            % {"contact": on_behalf_of.name},
+            expected_version=expected_version,
+        )
     return _run_transition(
         incident,
         "confirm",
@@ -471,19 +506,47 @@ def incident_confirm(*, incident: Incident, actor, expected_version=None) -> Inc
 
 
 def incident_reject_resolution(
-    *, incident: Incident, reason: str, actor, expected_version=None
+    *,
+    incident: Incident,
+    reason: str,
+    actor,
+    on_behalf_of: Contact | None = None,
+    expected_version=None,
 ) -> Incident:
+    """The contact is not satisfied (themselves, or by phone `on_behalf_of` them): their
+    words become a public comment and the ticket is reworked."""
     reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Say what is still wrong.")})
+    name, speaker = "reject_resolution", None
+    if on_behalf_of is not None:
+        _check_speaks_for(incident, on_behalf_of)
+        name, speaker = "reject_on_behalf", on_behalf_of
+        reason = _("Rejected by phone on behalf of %(contact)s: %(reason)s") % {
+            "contact": on_behalf_of.name,
+            "reason": reason,
+        }
     return _run_transition(
         incident,
-        "reject_resolution",
+        name,
         actor=actor,
         reason=reason,
         expected_version=expected_version,
-        after=lambda t: _add_comment(t, body=reason, is_public=True, author=actor),
+        after=lambda t: _add_comment(
+            t, body=reason, is_public=True, author=actor, author_contact=speaker
+        ),
     )
+
+
+def _check_speaks_for(incident: Incident, contact: Contact) -> None:
+    """Only an active, authorised contact of the ticket's organisation decides on it."""
+    if contact.organisation_id != incident.organisation_id or not contact.may_raise:
+        raise ValidationError(
+            {
+                "on_behalf_of": _("%(name)s may not decide on this customer's tickets.")
+                % {"name": contact.name}
+            }
+        )
 
 
 def incident_auto_close(*, incident: Incident) -> Incident | None:
@@ -586,8 +649,16 @@ def _store_attachment(incident, upload, actor, comment=None) -> Attachment:
     return attachment
 
 
-def _add_comment(incident: Incident, *, body: str, is_public: bool, author) -> Comment:
-    comment = Comment(incident=incident, body=body, is_public=is_public, author=author)
+def _add_comment(
+    incident: Incident, *, body: str, is_public: bool, author, author_contact=None
+) -> Comment:
+    comment = Comment(
+        incident=incident,
+        body=body,
+        is_public=is_public,
+        author=author,
+        author_contact=author_contact,
+    )
     _set_history_user(comment, author)
     comment.save()
     return comment

@@ -3,11 +3,12 @@ for any ticket; status moves and field changes are read off consecutive history 
 in memory."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
 from incidents.models import Comment, Incident, Status
+from servicedesk.people import display_name
 
 #: Fields whose changes the timeline spells out (the rest stay in the admin's history).
 SHOWN_FIELDS = [
@@ -43,6 +44,7 @@ class Entry:
     reason: str = ""
     changes: list[Change] = field(default_factory=list)
     comment: Comment | None = None
+    actor_id: int | None = None
 
     @property
     def source_label(self) -> str:
@@ -53,6 +55,10 @@ class Entry:
         return Status(self.target).label if self.target else ""
 
 
+#: A transition's comment is written in the same transaction as its history row.
+SAME_MOMENT = timedelta(seconds=5)
+
+
 def timeline_for(incident: Incident, *, public_only: bool = False) -> list[Entry]:
     entries = [] if public_only else _history_entries(incident)
     comments = incident.comments.select_related("author", "author_contact").prefetch_related(
@@ -60,12 +66,29 @@ def timeline_for(incident: Incident, *, public_only: bool = False) -> list[Entry
     )
     if public_only:
         comments = comments.filter(is_public=True)
-    entries += [
-        Entry(at=c.created_at, actor=_comment_author(c), kind="comment", comment=c)
-        for c in comments
-    ]
+    for c in comments:
+        if not _merge_into_status_move(entries, c):
+            entries.append(
+                Entry(at=c.created_at, actor=_comment_author(c), kind="comment", comment=c)
+            )
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+def _merge_into_status_move(entries: list[Entry], comment: Comment) -> bool:
+    """A status move whose reason is this comment (asking the contact, a resolution, a
+    rejection) shows it once: the comment joins the move's entry."""
+    for entry in entries:
+        if (
+            entry.kind == "status"
+            and entry.comment is None
+            and entry.reason == comment.body
+            and entry.actor_id == comment.author_id
+            and abs(entry.at - comment.created_at) <= SAME_MOMENT
+        ):
+            entry.comment = comment
+            return True
+    return False
 
 
 def _history_entries(incident: Incident) -> list[Entry]:
@@ -99,6 +122,7 @@ def _history_entries(incident: Incident) -> list[Entry]:
                     target=row.status,
                     reason=reason,
                     changes=changes,
+                    actor_id=row.history_user_id,
                 )
             )
         elif changes:
@@ -121,7 +145,7 @@ def _related_labels(rows) -> dict[tuple[str, int], str]:
         ids = {getattr(r, model_field.attname) for r in rows} - {None}
         if ids:
             for pk, obj in model_field.related_model._default_manager.in_bulk(ids).items():
-                labels[(name, pk)] = str(obj)
+                labels[(name, pk)] = display_name(obj) if name == "assignee" else str(obj)
     return labels
 
 
@@ -156,6 +180,4 @@ def _comment_author(comment: Comment) -> str:
 
 
 def _name(user) -> str:
-    if user is None:
-        return "system"
-    return user.get_full_name() or user.get_username()
+    return display_name(user)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from incidents.views import attachments, log_call, quarantine, queues, ticket
+from incidents.views import attachments, choices, log_call, quarantine, queues, search, ticket
 
 app_name = "incidents"
 
 urlpatterns = [
-    path("", ticket.jump, name="jump"),
+    path("", search.jump, name="jump"),
+    path("search/", search.search, name="search"),
+    path("choices/assignees/", choices.assignees, name="assignee_choices"),
     path("triage/", queues.triage, name="triage"),
     path("queue/l2/", queues.queue_l2, name="queue_l2"),
     path("queue/l3/", queues.queue_l3, name="queue_l3"),

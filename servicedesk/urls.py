@@ -37,3 +37,7 @@ urlpatterns = [
     path("portal/", include("incidents.portal_urls")),
     path("api/v1/", include("incidents.api.urls")),
 ]
+
+handler403 = "servicedesk.errors.permission_denied"
+handler404 = "servicedesk.errors.page_not_found"
+handler500 = "servicedesk.errors.server_error"

@@ -5,12 +5,14 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
+from django_htmx.http import trigger_client_event
 
 from incidents import services
 from incidents.access import agent_required
 from incidents.forms import LogCallForm, apply_service_errors
 from incidents.models import Channel
-from servicedesk.models import ConfigurationItem, Contact, Impact, Priority, Urgency
+from incidents.selectors import configuration_items_for
+from servicedesk.models import Contact, Impact, Priority, Urgency
 
 CONTACT_RESULTS = 10
 
@@ -104,15 +106,30 @@ def contact_search(request) -> HttpResponse:
 @require_GET
 @agent_required
 def contact_pick(request, pk: int) -> HttpResponse:
+    """The chosen caller's card; the CI list then reloads for the caller's organisation."""
     contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
-    return render(request, "incidents/log_call.html#contact_card", {"contact": contact})
+    response = render(request, "incidents/log_call.html#contact_card", {"contact": contact})
+    return trigger_client_event(response, "contactPicked", after="settle")
 
 
 @require_GET
 @agent_required
 def configuration_items(request) -> HttpResponse:
-    """The CI choices for the chosen service (HTMX)."""
-    items = ConfigurationItem.objects.filter(is_active=True)
-    service = request.GET.get("service", "")
-    items = items.filter(service_id=service) if service.isdigit() else items.none()
+    """The CI choices for the chosen service and customer (htmx): the customer's own and
+    shared items. The customer comes from the caller (`contact`) or the ticket's
+    `organisation`; without one, only shared items are offered."""
+    service = _digits(request.GET.get("service"))
+    organisation = _digits(request.GET.get("organisation"))
+    contact = _digits(request.GET.get("contact"))
+    if contact is not None:
+        organisation = (
+            Contact.objects.filter(pk=contact).values_list("organisation_id", flat=True).first()
+        )
+    items = configuration_items_for(organisation_id=organisation, service_id=service)
+    if service is None:
+        items = items.none()
     return render(request, "incidents/log_call.html#ci_options", {"items": items})
+
+
+def _digits(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

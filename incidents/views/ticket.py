@@ -9,12 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_htmx.http import retarget, trigger_client_event
 
-from incidents import services, sla
+from incidents import rules, services, sla
 from incidents.access import agent_required, get_incident_for, staff_required
 from incidents.actions import ACTIONS, actions_for
 from incidents.exceptions import StaleTicket
 from incidents.forms import ClassifyForm, CommentForm, apply_service_errors
-from incidents.models import NUMBER_PREFIX, Incident
 from incidents.timeline import timeline_for
 from servicedesk.notifications import notifications_for
 from servicedesk.roles import is_agent
@@ -31,7 +30,7 @@ def _context(request, incident, **extra):
         "incident": incident,
         "actions": actions_for(incident, request.user),
         "timeline": timeline_for(incident),
-        "comment_form": CommentForm(),
+        "comment_form": CommentForm() if rules.can_comment(incident, request.user) else None,
         "classify_form": _classify_form(incident) if is_agent(request.user) else None,
         "attachments": incident.attachments.select_related("uploaded_by"),
         "notifications": notifications_for(incident),
@@ -45,6 +44,7 @@ def _context(request, incident, **extra):
 def _classify_form(incident, data=None):
     return ClassifyForm(
         data,
+        organisation_id=incident.organisation_id,
         initial={
             "version": incident.version,
             "kind": incident.kind,
@@ -82,25 +82,36 @@ def action(request, number: str, key: str) -> HttpResponse:
     if spec not in actions_for(incident, request.user):
         raise PermissionDenied
     if request.method == "GET":
-        form = spec.form(initial=_action_initial(incident, spec.key))
+        form = spec.form(initial=_action_initial(incident, spec.key), incident=incident)
         return _show_action_form(request, incident, spec, form)
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    form = spec.form(request.POST)
+    form = spec.form(request.POST, incident=incident)
     if form.is_valid():
         try:
             incident = spec.run(incident, request.user, form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         except (StaleTicket, ConcurrentTransition):
-            form.add_error(None, StaleTicket.message)
             incident = get_incident_for(request.user, number)
+            form = _rebase(form, incident)
+            form.add_error(None, StaleTicket.message)
         except TransitionNotAllowed as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(action)s: done.") % {"action": spec.label})
             return _ticket_changed(request, incident)
     return _show_action_form(request, incident, spec, form, status=422)
+
+
+def _rebase(form, incident):
+    """The loser of a race keeps what they typed, now on top of the current version, so
+    sending it again (after reading what changed) is a deliberate decision that works."""
+    data = form.data.copy()
+    data["version"] = str(incident.version)
+    rebased = type(form)(data, incident=incident)
+    rebased.is_valid()
+    return rebased
 
 
 def _action_initial(incident, key: str) -> dict:
@@ -112,13 +123,13 @@ def _action_initial(incident, key: str) -> dict:
 
 
 def _show_action_form(request, incident, spec, form, status=200) -> HttpResponse:
-    context = {"incident": incident, "open_action": spec, "action_form": form}
+    """htmx gets the panel alone; a plain request gets the whole page with it open."""
     if request.htmx:
+        context = {"incident": incident, "open_action": spec, "action_form": form}
         response = render(request, "incidents/detail.html#action_panel", context, status=status)
         return retarget(response, "#action-panel")
-    return render(
-        request, "incidents/detail.html", _context(request, incident, **context), status=status
-    )
+    context = _context(request, incident, open_action=spec, action_form=form)
+    return render(request, "incidents/detail.html", context, status=status)
 
 
 @require_POST
@@ -195,18 +206,6 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-@require_GET
-@staff_required
-def jump(request) -> HttpResponse:
-    """The top bar's "go to ticket" box: INC-000123, REQ-000124 or just 123."""
-    raw = request.GET.get("number", "").strip().upper()
-    if raw.isdigit():
-        candidates = [f"{prefix}-{int(raw):06d}" for prefix in NUMBER_PREFIX.values()]
-        found = Incident.objects.filter(number__in=candidates).values_list("number", flat=True)
-        raw = found.first() or raw
-    return redirect("incidents:detail", number=raw or "-")
 
 
 @require_GET

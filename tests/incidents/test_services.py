@@ -620,3 +620,31 @@ def test_a_contact_who_may_not_open_tickets_can_neither_comment_nor_decide(conta
         services.incident_confirm(incident=incident, actor=contact_a)
     incident.refresh_from_db()
     assert incident.status == Status.COMPLETED
+
+
+class TestConfigurationItemsBelongToTheCustomer:
+    """Defect 7: a ticket never names another customer's configuration item."""
+
+    def test_registering_with_another_customers_ci_is_refused(self, contact, org_b, l1):
+        foreign = ConfigurationItemFactory(organisation=org_b)
+        with pytest.raises(ValidationError) as error:
+            register(contact, l1, configuration_item=foreign)
+        assert "configuration_item" in error.value.message_dict
+        assert not Incident.objects.exists()
+
+    def test_registering_with_the_customers_own_or_shared_ci_is_fine(self, contact, l1):
+        own = ConfigurationItemFactory(organisation=contact.organisation)
+        shared = ConfigurationItemFactory(organisation=None)
+        assert register(contact, l1, configuration_item=own).configuration_item == own
+        assert register(contact, l1, configuration_item=shared).configuration_item == shared
+
+    def test_classifying_with_another_customers_ci_is_refused(self, contact, org_b, l1):
+        incident = register(contact, l1)
+        foreign = ConfigurationItemFactory(organisation=org_b)
+        with pytest.raises(ValidationError) as error:
+            services.incident_classify(
+                incident=incident, actor=l1, configuration_item=foreign, service=foreign.service
+            )
+        assert "configuration_item" in error.value.message_dict
+        incident.refresh_from_db()
+        assert incident.configuration_item is None

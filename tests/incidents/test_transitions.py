@@ -35,6 +35,9 @@ ALLOWED_FROM = {
     # Only Completed leads to Closed or Rejected by user.
     "confirm": {S.COMPLETED},
     "reject_resolution": {S.COMPLETED},
+    # The contact phones in their answer; an agent records it on their behalf.
+    "confirm_on_behalf": {S.COMPLETED},
+    "reject_on_behalf": {S.COMPLETED},
     "auto_close": {S.COMPLETED},
 }
 TARGET = {
@@ -49,6 +52,8 @@ TARGET = {
     "complete_as_invalid": S.COMPLETED,
     "confirm": S.CLOSED,
     "reject_resolution": S.REJECTED_BY_USER,
+    "confirm_on_behalf": S.CLOSED,
+    "reject_on_behalf": S.REJECTED_BY_USER,
     "auto_close": S.CLOSED,
 }
 TRANSITIONS = list(ALLOWED_FROM)
@@ -124,6 +129,14 @@ def perform(name: str, incident: Incident, actor) -> Incident | None:
     if name == "reject_resolution":
         return services.incident_reject_resolution(
             incident=incident, reason="Still broken.", actor=actor
+        )
+    if name == "confirm_on_behalf":
+        return services.incident_confirm(
+            incident=incident, actor=actor, on_behalf_of=incident.contact
+        )
+    if name == "reject_on_behalf":
+        return services.incident_reject_resolution(
+            incident=incident, reason="Still broken.", actor=actor, on_behalf_of=incident.contact
         )
     if name == "auto_close":
         return services.incident_auto_close(incident=incident)
@@ -233,6 +246,9 @@ MAY = {
     "complete_as_invalid": AGENTS,
     "confirm": CUSTOMER,
     "reject_resolution": CUSTOMER,
+    # Any agent (L1 takes the calls) records what the contact said on the phone.
+    "confirm_on_behalf": AGENTS,
+    "reject_on_behalf": AGENTS,
     "auto_close": set(),
 }
 #: A status each transition can be taken from, for the permission matrix.
@@ -248,6 +264,8 @@ SOURCE = {
     "complete_as_invalid": S.REGISTERED,
     "confirm": S.COMPLETED,
     "reject_resolution": S.COMPLETED,
+    "confirm_on_behalf": S.COMPLETED,
+    "reject_on_behalf": S.COMPLETED,
     "auto_close": S.COMPLETED,
 }
 
@@ -646,3 +664,44 @@ def test_a_closed_ticket_takes_no_more_comments(actors, ticket_of_a_with_l2, nam
     with pytest.raises(ValidationError):
         services.incident_add_comment(incident=incident, body="One more thing", actor=actors[name])
     assert not Comment.objects.filter(incident=incident, body="One more thing").exists()
+
+
+# ----- answers given by phone, recorded on the contact's behalf -------------------------------
+
+
+def test_l1_confirms_a_resolution_on_behalf_of_the_contact_who_phoned(l1, ticket_of_a_with_l2):
+    incident = ticket_of_a_with_l2(Status.COMPLETED)
+    services.incident_confirm(incident=incident, actor=l1, on_behalf_of=incident.contact)
+    assert db_status(incident) == Status.CLOSED
+    last = incident.history.latest("history_date")
+    assert last.history_user == l1
+    assert last.history_change_reason == (
+        f"Confirmed by phone on behalf of {incident.contact.name}"
+    )
+
+
+def test_l1_rejects_on_behalf_of_the_contact_with_their_words_as_a_public_comment(
+    l1, ticket_of_a_with_l2
+):
+    incident = ticket_of_a_with_l2(Status.COMPLETED)
+    services.incident_reject_resolution(
+        incident=incident, actor=l1, reason="Still slow.", on_behalf_of=incident.contact
+    )
+    assert db_status(incident) == Status.REJECTED_BY_USER
+    comment = incident.comments.latest("created_at")
+    assert comment.is_public and comment.author == l1
+    assert comment.author_contact == incident.contact
+    assert incident.contact.name in comment.body and "Still slow." in comment.body
+
+
+def test_on_behalf_of_someone_who_may_not_decide_is_refused(l1, ticket_of_a_with_l2, org_b):
+    from tests.factories import ContactFactory
+
+    incident = ticket_of_a_with_l2(Status.COMPLETED)
+    stranger = ContactFactory(organisation=org_b)
+    unauthorised = ContactFactory(organisation=incident.organisation, is_authorised=False)
+    for contact in (stranger, unauthorised):
+        with pytest.raises(ValidationError) as error:
+            services.incident_confirm(incident=incident, actor=l1, on_behalf_of=contact)
+        assert "on_behalf_of" in error.value.message_dict
+    assert db_status(incident) == Status.COMPLETED

@@ -30,10 +30,12 @@ PAGES = {
     "incidents:queue_l3": AGENTS,
     "incidents:mine": AGENTS,
     "incidents:overview": STAFF,
+    "incidents:search": STAFF,
     "incidents:log_call": AGENTS,
     "incidents:priority_preview": AGENTS,
     "incidents:contact_search": AGENTS,
     "incidents:configuration_items": AGENTS,
+    "incidents:assignee_choices": AGENTS,
     "portal:home": ["contact_a", "contact_b"],
 }
 
@@ -182,3 +184,20 @@ def test_contact_of_closed_ticket_still_404_for_other_org(client, contact_b):
     closed = make_incident_in("closed")
     client.force_login(contact_b)
     assert client.get(reverse("portal:ticket", args=[closed.number])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url_name", ["incidents:search", "incidents:assignee_choices", "incidents:jump"]
+)
+def test_read_only_endpoints_refuse_post(client, l1, url_name):
+    client.force_login(l1)
+    assert client.post(reverse(url_name)).status_code == 405
+
+
+@pytest.mark.parametrize("key", ["confirm_by_phone", "reject_by_phone"])
+@pytest.mark.parametrize("actor", EVERYONE)
+def test_answering_by_phone_is_for_agents_only(client, actors, actor, key):
+    completed = make_incident_in("completed")
+    client.force_login(actors[actor])
+    response = client.get(reverse("incidents:action", args=[completed.number, key]))
+    assert response.status_code == (200 if actor in AGENTS else 403)

@@ -300,3 +300,322 @@ def test_jump_box_opens_a_ticket_by_number(client, l1):
     assert response["Location"] == reverse("incidents:detail", args=[incident.number])
     response = client.get(reverse("incidents:jump"), {"number": incident.number[4:]})
     assert response["Location"] == reverse("incidents:detail", args=[incident.number])
+
+
+class TestActionsWithoutJavaScript:
+    """Defect 11: every action works from a plain link and a plain form post."""
+
+    def test_plain_get_shows_the_ticket_page_with_the_action_form(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.get(action_url(incident, "assign"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'id="ticket"' in body and "<html" in body
+        assert 'data-submit="assign"' in body
+        assert f'name="version" value="{incident.version}"' in body
+
+    def test_plain_invalid_post_shows_errors_next_to_fields_and_keeps_input(
+        self, client, l1, l2_group, desk_manager
+    ):
+        incident = IncidentFactory()
+        incident_assign(incident=incident, group=l2_group, actor=desk_manager)
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "escalate"),
+            {"version": incident.version, "to_group": l2_group.pk, "reason": "Kept reason"},
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "<html" in body and "another line" in body and "Kept reason" in body
+
+    def test_plain_post_missing_a_field_is_422_not_500(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(action_url(incident, "assign"), {"version": incident.version})
+        assert response.status_code == 422
+        assert 'id="field-group"' in response.content.decode()
+
+    def test_plain_valid_post_redirects_to_the_ticket(self, client, l1, l1_group):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "assign"),
+            {"version": incident.version, "group": l1_group.pk, "assignee": l1.pk},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("incidents:detail", args=[incident.number])
+
+    def test_loser_of_two_plain_posts_is_told_plainly_and_keeps_input(
+        self, client, l1, l1_group, l2_group, desk_manager
+    ):
+        incident = IncidentFactory()
+        seen = incident.version
+        incident_assign(incident=incident, group=l2_group, actor=desk_manager)
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "assign"),
+            {"version": seen, "group": l1_group.pk, "reason": "My reason to keep"},
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "Someone else changed this ticket" in body and "My reason to keep" in body
+        incident.refresh_from_db()
+        assert incident.support_group == l2_group
+        # Sending it again, having seen the change, is deliberate and works.
+        assert f'name="version" value="{incident.version}"' in body
+
+
+class TestConfigurationItemLists:
+    """Defect 7: every CI list shows the customer's own (and shared) items only."""
+
+    @pytest.fixture
+    def cis(self, org_a, org_b):
+        from tests.factories import ConfigurationItemFactory
+
+        service = ServiceFactory(name="Firewalls")
+        return {
+            "own": ConfigurationItemFactory(name="a-fw", service=service, organisation=org_a),
+            "shared": ConfigurationItemFactory(name="core-fw", service=service, organisation=None),
+            "foreign": ConfigurationItemFactory(name="b-fw", service=service, organisation=org_b),
+            "service": service,
+        }
+
+    def test_classify_offers_only_the_customers_and_shared_items(self, client, l1, contact_a, cis):
+        incident = IncidentFactory(contact=contact_a.contact)
+        client.force_login(l1)
+        body = client.get(reverse("incidents:detail", args=[incident.number])).content.decode()
+        assert "a-fw" in body and "core-fw" in body and "b-fw" not in body
+
+    def test_classify_post_with_another_customers_item_is_refused_next_to_the_field(
+        self, client, l1, contact_a, cis
+    ):
+        incident = IncidentFactory(contact=contact_a.contact)
+        client.force_login(l1)
+        response = client.post(
+            reverse("incidents:classify", args=[incident.number]),
+            {
+                "version": incident.version,
+                "kind": "incident",
+                "category": "outage",
+                "service": cis["service"].pk,
+                "configuration_item": cis["foreign"].pk,
+                "urgency": 3,
+                "impact": 4,
+            },
+        )
+        assert response.status_code == 422
+        assert response.context["classify_form"].errors["configuration_item"]
+        incident.refresh_from_db()
+        assert incident.configuration_item is None
+
+    def test_log_call_refuses_another_customers_item(self, client, l1, contact_a, cis):
+        client.force_login(l1)
+        response = client.post(
+            reverse("incidents:log_call"),
+            {
+                "contact": contact_a.contact.pk,
+                "kind": "incident",
+                "title": "Firewall drops packets",
+                "category": "outage",
+                "service": cis["service"].pk,
+                "configuration_item": cis["foreign"].pk,
+                "urgency": 3,
+                "impact": 4,
+            },
+        )
+        assert response.status_code == 422
+        assert response.context["form"].errors["configuration_item"]
+        assert not Incident.objects.exists()
+
+    def test_ci_endpoint_lists_the_callers_organisation_and_shared_items(
+        self, client, l1, contact_a, cis
+    ):
+        client.force_login(l1)
+        response = client.get(
+            reverse("incidents:configuration_items"),
+            {"service": cis["service"].pk, "contact": contact_a.contact.pk},
+            headers=HTMX,
+        )
+        assert set(response.context["items"]) == {cis["own"], cis["shared"]}
+
+    def test_ci_endpoint_without_a_customer_lists_shared_items_only(self, client, l1, cis):
+        client.force_login(l1)
+        response = client.get(
+            reverse("incidents:configuration_items"), {"service": cis["service"].pk}, headers=HTMX
+        )
+        assert list(response.context["items"]) == [cis["shared"]]
+
+
+class TestJumpBox:
+    """Defect 12: the "go to ticket" box never answers with a technical page."""
+
+    def test_unknown_number_says_so_plainly(self, client, l1):
+        client.force_login(l1)
+        for typed in ["INC-999999", "999999"]:
+            response = client.get(reverse("incidents:jump"), {"number": typed})
+            assert response.status_code == 404
+            body = response.content.decode()
+            assert "There is no ticket" in body and "<nav" in body
+
+    @pytest.mark.parametrize("typed", ["VPN", "a/b", "../admin", "INC-1/2", "  "])
+    def test_text_goes_to_search_not_to_an_error(self, client, l1, typed):
+        client.force_login(l1)
+        response = client.get(reverse("incidents:jump"), {"number": typed}, follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0].startswith(reverse("incidents:search"))
+
+    def test_search_finds_tickets_by_title_and_number(self, client, l1):
+        vpn = IncidentFactory(title="VPN drops every hour")
+        other = IncidentFactory(title="Printer jam")
+        client.force_login(l1)
+        response = client.get(reverse("incidents:search"), {"q": "vpn"})
+        assert list(response.context["rows"]) == [vpn]
+        response = client.get(reverse("incidents:search"), {"q": other.number[-3:]})
+        assert other in response.context["rows"]
+
+    def test_search_pages_by_keyset_with_a_fixed_number_of_queries(
+        self, client, l1, django_assert_max_num_queries
+    ):
+        from incidents.views import search
+
+        for i in range(search.PAGE_SIZE + 3):
+            IncidentFactory(title=f"VPN issue {i}")
+        client.force_login(l1)
+        url = reverse("incidents:search")
+        client.get(url, {"q": "vpn"})
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as first:
+            response = client.get(url, {"q": "vpn"})
+        assert len(response.context["rows"]) == search.PAGE_SIZE
+        cursor = response.context["next_cursor"]
+        with django_assert_max_num_queries(len(first)):
+            rest = client.get(url, {"q": "vpn", "after": cursor})
+        assert len(rest.context["rows"]) == 3
+        assert rest.context["next_cursor"] is None
+
+    def test_search_is_for_staff_only(self, client, contact_a):
+        client.force_login(contact_a)
+        assert client.get(reverse("incidents:search"), {"q": "vpn"}).status_code == 403
+
+
+class TestReadOnlyRoles:
+    """Defect 13: a role that may only read is shown no form it cannot use."""
+
+    @pytest.mark.parametrize("role", ["problem_manager", "cab_member", "kb_manager"])
+    def test_read_only_role_sees_no_comment_form(self, client, actors, role):
+        incident = IncidentFactory()
+        client.force_login(actors[role])
+        response = client.get(reverse("incidents:detail", args=[incident.number]))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert reverse("incidents:comment", args=[incident.number]) not in body
+        assert response.context["comment_form"] is None
+
+    def test_agent_sees_the_comment_form(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        body = client.get(reverse("incidents:detail", args=[incident.number])).content.decode()
+        assert reverse("incidents:comment", args=[incident.number]) in body
+
+
+class TestAssigneeLists:
+    """Friction: the assignee list follows the chosen group; people go by name."""
+
+    def test_assignee_choices_are_the_chosen_groups_members_by_full_name(
+        self, client, l1, l2, l1_group, l2_group
+    ):
+        client.force_login(l1)
+        response = client.get(
+            reverse("incidents:assignee_choices"), {"group": l2_group.pk}, headers=HTMX
+        )
+        assert list(response.context["people"]) == [l2]
+        body = response.content.decode()
+        assert l2.get_full_name() in body and ">l2<" not in body
+
+    def test_escalation_lists_only_other_lines_and_their_members(
+        self, client, l1, l1_group, l2_group, l3_group
+    ):
+        incident = IncidentFactory()
+        incident_assign(incident=incident, group=l1_group, actor=l1)
+        client.force_login(l1)
+        response = client.get(action_url(incident, "escalate"), headers=HTMX)
+        groups = list(response.context["action_form"].fields["to_group"].queryset)
+        assert groups == [l2_group, l3_group]
+
+    def test_an_assignee_outside_the_chosen_group_is_refused_next_to_the_field(
+        self, client, l1, l2, l1_group, l2_group
+    ):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(
+            action_url(incident, "assign"),
+            {"version": incident.version, "group": l1_group.pk, "assignee": l2.pk},
+        )
+        assert response.status_code == 422
+        errors = response.context["action_form"].errors["assignee"]
+        assert errors == [f"{l2.get_full_name()} is not a member of {l1_group.name}."]
+
+    def test_the_assignee_list_shows_full_names_not_logins(self, client, l1, l1_group):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        body = client.get(action_url(incident, "assign")).content.decode()
+        assert f">{l1.get_full_name()}</option>" in body and "(l1)" not in body
+
+
+class TestAnswerByPhone:
+    """Friction: L1 records a contact's phoned-in answer on their behalf."""
+
+    @pytest.fixture
+    def completed(self, desk_manager, contact_a, l2, l2_group):
+        return make_incident_in(
+            "completed", actor=desk_manager, group=l2_group, assignee=l2, contact=contact_a.contact
+        )
+
+    def test_l1_is_offered_confirm_and_reject_for_the_contact(self, client, l1, completed):
+        client.force_login(l1)
+        response = client.get(reverse("incidents:detail", args=[completed.number]))
+        keys = {a.key for a in response.context["actions"]}
+        assert {"confirm_by_phone", "reject_by_phone"} <= keys
+        assert "confirm" not in keys
+
+    def test_l1_confirms_by_phone_for_the_contact(self, client, l1, completed, contact_a):
+        client.force_login(l1)
+        response = client.post(
+            action_url(completed, "confirm_by_phone"),
+            {"version": completed.version, "on_behalf_of": contact_a.contact.pk},
+        )
+        assert response.status_code == 302
+        completed.refresh_from_db()
+        assert completed.status == Status.CLOSED
+        page = client.get(reverse("incidents:detail", args=[completed.number])).content.decode()
+        assert f"Confirmed by phone on behalf of {contact_a.contact.name}" in page
+
+    def test_only_the_customers_deciders_are_offered(self, client, l1, completed, contact_b):
+        client.force_login(l1)
+        response = client.post(
+            action_url(completed, "reject_by_phone"),
+            {"version": completed.version, "on_behalf_of": contact_b.contact.pk, "reason": "x"},
+        )
+        assert response.status_code == 422
+        assert response.context["action_form"].errors["on_behalf_of"]
+        completed.refresh_from_db()
+        assert completed.status == Status.COMPLETED
+
+
+def test_picking_a_caller_reloads_the_ci_list_for_their_organisation(client, l1, contact_a):
+    client.force_login(l1)
+    response = client.get(
+        reverse("incidents:contact_pick", args=[contact_a.contact.pk]), headers=HTMX
+    )
+    assert "contactPicked" in response["HX-Trigger-After-Settle"]
+
+
+def test_the_classify_service_select_asks_for_the_tickets_organisation_items(client, l1, contact_a):
+    incident = IncidentFactory(contact=contact_a.contact)
+    client.force_login(l1)
+    response = client.get(reverse("incidents:detail", args=[incident.number]))
+    attrs = response.context["classify_form"].fields["service"].widget.attrs
+    assert attrs["hx-get"].endswith(f"?organisation={incident.organisation_id}")

@@ -1,0 +1,35 @@
+"""Read queries the staff pages share, already scoped to what the caller may see."""
+
+from django.db.models import Q, QuerySet
+
+from incidents.models import Incident
+from servicedesk.models import ConfigurationItem
+
+
+def configuration_items_for(
+    *, organisation_id: int | None, service_id: int | None = None
+) -> QuerySet[ConfigurationItem]:
+    """Active CIs a ticket of this customer may name: its own and shared ones (no
+    organisation). Without a customer, only shared ones; narrowed to a service if given."""
+    owner = Q(organisation__isnull=True)
+    if organisation_id is not None:
+        owner |= Q(organisation_id=organisation_id)
+    items = ConfigurationItem.objects.filter(owner, is_active=True)
+    if service_id is not None:
+        items = items.filter(service_id=service_id)
+    return items.select_related("service").order_by("service__name", "name")
+
+
+def search_tickets(user, text: str, *, after: int | None, limit: int) -> list[Incident]:
+    """Tickets whose title or number contains `text`, newest first, as far as `user` may
+    see them (staff: as the queues do). Keyset pagination on the id: one query per page,
+    `limit + 1` rows so the caller knows whether there is more."""
+    text = text.strip()
+    if not text:
+        return []
+    tickets = Incident.objects.visible_to(user).filter(
+        Q(title__icontains=text) | Q(number__icontains=text)
+    )
+    if after is not None:
+        tickets = tickets.filter(id__lt=after)
+    return list(tickets.for_list().order_by("-id")[: limit + 1])

@@ -1,0 +1,19 @@
+"""Dependent select lists the action forms refresh by htmx."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from incidents.access import agent_required
+from incidents.forms import group_members
+from servicedesk.models import SupportGroup
+
+
+@require_GET
+@agent_required
+def assignees(request: HttpRequest) -> HttpResponse:
+    """The members of the chosen support group (`group` or `to_group`), by name."""
+    raw = request.GET.get("group") or request.GET.get("to_group") or ""
+    group = SupportGroup.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+    people = group_members(group) if group is not None else []
+    return render(request, "incidents/detail.html#assignee_options", {"people": people})

@@ -1,0 +1,50 @@
+"""The top bar's "go to ticket" box and the simple ticket search behind it."""
+
+import re
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from incidents.access import staff_required
+from incidents.models import NUMBER_PREFIX, Incident
+from incidents.selectors import search_tickets
+
+PAGE_SIZE = 50
+#: INC-000123, REQ-124, inc123 or just 123.
+NUMBER = re.compile(r"^(?:(?P<prefix>INC|REQ)-?)?(?P<digits>\d{1,9})$")
+
+
+@require_GET
+@staff_required
+def jump(request: HttpRequest) -> HttpResponse:
+    """A ticket number opens the ticket (or says plainly there is none); any other text
+    is searched for."""
+    typed = " ".join(request.GET.get("number", "").split())
+    match = NUMBER.match(typed.upper())
+    if match is None:
+        return redirect(f"{reverse('incidents:search')}?{urlencode({'q': typed})}")
+    prefixes = [match["prefix"]] if match["prefix"] else list(NUMBER_PREFIX.values())
+    candidates = [f"{prefix}-{int(match['digits']):06d}" for prefix in prefixes]
+    visible = Incident.objects.visible_to(request.user).filter(number__in=candidates)
+    number = visible.order_by("id").values_list("number", flat=True).first()
+    if number is None:
+        context = {"query": typed, "missing": candidates[0], "rows": [], "next_cursor": None}
+        return render(request, "incidents/search.html", context, status=404)
+    return redirect("incidents:detail", number=number)
+
+
+@require_GET
+@staff_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Title and number contain the text; newest first, a page at a time."""
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    after = request.GET.get("after", "")
+    rows = search_tickets(
+        request.user, query, after=int(after) if after.isdigit() else None, limit=PAGE_SIZE
+    )
+    next_cursor = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    context = {"query": query, "rows": rows[:PAGE_SIZE], "next_cursor": next_cursor}
+    return render(request, "incidents/search.html", context)

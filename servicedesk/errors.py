@@ -1,0 +1,40 @@
+"""The project's error pages: styled, with the navigation of the base layout. Django
+uses handler403 even in DEBUG; 404 and 500 follow in production."""
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger("django.request")
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Says what the user may not do, and logs it as one line: a refusal is not a fault,
+    so no traceback (Django skips its own log of a response marked as logged)."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    html = loader.render_to_string("403.html", {"reason": reason}, request)
+    response = HttpResponse(html, status=403)
+    logger.warning(
+        "Forbidden: %s %s (user %s)%s",
+        request.method,
+        request.path,
+        getattr(request.user, "pk", None) if hasattr(request, "user") else None,
+        f": {reason}" if reason else "",
+        extra={"status_code": 403, "request": request},
+    )
+    response._has_been_logged = True
+    return response
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    html = loader.render_to_string("404.html", {"request_path": request.path}, request)
+    return HttpResponse(html, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """No request context and no database: whatever failed may fail again."""
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -1,0 +1,11 @@
+"""How people are named on screen: by their full name, never by their login."""
+
+from django.utils.translation import gettext as _
+
+
+def display_name(user) -> str:
+    """A user's full name; the login only for an account that has no name at all, and
+    "system" for work done by no one (intake, scheduled jobs)."""
+    if user is None:
+        return _("system")
+    return user.get_full_name() or user.get_username()
