@@ -3,6 +3,7 @@ checks who is asking, locks the row, refuses stale edits, calls the model's
 transition, saves, records actor and reason in the history, and queues side
 effects for after the commit."""
 
+import copy
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
@@ -688,12 +689,18 @@ def _set_history_user(instance, actor) -> None:
 
 
 def _announce(incident: Incident, *, source: str, actor, reason: str) -> None:
+    """Announce this transition once the transaction commits, as it is now: the ticket is
+    copied, because the caller may run further transitions on the same object before the
+    commit (seed_demo does), and each announcement must carry its own status, version
+    and reason, not the last transition's."""
+    snapshot = copy.copy(incident)
+    target = incident.status
     transaction.on_commit(
         lambda: ticket_status_changed.send(
             sender=Incident,
-            incident=incident,
+            incident=snapshot,
             source=source,
-            target=incident.status,
+            target=target,
             actor=actor,
             reason=reason,
         )
