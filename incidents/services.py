@@ -36,8 +36,10 @@ from incidents.sanitise import clean_text
 from incidents.signals import (
     sla_at_risk,
     sla_breached,
+    ticket_commented,
     ticket_registered,
     ticket_status_changed,
+    urgency_raise_requested,
 )
 from servicedesk.models import (
     Contact,
@@ -539,7 +541,19 @@ def incident_add_comment(
             _run_transition(incident, "customer_replied", actor=actor, reason=body)
         elif contact is None and is_public and incident.first_response_at is None:
             _note_first_response(incident, actor=actor, at=comment.created_at)
+        _announce_comment(incident, comment, actor)
     return comment
+
+
+def _announce_comment(incident: Incident, comment: Comment, actor) -> None:
+    """Tell who should hear about a comment, once the transaction commits (a public reply
+    goes to the contact, a contact's answer to the people working the ticket)."""
+    snapshot = copy.copy(incident)
+    transaction.on_commit(
+        lambda: ticket_commented.send(
+            sender=Incident, incident=snapshot, comment=comment, actor=actor
+        )
+    )
 
 
 def _note_first_response(incident: Incident, *, actor, at) -> None:
@@ -868,7 +882,13 @@ def incident_request_urgency(*, incident: Incident, urgency: int, reason: str, a
         }
         # No new version: the agents' open forms stay valid; support decides separately.
         _save(fresh, actor, text, ["requested_urgency", "updated_at"], bump=False)
-        _add_comment(fresh, body=text, is_public=True, author=actor)
+        comment = _add_comment(fresh, body=text, is_public=True, author=actor)
+        snapshot = copy.copy(fresh)
+        transaction.on_commit(
+            lambda: urgency_raise_requested.send(
+                sender=Incident, incident=snapshot, comment=comment, actor=actor
+            )
+        )
     _copy_into(incident, fresh)
     return fresh
 
@@ -966,6 +986,7 @@ def incident_add_email_reply(
             reason = _("%(name)s answered by email.") % {"name": contact.name}
             _save(fresh, author, reason, LIFECYCLE_FIELDS, [sla.event_for_status(fresh)])
             _announce(fresh, source=source, actor=author, reason=reason)
+        _announce_comment(fresh, comment, author)
     _copy_into(incident, fresh)
     return comment
 

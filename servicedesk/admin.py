@@ -17,7 +17,9 @@ from servicedesk.models import (
     ConfigurationItem,
     Contact,
     FulfilmentTarget,
+    InAppNotification,
     Notification,
+    NotificationPreference,
     NotificationStatus,
     Organisation,
     PriorityMatrixEntry,
@@ -251,7 +253,14 @@ class NotificationAdmin(admin.ModelAdmin):
     """The notification log, read-only: rows are written by servicedesk/notifications.py.
     A failed notification can be queued again."""
 
-    list_display = ["created_at", "subject_ref", "event", "recipient_email", "status", "attempts"]
+    list_display = [
+        "created_at",
+        "subject_ref",
+        "event_in_words",
+        "recipient_email",
+        "status",
+        "attempts",
+    ]
     list_filter = ["status", "event"]
     search_fields = ["subject_ref", "recipient_email", "subject", "message_id"]
     date_hierarchy = "created_at"
@@ -259,6 +268,7 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["send_again"]
     fields = [
         "subject_ref",
+        "event_in_words",
         "event",
         "recipient_email",
         "contact",
@@ -275,8 +285,13 @@ class NotificationAdmin(admin.ModelAdmin):
         "in_reply_to",
         "references",
         "dedupe_key",
+        "attachments",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_in_words(self, obj: Notification) -> str:
+        return obj.get_event_display()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -291,9 +306,47 @@ class NotificationAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         from servicedesk.tasks import send_notification
 
-        ids = list(
-            queryset.filter(status=NotificationStatus.FAILED).values_list("pk", flat=True)
-        )
+        ids = list(queryset.filter(status=NotificationStatus.FAILED).values_list("pk", flat=True))
         for pk in ids:
             transaction.on_commit(partial(send_notification.delay, pk), robust=True)
         self.message_user(request, _("%(count)d notifications queued.") % {"count": len(ids)})
+
+
+@admin.register(InAppNotification)
+class InAppNotificationAdmin(admin.ModelAdmin):
+    """What staff were told in the app; written by servicedesk/inbox.py, read-only here."""
+
+    list_display = ["created_at", "recipient", "verb", "target_label", "read_at"]
+    list_filter = ["event"]
+    search_fields = ["recipient__username", "verb", "target_label"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [
+        "recipient",
+        "actor",
+        "event",
+        "verb",
+        "target_type",
+        "target_id",
+        "target_label",
+        "url",
+        "created_at",
+        "read_at",
+        "dedupe_key",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "mail_enabled"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
