@@ -219,8 +219,14 @@ def build_message(notification: Notification) -> EmailMessage:
         headers=headers,
     )
     for item in notification.attachments or []:
-        with default_storage.open(item["path"], "rb") as handle:
-            message.attach(item["name"], handle.read(), item.get("content_type") or None)
+        try:
+            with default_storage.open(item["path"], "rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            # Deleted since it was queued: the body still names it; send the rest.
+            logger.warning("Notification %s: attachment %s is gone", notification.pk, item)
+            continue
+        message.attach(item["name"], content, item.get("content_type") or None)
     return message
 
 

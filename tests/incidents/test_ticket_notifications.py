@@ -178,6 +178,7 @@ class TestStatusChanges:
             ),
             (Status.CLOSED, lambda: services.incident_confirm(incident=incident, actor=customer)),
         ]
+
         def to_contact():  # staff are told too (assigned, rejected): count the contact's mail
             return [m for m in mail.outbox if m.to == ["alice@a.test"]]
 

@@ -2,13 +2,15 @@
 (plain POST and htmx), mail preferences; each user sees and marks only their own."""
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from servicedesk.inbox import StaffMail, inbox_notify, inbox_unread_count
 from servicedesk.models import InAppNotification, Notification, NotificationPreference
-from tests.factories import OrganisationFactory
+from servicedesk.notifications import notification_queue, notification_send
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -192,3 +194,50 @@ class TestPreferences:
         assert response.status_code == 422
         assert "nonsense is not one of the available choices" in response.content.decode()
         assert not NotificationPreference.objects.exists()
+
+
+class TestAdmin:
+    @pytest.fixture
+    def admin_client(self, client):
+        client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+        return client
+
+    def test_the_mail_log_shows_events_in_words(self, admin_client, l2):
+        notification_queue(
+            recipient_email="a@b.test",
+            event="status_changed:completed",
+            target=None,
+            subject="s",
+            body="b",
+            dedupe_key=None,
+            thread_root="INC-000001",
+        )
+        tell(l2)
+        page = admin_client.get(reverse("admin:servicedesk_notification_changelist"))
+        assert "Status changed to Completed" in page.content.decode()
+        inbox = admin_client.get(reverse("admin:servicedesk_inappnotification_changelist"))
+        assert "Assigned to you" in inbox.content.decode()
+        assert (
+            admin_client.get(reverse("admin:servicedesk_notificationpreference_changelist"))
+        ).status_code == 200
+        assert admin_client.get(reverse("admin:incidents_ticketcc_changelist")).status_code == 200
+
+
+def test_an_attachment_deleted_before_sending_is_left_out(l2, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "kept.txt").write_bytes(b"kept")
+    row = notification_queue(
+        recipient_email="a@b.test",
+        event="public_reply",
+        target=None,
+        subject="s",
+        body="b",
+        dedupe_key=None,
+        thread_root="INC-000001",
+        attachments=[
+            {"name": "kept.txt", "path": "kept.txt", "content_type": "text/plain"},
+            {"name": "gone.txt", "path": "gone.txt", "content_type": "text/plain"},
+        ],
+    )
+    assert notification_send(notification_id=row.pk)
+    assert mail.outbox[-1].attachments == [("kept.txt", "kept", "text/plain")]
