@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from servicedesk.models import InAppNotification, NotificationPreference
 from servicedesk.notification_events import staff_event_kinds
@@ -150,9 +152,6 @@ def preference_update(
     *, user, mail_enabled: bool, muted_events: Iterable[str]
 ) -> NotificationPreference:
     """Save the user's own mail settings; unknown event kinds are refused."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
     known = {kind.key for kind in staff_event_kinds()}
     muted = sorted(set(muted_events))
     unknown = [key for key in muted if key not in known]

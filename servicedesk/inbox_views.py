@@ -3,19 +3,17 @@ view answers only about the asking user's own rows; someone else's row is a 404.
 
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicedesk import inbox
+from servicedesk.inbox_forms import PreferenceForm
 from servicedesk.models import InAppNotification
-from servicedesk.notification_events import staff_event_kinds
 from servicedesk.roles import is_staff_member
 
 
@@ -51,39 +49,18 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         context = {"item": item, "inbox_unread": inbox.inbox_unread_count(request.user)}
         return render(request, "servicedesk/inbox.html#item_read", context)
-    return redirect(_next(request) or "inbox:index")
+    return redirect("inbox:index")
 
 
 @require_POST
 @staff_only
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = inbox.inbox_mark_all_read(user=request.user)
-    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
-    return redirect("inbox:index")
-
-
-def _next(request: HttpRequest) -> str:
-    """Go on to the notification's target after marking it read, if that is ours."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
-
-
-class PreferenceForm(forms.Form):
-    mail_enabled = forms.BooleanField(label=gettext_lazy("Send me mail"), required=False)
-    muted_events = forms.MultipleChoiceField(
-        label=gettext_lazy("No mail about"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("In-app notifications always arrive; these only stop the mail."),
+    text = ngettext(
+        "%(count)d notification marked as read.", "%(count)d notifications marked as read.", count
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["muted_events"].choices = [
-            (kind.key, kind.label) for kind in staff_event_kinds()
-        ]
+    messages.success(request, text % {"count": count})
+    return redirect("inbox:index")
 
 
 @require_http_methods(["GET", "POST"])
