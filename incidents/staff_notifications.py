@@ -29,16 +29,29 @@ URGENCY_REQUESTED = "urgency_raise_requested"
 
 def register_events() -> None:
     """The staff events, for the preferences page and the notification log (apps.ready)."""
-    register_event(
-        TICKET_ASSIGNED, gettext_lazy("A ticket was assigned to me or my group"), staff=True
-    )
-    register_event(CUSTOMER_REPLIED, gettext_lazy("The customer answered"), staff=True)
-    register_event(
-        RESOLUTION_REJECTED, gettext_lazy("The customer rejected a resolution"), staff=True
-    )
-    register_event(
-        URGENCY_REQUESTED, gettext_lazy("The customer asked for a higher urgency"), staff=True
-    )
+    for key, label, log_label in [
+        (
+            TICKET_ASSIGNED,
+            gettext_lazy("A ticket is assigned to me or my group"),
+            gettext_lazy("Assignment (to staff)"),
+        ),
+        (
+            CUSTOMER_REPLIED,
+            gettext_lazy("The customer answers"),
+            gettext_lazy("Customer answered (to staff)"),
+        ),
+        (
+            RESOLUTION_REJECTED,
+            gettext_lazy("The customer rejects a resolution"),
+            gettext_lazy("Resolution rejected (to staff)"),
+        ),
+        (
+            URGENCY_REQUESTED,
+            gettext_lazy("The customer asks for a higher urgency"),
+            gettext_lazy("Higher urgency requested (to staff)"),
+        ),
+    ]:
+        register_event(key, label, staff=True, log_label=log_label)
 
 
 def workers(incident: Incident) -> list:

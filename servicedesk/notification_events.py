@@ -18,9 +18,12 @@ from django.utils.functional import Promise
 @dataclass(frozen=True)
 class EventKind:
     key: str
+    #: What the preferences page offers ("A ticket is assigned to me or my group").
     label: str | Promise
     staff: bool = False
     describe: Callable[[str], str] | None = None
+    #: How the notification log names it, when `label` reads wrong there.
+    log_label: str | Promise = ""
 
 
 _KINDS: dict[str, EventKind] = {}
@@ -32,8 +35,9 @@ def register_event(
     *,
     staff: bool = False,
     describe: Callable[[str], str] | None = None,
+    log_label: str | Promise = "",
 ) -> EventKind:
-    kind = EventKind(key=key, label=label, staff=staff, describe=describe)
+    kind = EventKind(key=key, label=label, staff=staff, describe=describe, log_label=log_label)
     _KINDS[key] = kind
     return kind
 
@@ -55,4 +59,4 @@ def describe_event(event: str) -> str:
             return str(kind.describe(argument))
         except (KeyError, ValueError):
             return event
-    return str(kind.label)
+    return str(kind.log_label or kind.label)

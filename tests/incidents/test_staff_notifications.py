@@ -189,7 +189,7 @@ def test_the_notification_log_shows_events_in_words(
         services.incident_assign(incident=ticket, group=l2_group, assignee=l2, actor=l1)
     events = {n.event: n.get_event_display() for n in Notification.objects.all()}
     assert events["status_changed:assigned"] == "Status changed to Assigned"
-    assert events["ticket_assigned"] == "A ticket was assigned to me or my group"
+    assert events["ticket_assigned"] == "Assignment (to staff)"
     client.force_login(l1)
     page = client.get(f"/tickets/{ticket.number}/").content.decode()
     assert "Status changed to Assigned" in page

@@ -176,7 +176,7 @@ class TestPreferences:
     def test_mail_can_be_switched_off_per_kind(self, client, l2):
         client.force_login(l2)
         page = client.get(reverse("inbox:preferences")).content.decode()
-        assert "The customer answered" in page
+        assert "The customer answers" in page
         response = client.post(
             reverse("inbox:preferences"),
             {"mail_enabled": "on", "muted_events": ["customer_replied"]},
