@@ -11,6 +11,7 @@ from incidents.models import (
     MonitoringAlert,
     SatisfactionRating,
     SlaEvent,
+    TicketCc,
 )
 from servicedesk.people import display_name
 
@@ -106,6 +107,15 @@ class AttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["incident", "uploaded_by"]
     fields = ["incident", "comment", "original_name", "content_type", "size", "uploaded_by"]
     readonly_fields = fields
+
+
+@admin.register(TicketCc)
+class TicketCcAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Who is copied on which ticket; changed on the ticket page (incidents/cc.py)."""
+
+    list_display = ["incident", "contact", "added_by", "created_at"]
+    raw_id_fields = ["incident", "contact", "added_by"]
+    list_select_related = ["incident", "contact", "added_by"]
 
 
 @admin.register(SatisfactionRating)

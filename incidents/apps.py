@@ -7,4 +7,11 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents and requests")
 
     def ready(self) -> None:
-        from incidents import receivers  # noqa: F401  (connects the signal receivers)
+        from incidents import (
+            notifications,
+            receivers,  # noqa: F401  (connects the signal receivers)
+            staff_notifications,
+        )
+
+        notifications.register_events()
+        staff_notifications.register_events()

@@ -2,9 +2,10 @@
 (the log, threading, delivery, retries); this module decides who hears what, in which
 words and language.
 
-The contact hears about the registration and every status change, in the contact's
-language, with their form of address and a link to the portal page (when they have a
-portal login).
+The contact hears about the registration, every status change and every public reply
+of support, in the contact's language, with their form of address and a link to the
+portal page (when they have a portal login). Contacts the agent copied on the ticket (CC,
+incidents/cc.py) get the status changes and public replies too, each in their language.
 
 What a status mail may quote: a transition's reason is quoted only when the contact
 was meant to read it, i.e. when it is also posted as a public comment: what information
@@ -24,18 +25,23 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from incidents.models import Incident, Status
+from incidents.cc import cc_recipients
+from incidents.models import Comment, Incident, Status
 from servicedesk import roles
 from servicedesk.models import Contact, Notification
+from servicedesk.notification_events import register_event
 from servicedesk.notifications import (
     absolute_url,
     contact_salutation,
     notification_queue,
     recipient_key,
 )
+from servicedesk.roles import contact_of
 
 EVENT_REGISTERED = "registered"
+EVENT_PUBLIC_REPLY = "public_reply"
 #: Stored as "status_changed:<target status>".
 EVENT_STATUS_CHANGED = "status_changed"
 
@@ -43,6 +49,22 @@ EVENT_STATUS_CHANGED = "status_changed"
 PUBLIC_REASON_TARGETS = frozenset(
     {Status.INFORMATION_NEEDED, Status.COMPLETED, Status.REJECTED_BY_USER}
 )
+
+
+def register_events() -> None:
+    """The contact's and the SLA's events in words, for the notification log (apps.ready)."""
+    register_event(EVENT_REGISTERED, gettext_lazy("Ticket registered"))
+    register_event(
+        EVENT_STATUS_CHANGED,
+        gettext_lazy("Status changed"),
+        describe=lambda status: (
+            _("Status changed to %(status)s") % {"status": Status(status).label}
+        ),
+    )
+    register_event(EVENT_PUBLIC_REPLY, gettext_lazy("Reply from support"))
+    register_event("sla_at_risk", gettext_lazy("SLA at risk"))
+    register_event("sla_breached_response", gettext_lazy("Reaction time breached"))
+    register_event("sla_breached_resolution", gettext_lazy("Resolution time breached"))
 
 
 def _dedupe_key(incident: Incident, event: str, occurrence: str, email: str) -> str:
@@ -101,47 +123,115 @@ def notify_contact_registered(*, incident: Incident) -> Notification | None:
 
 def notify_contact_status_changed(
     *, incident: Incident, source: str, target: str, reason: str = "", actor=None
-) -> Notification | None:
-    """Tell the contact the ticket's new status, quoting the reason only where it is
-    public. A transition that keeps the status (reassigning an Assigned ticket) is not a
-    change the contact hears about. `incident.version` tells one change from the next."""
+) -> list[Notification]:
+    """Tell the contact (and the ticket's CCs) the ticket's new status, quoting the reason
+    only where it is public. A transition that keeps the status (reassigning an Assigned
+    ticket) is not a change the contact hears about. `incident.version` tells one change
+    from the next."""
     if source == target:
-        return None  # a reassignment within Assigned: the contact's view did not change
-    contact = incident.contact
-    if not _reachable(contact):
-        return None
+        return []  # a reassignment within Assigned: the contact's view did not change
     target = Status(target)
     event = f"{EVENT_STATUS_CHANGED}:{target.value}"
     public_reason = (reason or "").strip() if target in PUBLIC_REASON_TARGETS else ""
-    with translation.override(contact.language):
-        status = str(target.label)
-        subject = _("[%(number)s] Status: %(status)s – %(title)s") % {
-            "number": incident.number,
-            "status": status,
-            "title": incident.title,
-        }
-        body = _render(
-            "incidents/email/status_changed.txt",
-            _contact_context(
-                incident,
-                contact,
-                status=status,
-                target=target.value,
-                reason=public_reason,
-                auto_closed=target == Status.CLOSED and actor is None,
-                auto_close_days=settings.AUTO_CLOSE_AFTER_DAYS,
-            ),
+    queued = []
+    for contact in contact_recipients(incident):
+        with translation.override(contact.language):
+            status = str(target.label)
+            subject = _("[%(number)s] Status: %(status)s – %(title)s") % {
+                "number": incident.number,
+                "status": status,
+                "title": incident.title,
+            }
+            body = _render(
+                "incidents/email/status_changed.txt",
+                _contact_context(
+                    incident,
+                    contact,
+                    status=status,
+                    target=target.value,
+                    reason=public_reason,
+                    auto_closed=target == Status.CLOSED and actor is None,
+                    auto_close_days=settings.AUTO_CLOSE_AFTER_DAYS,
+                ),
+            )
+        notification = notification_queue(
+            recipient_email=contact.email,
+            event=event,
+            target=incident,
+            subject=subject,
+            body=body,
+            dedupe_key=_dedupe_key(incident, event, f"v{incident.version}", contact.email),
+            thread_root=incident.number,
+            contact=contact,
         )
-    return notification_queue(
-        recipient_email=contact.email,
-        event=event,
-        target=incident,
-        subject=subject,
-        body=body,
-        dedupe_key=_dedupe_key(incident, event, f"v{incident.version}", contact.email),
-        thread_root=incident.number,
-        contact=contact,
-    )
+        if notification is not None:
+            queued.append(notification)
+    return queued
+
+
+def notify_contact_public_reply(*, incident: Incident, comment: Comment) -> list[Notification]:
+    """Mail support's public reply to the contact and the ticket's CCs: the text, who
+    wrote it, and the comment's files attached; once per comment and recipient. The
+    contact answers by replying (the mail threads under the ticket and names its number),
+    with or without a portal login."""
+    if not comment.is_public or comment.author_contact_id or _by_contact(comment):
+        return []
+    files = [
+        {"name": a.original_name, "path": a.file.name, "content_type": a.content_type}
+        for a in comment.attachments.all()
+    ]
+    author = _person(comment.author)
+    queued = []
+    for contact in contact_recipients(incident):
+        with translation.override(contact.language):
+            subject = _("[%(number)s] New reply – %(title)s") % {
+                "number": incident.number,
+                "title": incident.title,
+            }
+            body = _render(
+                "incidents/email/public_reply.txt",
+                _contact_context(
+                    incident,
+                    contact,
+                    author=author,
+                    text=comment.body,
+                    files=[f["name"] for f in files],
+                ),
+            )
+        notification = notification_queue(
+            recipient_email=contact.email,
+            event=EVENT_PUBLIC_REPLY,
+            target=incident,
+            subject=subject,
+            body=body,
+            dedupe_key=_dedupe_key(incident, EVENT_PUBLIC_REPLY, f"c{comment.pk}", contact.email),
+            thread_root=incident.number,
+            contact=contact,
+            attachments=files,
+        )
+        if notification is not None:
+            queued.append(notification)
+    return queued
+
+
+def contact_recipients(incident: Incident) -> list[Contact]:
+    """Who gets the contact's mail: the ticket's contact and its CCs, each address once,
+    only active contacts with an address."""
+    found: dict[str, Contact] = {}
+    for contact in [incident.contact, *cc_recipients(incident)]:
+        if _reachable(contact):
+            found.setdefault(contact.email.strip().lower(), contact)
+    return list(found.values())
+
+
+def _by_contact(comment: Comment) -> bool:
+    return comment.author is not None and contact_of(comment.author) is not None
+
+
+def _person(user) -> str:
+    if user is None:
+        return _("Your service desk")
+    return user.get_full_name() or user.get_username()
 
 
 # ----- staff -------------------------------------------------------------------------------
@@ -199,3 +289,13 @@ def notify_staff(
         if notification is not None:
             queued.append(notification)
     return queued
+
+
+def render_staff_mail(incident: Incident, message: str) -> str:
+    """The body of a mail to staff about a ticket: the message, the ticket's key facts and
+    its link. Call inside the language the mail is written in."""
+    ticket_url = absolute_url(reverse("incidents:detail", args=[incident.number]))
+    return _render(
+        "incidents/email/staff.txt",
+        {"incident": incident, "message": message, "ticket_url": ticket_url},
+    )

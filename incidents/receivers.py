@@ -6,9 +6,16 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from incidents import notifications
-from incidents.models import Incident
-from incidents.signals import sla_at_risk, sla_breached, ticket_registered, ticket_status_changed
+from incidents import notifications, staff_notifications
+from incidents.models import Incident, Status
+from incidents.signals import (
+    sla_at_risk,
+    sla_breached,
+    ticket_commented,
+    ticket_registered,
+    ticket_status_changed,
+    urgency_raise_requested,
+)
 
 
 @receiver(ticket_registered, dispatch_uid="incidents.notify_contact_registered")
@@ -54,3 +61,29 @@ def notify_staff_breached(sender, incident_ids, clock, **kwargs) -> None:
 
 def _tickets(ids):
     return Incident.objects.filter(pk__in=ids).select_related("support_group", "contact")
+
+
+# ----- the contact's mail beyond status changes, and the people working the ticket -------
+
+
+@receiver(ticket_commented, dispatch_uid="incidents.notify_comment")
+def notify_comment(sender, incident, comment, actor=None, **kwargs) -> None:
+    """Support's public reply is mailed to the contact and CCs; a contact's answer tells
+    the assignee (or the group)."""
+    notifications.notify_contact_public_reply(incident=incident, comment=comment)
+    staff_notifications.notify_customer_replied(incident=incident, comment=comment, actor=actor)
+
+
+@receiver(ticket_status_changed, dispatch_uid="incidents.notify_workers_status_changed")
+def notify_workers_status_changed(
+    sender, incident, source, target, reason="", actor=None, **kwargs
+) -> None:
+    if target == Status.ASSIGNED:
+        staff_notifications.notify_assigned(incident=incident, actor=actor)
+    elif target == Status.REJECTED_BY_USER:
+        staff_notifications.notify_rejected(incident=incident, actor=actor, reason=reason)
+
+
+@receiver(urgency_raise_requested, dispatch_uid="incidents.notify_urgency_requested")
+def notify_urgency_requested(sender, incident, comment, actor=None, **kwargs) -> None:
+    staff_notifications.notify_urgency_requested(incident=incident, comment=comment, actor=actor)

@@ -3,6 +3,7 @@ checks who is asking, locks the row, refuses stale edits, calls the model's
 transition, saves, records actor and reason in the history, and queues side
 effects for after the commit."""
 
+import copy
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
@@ -35,8 +36,10 @@ from incidents.sanitise import clean_text
 from incidents.signals import (
     sla_at_risk,
     sla_breached,
+    ticket_commented,
     ticket_registered,
     ticket_status_changed,
+    urgency_raise_requested,
 )
 from servicedesk.models import (
     Contact,
@@ -601,7 +604,19 @@ def incident_add_comment(
             _run_transition(incident, "customer_replied", actor=actor, reason=body)
         elif contact is None and is_public and incident.first_response_at is None:
             _note_first_response(incident, actor=actor, at=comment.created_at)
+        _announce_comment(incident, comment, actor)
     return comment
+
+
+def _announce_comment(incident: Incident, comment: Comment, actor) -> None:
+    """Tell who should hear about a comment, once the transaction commits (a public reply
+    goes to the contact, a contact's answer to the people working the ticket)."""
+    snapshot = copy.copy(incident)
+    transaction.on_commit(
+        lambda: ticket_commented.send(
+            sender=Incident, incident=snapshot, comment=comment, actor=actor
+        )
+    )
 
 
 def _note_first_response(incident: Incident, *, actor, at) -> None:
@@ -759,12 +774,18 @@ def _set_history_user(instance, actor) -> None:
 
 
 def _announce(incident: Incident, *, source: str, actor, reason: str) -> None:
+    """Announce this transition once the transaction commits, as it is now: the ticket is
+    copied, because the caller may run further transitions on the same object before the
+    commit (seed_demo does), and each announcement must carry its own status, version
+    and reason, not the last transition's."""
+    snapshot = copy.copy(incident)
+    target = incident.status
     transaction.on_commit(
         lambda: ticket_status_changed.send(
             sender=Incident,
-            incident=incident,
+            incident=snapshot,
             source=source,
-            target=incident.status,
+            target=target,
             actor=actor,
             reason=reason,
         )
@@ -932,7 +953,13 @@ def incident_request_urgency(*, incident: Incident, urgency: int, reason: str, a
         }
         # No new version: the agents' open forms stay valid; support decides separately.
         _save(fresh, actor, text, ["requested_urgency", "updated_at"], bump=False)
-        _add_comment(fresh, body=text, is_public=True, author=actor)
+        comment = _add_comment(fresh, body=text, is_public=True, author=actor)
+        snapshot = copy.copy(fresh)
+        transaction.on_commit(
+            lambda: urgency_raise_requested.send(
+                sender=Incident, incident=snapshot, comment=comment, actor=actor
+            )
+        )
     _copy_into(incident, fresh)
     return fresh
 
@@ -1030,6 +1057,7 @@ def incident_add_email_reply(
             reason = _("%(name)s answered by email.") % {"name": contact.name}
             _save(fresh, author, reason, LIFECYCLE_FIELDS, [sla.event_for_status(fresh)])
             _announce(fresh, source=source, actor=author, reason=reason)
+        _announce_comment(fresh, comment, author)
     _copy_into(incident, fresh)
     return comment
 

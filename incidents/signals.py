@@ -11,3 +11,8 @@ ticket_status_changed = Signal()
 sla_at_risk = Signal()
 #: Tickets breached a clock. kwargs: incident_ids, clock ("response" | "resolution").
 sla_breached = Signal()
+#: A comment was added to a ticket by someone (not by a transition, which announces its
+#: own text). kwargs: incident, comment, actor (None: the contact wrote by email).
+ticket_commented = Signal()
+#: The contact asked for a higher urgency. kwargs: incident, comment, actor.
+urgency_raise_requested = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import attachments, choices, log_call, quarantine, queues, search, ticket
+from incidents.views import attachments, cc, choices, log_call, quarantine, queues, search, ticket
 
 app_name = "incidents"
 
@@ -36,5 +36,7 @@ urlpatterns = [
     path("<str:number>/sla/", ticket.sla_panel, name="sla_panel"),
     path("<str:number>/confirm-urgency/", ticket.confirm_urgency, name="confirm_urgency"),
     path("<str:number>/comments/", ticket.comment, name="comment"),
+    path("<str:number>/cc/", cc.cc_view, name="cc"),
+    path("<str:number>/cc/<int:pk>/remove/", cc.cc_remove, name="cc_remove"),
     path("<str:number>/attachments/<int:pk>/", attachments.download, name="attachment"),
 ]

@@ -17,7 +17,9 @@ from servicedesk.models import (
     ConfigurationItem,
     Contact,
     FulfilmentTarget,
+    InAppNotification,
     Notification,
+    NotificationPreference,
     NotificationStatus,
     Organisation,
     PriorityMatrixEntry,
@@ -252,7 +254,14 @@ class NotificationAdmin(admin.ModelAdmin):
     """The notification log, read-only: rows are written by servicedesk/notifications.py.
     A failed notification can be queued again."""
 
-    list_display = ["created_at", "subject_ref", "event", "recipient_email", "status", "attempts"]
+    list_display = [
+        "created_at",
+        "subject_ref",
+        "event_in_words",
+        "recipient_email",
+        "status",
+        "attempts",
+    ]
     list_filter = ["status", "event"]
     search_fields = ["subject_ref", "recipient_email", "subject", "message_id"]
     date_hierarchy = "created_at"
@@ -260,6 +269,7 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["send_again"]
     fields = [
         "subject_ref",
+        "event_in_words",
         "event",
         "recipient_email",
         "contact",
@@ -276,8 +286,13 @@ class NotificationAdmin(admin.ModelAdmin):
         "in_reply_to",
         "references",
         "dedupe_key",
+        "attachments",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_in_words(self, obj: Notification) -> str:
+        return obj.get_event_display()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -296,3 +311,43 @@ class NotificationAdmin(admin.ModelAdmin):
         for pk in ids:
             transaction.on_commit(partial(send_notification.delay, pk), robust=True)
         self.message_user(request, _("%(count)d notifications queued.") % {"count": len(ids)})
+
+
+@admin.register(InAppNotification)
+class InAppNotificationAdmin(admin.ModelAdmin):
+    """What staff were told in the app; written by servicedesk/inbox.py, read-only here."""
+
+    list_display = ["created_at", "recipient", "verb", "target_label", "read_at"]
+    list_filter = ["event"]
+    search_fields = ["recipient__username", "verb", "target_label"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [
+        "recipient",
+        "actor",
+        "event",
+        "verb",
+        "target_type",
+        "target_id",
+        "target_label",
+        "url",
+        "created_at",
+        "read_at",
+        "dedupe_key",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "mail_enabled"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]

@@ -1,10 +1,20 @@
+from django.utils.functional import SimpleLazyObject
+
+from servicedesk.inbox import inbox_unread_count
 from servicedesk.roles import is_staff_member
 from servicedesk.workspaces import navigation_for
 
 
 def workspace(request):
-    """The navigation entries this user's roles give them."""
+    """The navigation entries this user's roles give them, and (staff) the unread count of
+    their notifications: one indexed count, run only when a page's header shows it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": [], "show_jump": False}
-    return {"nav": navigation_for(user), "show_jump": is_staff_member(user)}
+        return {"nav": [], "show_jump": False, "show_inbox": False}
+    staff = is_staff_member(user)
+    return {
+        "nav": navigation_for(user),
+        "show_jump": staff,
+        "show_inbox": staff,
+        "inbox_unread": SimpleLazyObject(lambda: inbox_unread_count(user)),
+    }

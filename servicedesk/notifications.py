@@ -24,6 +24,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, mailers
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -91,12 +92,15 @@ def notification_queue(
     thread_root: str,
     contact: Contact | None = None,
     user=None,
+    attachments: list[dict] | None = None,
 ) -> Notification | None:
     """Record a message for one recipient and send it after the transaction commits.
 
     Returns the new row, or None when a row with this `dedupe_key` already exists (the
     event was announced before: nothing is queued a second time). `thread_root` is the
     ticket number (`INC-000123`); every message about it threads under one root id.
+    `attachments` are files in the default storage sent with the message:
+    `[{"name": "log.txt", "path": "attachments/1/ab12", "content_type": "text/plain"}]`.
     """
     ref = thread_root.strip()
     root = thread_root_id(ref) if ref else ""
@@ -114,6 +118,7 @@ def notification_queue(
         "message_id": _new_message_id(ref),
         "in_reply_to": root,
         "references": root,
+        "attachments": list(attachments or []),
     }
     if dedupe_key is None:
         notification = Notification.objects.create(**fields)
@@ -191,13 +196,23 @@ def build_message(notification: Notification) -> EmailMessage:
         headers["In-Reply-To"] = notification.in_reply_to
     if notification.references:
         headers["References"] = notification.references
-    return EmailMessage(
+    message = EmailMessage(
         subject=notification.subject,
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient_email],
         headers=headers,
     )
+    for item in notification.attachments or []:
+        try:
+            with default_storage.open(item["path"], "rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            # Deleted since it was queued: the body still names it; send the rest.
+            logger.warning("Notification %s: attachment %s is gone", notification.pk, item)
+            continue
+        message.attach(item["name"], content, item.get("content_type") or None)
+    return message
 
 
 def notifications_requeue_stale(*, now=None) -> int:

@@ -32,6 +32,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("notifications/", include("servicedesk.inbox_urls")),
     path("admin/", admin.site.urls),
     path("tickets/", include("incidents.urls")),
     path("portal/", include("incidents.portal_urls")),

@@ -1,6 +1,7 @@
 from servicedesk.models.catalogue import ConfigurationItem, Service
 from servicedesk.models.catalogue_forms import ServiceFormField
 from servicedesk.models.customers import Contact, Organisation
+from servicedesk.models.inbox import InAppNotification, NotificationPreference
 from servicedesk.models.notifications import Notification, NotificationStatus
 from servicedesk.models.priority import Impact, Priority, PriorityMatrixEntry, Urgency
 from servicedesk.models.sla import (
@@ -26,8 +27,10 @@ __all__ = [
     "Contact",
     "FulfilmentTarget",
     "Impact",
+    "InAppNotification",
     "Line",
     "Notification",
+    "NotificationPreference",
     "NotificationStatus",
     "Organisation",
     "Priority",

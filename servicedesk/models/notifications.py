@@ -72,6 +72,8 @@ class Notification(models.Model):
     #: The same event for the same recipient is queued once: a repeated signal or a
     #: retried producer finds the row instead of creating a second one.
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True, null=True)
+    #: Files sent with the message: [{"name", "path" (in default storage), "content_type"}].
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -86,4 +88,10 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_ref or '-'} {self.event} → {self.recipient_email}"
+        return f"{self.subject_ref or '-'} {self.get_event_display()} → {self.recipient_email}"
+
+    def get_event_display(self) -> str:
+        """The event in words: "Status changed to Completed"."""
+        from servicedesk.notification_events import describe_event
+
+        return describe_event(self.event)

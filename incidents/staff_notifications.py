@@ -1,0 +1,143 @@
+"""What the people working a ticket are told, in the app and by mail (servicedesk/inbox.py
+does the telling, once per event and person, never to the one who acted, mail as each
+person chose).
+
+Who: the assignee, or the members of the ticket's support group while nobody is
+assigned. When: a ticket is assigned to them (also on escalation), the customer answered
+(a contact's comment in the portal or by email), the customer rejected a resolution, or
+the customer asked for a higher urgency. The SLA mails (at risk, breached) are separate:
+incidents/notifications.py notify_staff."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from incidents.models import Comment, Incident
+from servicedesk.inbox import StaffMail, inbox_notify
+from servicedesk.models import InAppNotification, Urgency
+from servicedesk.notification_events import register_event
+from servicedesk.roles import contact_of
+
+TICKET_ASSIGNED = "ticket_assigned"
+CUSTOMER_REPLIED = "customer_replied"
+RESOLUTION_REJECTED = "resolution_rejected"
+URGENCY_REQUESTED = "urgency_raise_requested"
+
+
+def register_events() -> None:
+    """The staff events, for the preferences page and the notification log (apps.ready)."""
+    for key, label, log_label in [
+        (
+            TICKET_ASSIGNED,
+            gettext_lazy("A ticket is assigned to me or my group"),
+            gettext_lazy("Assignment (to staff)"),
+        ),
+        (
+            CUSTOMER_REPLIED,
+            gettext_lazy("The customer answers"),
+            gettext_lazy("Customer answered (to staff)"),
+        ),
+        (
+            RESOLUTION_REJECTED,
+            gettext_lazy("The customer rejects a resolution"),
+            gettext_lazy("Resolution rejected (to staff)"),
+        ),
+        (
+            URGENCY_REQUESTED,
+            gettext_lazy("The customer asks for a higher urgency"),
+            gettext_lazy("Higher urgency requested (to staff)"),
+        ),
+    ]:
+        register_event(key, label, staff=True, log_label=log_label)
+
+
+def workers(incident: Incident) -> list:
+    """The assignee, else (also when the assignee left) the active members of the
+    ticket's support group."""
+    if incident.assignee_id is not None and incident.assignee.is_active:
+        return [incident.assignee]
+    if incident.support_group_id is None:
+        return []
+    User = get_user_model()
+    return list(User.objects.filter(is_active=True, support_groups=incident.support_group_id))
+
+
+def notify_assigned(*, incident: Incident, actor) -> list[InAppNotification]:
+    with translation.override(settings.LANGUAGE_CODE):
+        if incident.assignee_id is not None and incident.assignee.is_active:
+            verb = _("Assigned to you")
+        else:
+            verb = _("Assigned to your group %(group)s") % {"group": incident.support_group.name}
+        return _tell(incident, TICKET_ASSIGNED, verb, actor, occurrence=f"v{incident.version}")
+
+
+def notify_rejected(*, incident: Incident, actor, reason: str) -> list[InAppNotification]:
+    with translation.override(settings.LANGUAGE_CODE):
+        verb = _("The customer rejected the resolution")
+        return _tell(
+            incident,
+            RESOLUTION_REJECTED,
+            verb,
+            actor,
+            occurrence=f"v{incident.version}",
+            text=reason,
+        )
+
+
+def notify_customer_replied(
+    *, incident: Incident, comment: Comment, actor
+) -> list[InAppNotification]:
+    """A contact's comment (portal or email); support's own comments tell nobody here."""
+    if not (comment.author_contact_id or _by_contact(comment)):
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        verb = _("The customer answered")
+        return _tell(
+            incident, CUSTOMER_REPLIED, verb, actor, occurrence=f"c{comment.pk}", text=comment.body
+        )
+
+
+def notify_urgency_requested(
+    *, incident: Incident, comment: Comment, actor
+) -> list[InAppNotification]:
+    if incident.requested_urgency is None:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        verb = _("The customer asks for urgency %(urgency)s") % {
+            "urgency": Urgency(incident.requested_urgency).label
+        }
+        return _tell(
+            incident, URGENCY_REQUESTED, verb, actor, occurrence=f"c{comment.pk}", text=comment.body
+        )
+
+
+def _by_contact(comment: Comment) -> bool:
+    return comment.author is not None and contact_of(comment.author) is not None
+
+
+def _tell(incident: Incident, event: str, verb: str, actor, *, occurrence: str, text: str = ""):
+    """Call inside translation.override(LANGUAGE_CODE): the words are stored as written."""
+    from incidents.notifications import render_staff_mail
+
+    path = reverse("incidents:detail", args=[incident.number])
+    label = f"{incident.number} {incident.title}"
+    message = f"{verb}.\n\n{text}".strip() if text else f"{verb}."
+    mail = StaffMail(
+        subject=f"[{incident.number}] {verb}: {incident.title}",
+        body=render_staff_mail(incident, message),
+        thread_root=incident.number,
+    )
+    return inbox_notify(
+        recipients=workers(incident),
+        event=event,
+        verb=verb,
+        target=incident,
+        target_label=label,
+        url=path,
+        actor=actor,
+        occurrence=occurrence,
+        mail=mail,
+    )
