@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -41,6 +42,7 @@ from incidents.signals import (
 from servicedesk.models import (
     Contact,
     Line,
+    Organisation,
     Priority,
     PriorityMatrixEntry,
     SlaPolicy,
@@ -966,17 +968,27 @@ def incident_add_email_reply(
 def inbound_email_accept(
     *,
     inbound: InboundEmail,
-    contact: Contact,
     actor,
+    contact: Contact | None = None,
+    new_contact_of: Organisation | None = None,
+    new_contact_name: str = "",
     kind: str = Kind.INCIDENT,
     title: str = "",
 ) -> Incident:
-    """L1 accepts a quarantined message as a ticket for the contact they chose."""
+    """L1 accepts a quarantined message as a ticket for the contact they chose, or for
+    the sender made a new contact of `new_contact_of`. The sender and the stored message
+    stay on the ticket (an internal note; the message links to it). Only the person who
+    wrote is told the ticket was registered, and never in answer to automatic mail."""
     _check_works_quarantine(actor)
     with transaction.atomic():
         fresh = _lock_inbound(inbound)
+        if new_contact_of is not None:
+            contact = _contact_from_sender(fresh, new_contact_of, new_contact_name, actor)
+        if contact is None:
+            raise ValidationError({"contact": _("Find and choose the contact the ticket is for.")})
         parsed = _parse_stored(fresh)
         title = " ".join((title or fresh.subject or _("(no subject)")).split())[:200]
+        wrote_it = contact.email.strip().lower() == fresh.from_address.strip().lower()
         incident = incident_register(
             contact=contact,
             title=title,
@@ -984,11 +996,13 @@ def inbound_email_accept(
             channel=Channel.EMAIL,
             kind=kind,
             description=_description_of(fresh, parsed),
-            # No mail answers an automatic message (RFC 3834), not even a registration.
-            notify_contact=not fresh.is_auto,
+            # No mail answers an automatic message (RFC 3834), and nobody who did not
+            # write is told "we registered your ticket".
+            notify_contact=wrote_it and not fresh.is_auto,
         )
         for attachment in parsed.kept_attachments():
             _store_attachment(incident, attachment.as_upload(), actor)
+        _add_comment(incident, body=_sender_note(fresh), is_public=False, author=actor)
         fresh.incident = incident
         _finish_inbound(
             fresh,
@@ -999,6 +1013,46 @@ def inbound_email_accept(
         )
     _copy_inbound(inbound, fresh)
     return incident
+
+
+def _contact_from_sender(
+    inbound: InboundEmail, organisation: Organisation, name: str, actor
+) -> Contact:
+    """The sender as a new authorised contact of the organisation L1 chose."""
+    address = inbound.from_address.strip()
+    errors = {}
+    if not organisation.is_active:
+        errors["new_contact_organisation"] = _("This organisation is inactive.")
+    elif Contact.objects.filter(organisation=organisation, email__iexact=address).exists():
+        errors["new_contact_organisation"] = _(
+            "%(address)s is already a contact of %(organisation)s: find and choose them."
+        ) % {"address": address, "organisation": organisation.name}
+    try:
+        EmailValidator()(address)
+    except ValidationError:
+        errors["create_contact"] = _("The sender's address is not a valid email address.")
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact(
+        organisation=organisation,
+        name=" ".join(name.split())[:200] or address,
+        email=address,
+        is_authorised=True,
+    )
+    contact._change_reason = _("Created from a quarantined email")
+    _set_history_user(contact, actor)
+    contact.save()
+    return contact
+
+
+def _sender_note(inbound: InboundEmail) -> str:
+    sender = inbound.from_address or _("an unknown sender")
+    if inbound.from_name:
+        sender = f"{inbound.from_name} <{sender}>"
+    return _("Accepted from the email quarantine. Sent by %(sender)s, subject “%(subject)s”.") % {
+        "sender": sender,
+        "subject": inbound.subject,
+    }
 
 
 def inbound_email_add_to_ticket(

@@ -35,4 +35,5 @@ urlpatterns = [
     path("<str:number>/confirm-urgency/", ticket.confirm_urgency, name="confirm_urgency"),
     path("<str:number>/comments/", ticket.comment, name="comment"),
     path("<str:number>/attachments/<int:pk>/", attachments.download, name="attachment"),
+    path("<str:number>/emails/<int:pk>/", quarantine.source_email, name="source_email"),
 ]
