@@ -158,6 +158,13 @@ def _check_may_register(*, contact: Contact, actor, channel: str) -> None:
         raise ValidationError(
             {"contact": _("%(name)s is not authorised to open tickets.") % {"name": contact.name}}
         )
+    if not contact.organisation.is_active:
+        raise ValidationError(
+            {
+                "contact": _("%(organisation)s is inactive: it cannot open tickets.")
+                % {"organisation": contact.organisation.name}
+            }
+        )
     if actor is None:
         # Trusted intake code (an email from the contact's registered address, an alert
         # from a monitoring source with a valid token) registers on the system's behalf.
@@ -939,6 +946,8 @@ def incident_add_email_reply(
         raise ValidationError({"body": _("The reply has no text.")})
     if not contact.is_active or contact.organisation_id != incident.organisation_id:
         raise PermissionDenied(_("Only the customer's contacts may reply to the ticket."))
+    if not contact.may_raise:
+        raise PermissionDenied(contact.why_not_raise())
     uploads = list(attachments)
     for upload in uploads:
         validate_upload(upload)

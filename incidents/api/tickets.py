@@ -159,7 +159,7 @@ def create_ticket(request, payload: TicketIn):
         contact = principal.contact
         if payload.contact not in (None, contact.pk):
             raise _invalid("contact", _("A contact's token opens tickets for that contact only."))
-        if not contact.is_authorised:
+        if not contact.may_raise:
             raise HttpError(403, _("This contact is not authorised to open tickets."))
         channel = Channel.PORTAL
     else:

@@ -284,6 +284,12 @@ def _referenced_tickets(parsed: mime.ParsedEmail) -> list[Incident]:
 def _reply(
     record: InboundEmail, parsed: mime.ParsedEmail, incident: Incident, contact: Contact
 ) -> tuple[str, str]:
+    if not contact.may_raise:
+        # "May read but not act" holds for email too: L1 decides in the quarantine.
+        return InboundStatus.QUARANTINED, _("Reply to %(number)s refused: %(why)s") % {
+            "number": incident.number,
+            "why": contact.why_not_raise(),
+        }
     if incident.is_final:
         # A closed ticket takes no more work: the reply opens a new one.
         return _register(record, parsed, contact, follow_up=incident)
@@ -340,10 +346,8 @@ def _register(
     contact: Contact,
     follow_up: Incident | None = None,
 ) -> tuple[str, str]:
-    if not contact.is_authorised or not contact.organisation.is_active:
-        return InboundStatus.QUARANTINED, _(
-            "%(name)s (%(organisation)s) is not authorised to open tickets."
-        ) % {"name": contact.name, "organisation": contact.organisation.name}
+    if not contact.may_raise:
+        return InboundStatus.QUARANTINED, contact.why_not_raise()
     lead = ""
     if follow_up is not None:
         lead = _("A reply to %(number)s, which is closed.") % {"number": follow_up.number}
