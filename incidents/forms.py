@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from incidents.intake.idempotency import submission_field
 from incidents.models import INVALID_CLOSURE_CODES, Category, ClosureCode, Kind
 from servicedesk.models import ConfigurationItem, Contact, Impact, Service, SupportGroup, Urgency
 
@@ -77,6 +78,7 @@ class LogCallForm(ClassificationFields):
         widget=forms.HiddenInput,
         error_messages={"required": _("Find and choose the caller first.")},
     )
+    submission = submission_field()
     title = forms.CharField(label=_("Summary"), max_length=200)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False

@@ -19,6 +19,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from incidents import rules, sla
 from incidents.exceptions import StaleTicket
 from incidents.intake import mime
+from incidents.intake.idempotency import SubmissionKey
 from incidents.models import (
     CUSTOMER_CHANNELS,
     INVALID_CLOSURE_CODES,
@@ -105,13 +106,15 @@ def incident_register(
     impact: int | None = None,
     form_answers: dict | None = None,
     notify_contact: bool = True,
+    submission: SubmissionKey | None = None,
 ) -> Incident:
     """Open a ticket for an authorised contact. Customer channels (portal, email) leave a
     high or very high urgency unconfirmed until an agent confirms it. A contact raising
     it themselves (the portal) is held to the services and kinds an admin allowed them;
     `form_answers` are the answers to the service's request form. `notify_contact=False`
     sends the contact no registration mail (a ticket made from an automatic message: no
-    mail ever answers one, RFC 3834)."""
+    mail ever answers one, RFC 3834). With a `submission` key, the same key again (even
+    racing) answers with the ticket it made first (incidents/intake/idempotency.py)."""
     _check_may_register(contact=contact, actor=actor, channel=channel)
     if configuration_item is not None and service is None:
         service = configuration_item.service
@@ -137,6 +140,8 @@ def incident_register(
     )
     incident.sla_policy = SlaPolicy.for_organisation(contact.organisation)
     with transaction.atomic():
+        if submission is not None and (first := submission.claim()) is not None:
+            return first
         incident.assign_number()
         start_events = sla.record(incident, sla.events_for_start(incident))
         incident._change_reason = _("Registered via %(channel)s") % {
@@ -145,6 +150,8 @@ def incident_register(
         _set_history_user(incident, actor)
         incident.save()
         sla.persist(incident, start_events)
+        if submission is not None:
+            submission.attach(incident)
         transaction.on_commit(
             lambda: ticket_registered.send(
                 sender=Incident, incident=incident, actor=actor, notify_contact=notify_contact

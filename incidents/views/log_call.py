@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from incidents import services
 from incidents.access import agent_required
 from incidents.forms import LogCallForm, apply_service_errors
+from incidents.intake.idempotency import form_submission
 from incidents.models import Channel
 from servicedesk.models import ConfigurationItem, Contact, Impact, Priority, Urgency
 
@@ -33,6 +34,7 @@ def log_call(request) -> HttpResponse:
                 configuration_item=data["configuration_item"],
                 urgency=data["urgency"],
                 impact=data["impact"],
+                submission=form_submission(request.user, data["submission"]),
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -20,6 +20,7 @@ from incidents import services
 from incidents.access import get_incident_for
 from incidents.exceptions import StaleTicket
 from incidents.forms import apply_service_errors
+from incidents.intake.idempotency import form_submission
 from incidents.models import OPEN_STATUSES, Channel, Incident, SatisfactionRating, Status
 from incidents.portal_forms import (
     PortalCommentForm,
@@ -168,6 +169,7 @@ def raise_ticket(request, service_id: int) -> HttpResponse:
     form = RaiseForm(request.POST, contact=contact, service=service)
     if form.is_valid():
         data = form.cleaned_data
+        submission = form_submission(request.user, data["submission"])
         try:
             incident = services.incident_register(
                 contact=contact,
@@ -179,15 +181,15 @@ def raise_ticket(request, service_id: int) -> HttpResponse:
                 service=service,
                 urgency=data["urgency"],
                 form_answers=form.form_answers(),
+                submission=submission,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Thank you. Your ticket %(number)s has been registered.")
-                % {"number": incident.number},
-            )
+            text = _("Thank you. Your ticket %(number)s has been registered.")
+            if submission is not None and submission.replayed:
+                text = _("You had sent this form already: it is ticket %(number)s.")
+            messages.success(request, text % {"number": incident.number})
             return redirect("portal:ticket", number=incident.number)
     context["form"] = form
     return render(request, "incidents/portal/raise.html", context, status=422)
