@@ -20,7 +20,6 @@ from ninja.errors import HttpError
 
 from incidents import services
 from incidents.access import get_incident_for
-from incidents.intake.idempotency import KEY_MAX_LENGTH, KeyReused, SubmissionKey, fingerprint
 from incidents.api.auth import ApiTokenAuth, Principal
 from incidents.api.schemas import (
     CommentIn,
@@ -31,6 +30,7 @@ from incidents.api.schemas import (
     TicketIn,
     TicketPage,
 )
+from incidents.intake.idempotency import KEY_MAX_LENGTH, KeyReused, SubmissionKey, fingerprint
 from incidents.models import Channel, Comment, Incident
 from servicedesk.models import ConfigurationItem, Contact, Service
 from servicedesk.roles import is_agent
