@@ -354,9 +354,12 @@ def _register(
     description = "\n\n".join(
         part for part in [lead, parsed.text, *parsed.notes(settings.ATTACHMENT_MAX_BYTES)] if part
     )
+    title = " ".join(parsed.subject.split())
+    if follow_up is not None:
+        title = follow_up_title(parsed.subject, follow_up)
     incident = services.incident_register_by_email(
         contact=contact,
-        title=" ".join(parsed.subject.split())[:200] or _("(no subject)"),
+        title=title[:200] or _("(no subject)"),
         description=description,
         attachments=[a.as_upload() for a in parsed.kept_attachments()],
     )
@@ -472,6 +475,27 @@ def strip_quoted(text: str) -> str:
     while kept and (not kept[-1].strip() or kept[-1].lstrip().startswith(">")):
         kept.pop()
     return "\n".join(kept).strip() or text.strip()
+
+
+#: What a mail client puts before a subject it answers or forwards, and our ticket tags.
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|antw|wg|fw|fwd|sv|vs|tr|ref|réf)\s*(?:\[\d+\])?\s*:"
+    r"|\[?(?:INC|REQ)-\d+\]?\s*[:\-–]?)\s*",
+    re.I,
+)
+
+
+def follow_up_title(subject: str, closed: Incident) -> str:
+    """The title of a ticket made from a reply to a closed one: the subject without
+    reply prefixes and ticket numbers, and without the words our own notifications put
+    before the old title ("Status: Closed – …"); the old title when nothing is left."""
+    text = " ".join(subject.split())
+    while (stripped := _SUBJECT_PREFIX.sub("", text, count=1)) != text:
+        text = stripped
+    head, dash, tail = text.rpartition(" – ")
+    if dash and tail == closed.title:
+        text = tail
+    return text or closed.title
 
 
 def _delete_raw(record: InboundEmail) -> None:
