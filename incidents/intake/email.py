@@ -492,7 +492,7 @@ def follow_up_title(subject: str, closed: Incident) -> str:
     text = " ".join(subject.split())
     while (stripped := _SUBJECT_PREFIX.sub("", text, count=1)) != text:
         text = stripped
-    head, dash, tail = text.rpartition(" – ")
+    _head, dash, tail = text.rpartition(" – ")
     if dash and tail == closed.title:
         text = tail
     return text or closed.title
