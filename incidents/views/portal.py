@@ -34,9 +34,13 @@ from servicedesk.models import Contact, Service
 from servicedesk.roles import contact_of
 
 PAGE = 25
+#: Tickets waiting for the contact's answer: a question from support, or a resolution
+#: to confirm or reject.
+WAITING_STATUSES = [Status.INFORMATION_NEEDED, Status.COMPLETED]
 #: "Open" for a customer includes Completed: those wait for their answer.
 STATES = {
     "open": [*OPEN_STATUSES, Status.COMPLETED],
+    "waiting": WAITING_STATUSES,
     "closed": [Status.CLOSED],
     "all": None,
 }
@@ -129,7 +133,7 @@ def home(request) -> HttpResponse:
     if request.htmx and after:
         return render(request, "incidents/portal/home.html#rows", context)
     waiting = Incident.objects.filter(
-        organisation_id=contact.organisation_id, status=Status.COMPLETED
+        organisation_id=contact.organisation_id, status__in=WAITING_STATUSES
     )[:WAITING_CAP].count()
     context.update(waiting=waiting, waiting_capped=waiting >= WAITING_CAP)
     return render(request, "incidents/portal/home.html", context)
