@@ -88,6 +88,11 @@ class RaiseForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("We confirm a very high or high urgency with you by phone."),
     )
+    files = MultipleFileField(
+        label=_("Attach files"),
+        required=False,
+        help_text=_("Screenshots, logs or documents that help us (optional)."),
+    )
     submission = submission_field()
 
     def __init__(self, *args, contact: Contact, service: Service, **kwargs) -> None:

@@ -107,6 +107,7 @@ def incident_register(
     form_answers: dict | None = None,
     notify_contact: bool = True,
     submission: SubmissionKey | None = None,
+    attachments: Iterable[UploadedFile] = (),
 ) -> Incident:
     """Open a ticket for an authorised contact. Customer channels (portal, email) leave a
     high or very high urgency unconfirmed until an agent confirms it. A contact raising
@@ -114,8 +115,12 @@ def incident_register(
     `form_answers` are the answers to the service's request form. `notify_contact=False`
     sends the contact no registration mail (a ticket made from an automatic message: no
     mail ever answers one, RFC 3834). With a `submission` key, the same key again (even
-    racing) answers with the ticket it made first (incidents/intake/idempotency.py)."""
+    racing) answers with the ticket it made first (incidents/intake/idempotency.py).
+    `attachments` are stored with the ticket, in its transaction."""
     _check_may_register(contact=contact, actor=actor, channel=channel)
+    uploads = list(attachments)
+    for upload in uploads:
+        validate_upload(upload)
     if configuration_item is not None and service is None:
         service = configuration_item.service
     _check_ci_belongs(service=service, configuration_item=configuration_item)
@@ -150,6 +155,8 @@ def incident_register(
         _set_history_user(incident, actor)
         incident.save()
         sla.persist(incident, start_events)
+        for upload in uploads:
+            _store_attachment(incident, upload, actor)
         if submission is not None:
             submission.attach(incident)
         transaction.on_commit(

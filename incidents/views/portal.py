@@ -170,7 +170,7 @@ def raise_ticket(request, service_id: int) -> HttpResponse:
             initial["kind"] = request.GET["kind"]
         context["form"] = RaiseForm(initial=initial, contact=contact, service=service)
         return render(request, "incidents/portal/raise.html", context)
-    form = RaiseForm(request.POST, contact=contact, service=service)
+    form = RaiseForm(request.POST, request.FILES, contact=contact, service=service)
     if form.is_valid():
         data = form.cleaned_data
         submission = form_submission(request.user, data["submission"])
@@ -186,6 +186,7 @@ def raise_ticket(request, service_id: int) -> HttpResponse:
                 urgency=data["urgency"],
                 form_answers=form.form_answers(),
                 submission=submission,
+                attachments=data["files"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -218,6 +219,8 @@ def _ticket_context(contact: Contact, incident: Incident, **forms) -> dict:
         "may_act": may_act,
         "rating": rating,
         "auto_close_days": settings.AUTO_CLOSE_AFTER_DAYS,
+        # Files that came with the ticket (raised with it, or an email's attachments).
+        "files": list(incident.attachments.filter(comment__isnull=True).order_by("pk")),
         "comment_form": PortalCommentForm() if may_act and not incident.is_final else None,
         "urgency_form": (
             UrgencyRequestForm(incident=incident)
