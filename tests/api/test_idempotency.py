@@ -60,3 +60,42 @@ def test_a_malformed_key_is_400(contact_a_token, key):
     response = post(ApiClient(contact_a_token), {"title": "A"}, key)
     assert response.status_code == 400
     assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_identical_requests_at_the_same_moment_open_one_ticket(contact_a):
+    """Real concurrency needs a server: PostgreSQL only (SQLite runs whole write
+    transactions one after the other). The unique key decides; the losers wait for the
+    winner's commit and answer with its ticket."""
+    import json
+    import threading
+
+    from django.db import connection
+
+    from tests.api.conftest import issue_api_token
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    token = issue_api_token(contact=contact_a.contact)
+    barrier = threading.Barrier(4)
+    results: list = []
+
+    def send():
+        try:
+            barrier.wait(5)
+            response = post(ApiClient(token), json.dumps({"title": "Race"}), "race-1")
+            results.append((response.status_code, response.json()["number"]))
+        except Exception as error:  # pragma: no cover - reported by the assertion
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert len(results) == 4, results
+    assert sorted(status for status, _ in results) == [200, 200, 200, 201]
+    assert len({number for _, number in results}) == 1
+    assert Incident.objects.count() == 1
