@@ -6,10 +6,15 @@ import pytest
 from django.urls import reverse
 
 from incidents.models import AlertSource
-from tests.api.test_admin_tokens import admin_client  # noqa: F401 (fixture)
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    return client
 
 
 def autocomplete(client, **params):
