@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from incidents.intake.idempotency import submission_field
 from incidents.models import INVALID_CLOSURE_CODES, Category, ClosureCode, Incident, Kind
 from incidents.selectors import configuration_items_for
 from servicedesk.models import (
@@ -122,6 +123,7 @@ class LogCallForm(ClassificationFields):
         widget=forms.HiddenInput,
         error_messages={"required": _("Find and choose the caller first.")},
     )
+    submission = submission_field()
     title = forms.CharField(label=_("Summary"), max_length=200)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False

@@ -816,7 +816,7 @@ class MonitoringAlert(models.Model):
 
 
 # Inbound email and the IMAP mailboxes belong to this app; they live beside their intake code.
-from incidents.intake.models import InboundEmail, Mailbox  # noqa: E402, F401
+from incidents.intake.models import InboundEmail, Mailbox, Submission  # noqa: E402, F401
 
 
 class SatisfactionRating(models.Model):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from incidents.forms import MultipleFileField
+from incidents.intake.idempotency import submission_field
 from incidents.models import Incident, Kind, SatisfactionRating
 from servicedesk.models import Contact, Service, ServiceFormField, Urgency
 
@@ -87,6 +88,12 @@ class RaiseForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("We confirm a very high or high urgency with you by phone."),
     )
+    files = MultipleFileField(
+        label=_("Attach files"),
+        required=False,
+        help_text=_("Screenshots, logs or documents that help us (optional)."),
+    )
+    submission = submission_field()
 
     def __init__(self, *args, contact: Contact, service: Service, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from incidents import rules, sla
 from incidents.exceptions import StaleTicket
 from incidents.intake import mime
+from incidents.intake.idempotency import SubmissionKey
 from incidents.models import (
     CUSTOMER_CHANNELS,
     INVALID_CLOSURE_CODES,
@@ -44,6 +46,7 @@ from incidents.signals import (
 from servicedesk.models import (
     Contact,
     Line,
+    Organisation,
     Priority,
     PriorityMatrixEntry,
     SlaPolicy,
@@ -107,14 +110,21 @@ def incident_register(
     impact: int | None = None,
     form_answers: dict | None = None,
     notify_contact: bool = True,
+    submission: SubmissionKey | None = None,
+    attachments: Iterable[UploadedFile] = (),
 ) -> Incident:
     """Open a ticket for an authorised contact. Customer channels (portal, email) leave a
     high or very high urgency unconfirmed until an agent confirms it. A contact raising
     it themselves (the portal) is held to the services and kinds an admin allowed them;
     `form_answers` are the answers to the service's request form. `notify_contact=False`
     sends the contact no registration mail (a ticket made from an automatic message: no
-    mail ever answers one, RFC 3834)."""
+    mail ever answers one, RFC 3834). With a `submission` key, the same key again (even
+    racing) answers with the ticket it made first (incidents/intake/idempotency.py).
+    `attachments` are stored with the ticket, in its transaction."""
     _check_may_register(contact=contact, actor=actor, channel=channel)
+    uploads = list(attachments)
+    for upload in uploads:
+        validate_upload(upload)
     if configuration_item is not None and service is None:
         service = configuration_item.service
     _check_ci_belongs(
@@ -143,6 +153,8 @@ def incident_register(
     )
     incident.sla_policy = SlaPolicy.for_organisation(contact.organisation)
     with transaction.atomic():
+        if submission is not None and (first := submission.claim()) is not None:
+            return first
         incident.assign_number()
         start_events = sla.record(incident, sla.events_for_start(incident))
         incident._change_reason = _("Registered via %(channel)s") % {
@@ -151,6 +163,10 @@ def incident_register(
         _set_history_user(incident, actor)
         incident.save()
         sla.persist(incident, start_events)
+        for upload in uploads:
+            _store_attachment(incident, upload, actor)
+        if submission is not None:
+            submission.attach(incident)
         transaction.on_commit(
             lambda: ticket_registered.send(
                 sender=Incident, incident=incident, actor=actor, notify_contact=notify_contact
@@ -163,6 +179,13 @@ def _check_may_register(*, contact: Contact, actor, channel: str) -> None:
     if not contact.is_active or not contact.is_authorised:
         raise ValidationError(
             {"contact": _("%(name)s is not authorised to open tickets.") % {"name": contact.name}}
+        )
+    if not contact.organisation.is_active:
+        raise ValidationError(
+            {
+                "contact": _("%(organisation)s is inactive: it cannot open tickets.")
+                % {"organisation": contact.organisation.name}
+            }
         )
     if actor is None:
         # Trusted intake code (an email from the contact's registered address, an alert
@@ -1035,6 +1058,8 @@ def incident_add_email_reply(
         raise ValidationError({"body": _("The reply has no text.")})
     if not contact.is_active or contact.organisation_id != incident.organisation_id:
         raise PermissionDenied(_("Only the customer's contacts may reply to the ticket."))
+    if not contact.may_raise:
+        raise PermissionDenied(contact.why_not_raise())
     uploads = list(attachments)
     for upload in uploads:
         validate_upload(upload)
@@ -1065,17 +1090,27 @@ def incident_add_email_reply(
 def inbound_email_accept(
     *,
     inbound: InboundEmail,
-    contact: Contact,
     actor,
+    contact: Contact | None = None,
+    new_contact_of: Organisation | None = None,
+    new_contact_name: str = "",
     kind: str = Kind.INCIDENT,
     title: str = "",
 ) -> Incident:
-    """L1 accepts a quarantined message as a ticket for the contact they chose."""
+    """L1 accepts a quarantined message as a ticket for the contact they chose, or for
+    the sender made a new contact of `new_contact_of`. The sender and the stored message
+    stay on the ticket (an internal note; the message links to it). Only the person who
+    wrote is told the ticket was registered, and never in answer to automatic mail."""
     _check_works_quarantine(actor)
     with transaction.atomic():
         fresh = _lock_inbound(inbound)
+        if new_contact_of is not None:
+            contact = _contact_from_sender(fresh, new_contact_of, new_contact_name, actor)
+        if contact is None:
+            raise ValidationError({"contact": _("Find and choose the contact the ticket is for.")})
         parsed = _parse_stored(fresh)
         title = " ".join((title or fresh.subject or _("(no subject)")).split())[:200]
+        wrote_it = contact.email.strip().lower() == fresh.from_address.strip().lower()
         incident = incident_register(
             contact=contact,
             title=title,
@@ -1083,11 +1118,13 @@ def inbound_email_accept(
             channel=Channel.EMAIL,
             kind=kind,
             description=_description_of(fresh, parsed),
-            # No mail answers an automatic message (RFC 3834), not even a registration.
-            notify_contact=not fresh.is_auto,
+            # No mail answers an automatic message (RFC 3834), and nobody who did not
+            # write is told "we registered your ticket".
+            notify_contact=wrote_it and not fresh.is_auto,
         )
         for attachment in parsed.kept_attachments():
             _store_attachment(incident, attachment.as_upload(), actor)
+        _add_comment(incident, body=_sender_note(fresh), is_public=False, author=actor)
         fresh.incident = incident
         _finish_inbound(
             fresh,
@@ -1098,6 +1135,46 @@ def inbound_email_accept(
         )
     _copy_inbound(inbound, fresh)
     return incident
+
+
+def _contact_from_sender(
+    inbound: InboundEmail, organisation: Organisation, name: str, actor
+) -> Contact:
+    """The sender as a new authorised contact of the organisation L1 chose."""
+    address = inbound.from_address.strip()
+    errors = {}
+    if not organisation.is_active:
+        errors["new_contact_organisation"] = _("This organisation is inactive.")
+    elif Contact.objects.filter(organisation=organisation, email__iexact=address).exists():
+        errors["new_contact_organisation"] = _(
+            "%(address)s is already a contact of %(organisation)s: find and choose them."
+        ) % {"address": address, "organisation": organisation.name}
+    try:
+        EmailValidator()(address)
+    except ValidationError:
+        errors["create_contact"] = _("The sender's address is not a valid email address.")
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact(
+        organisation=organisation,
+        name=" ".join(name.split())[:200] or address,
+        email=address,
+        is_authorised=True,
+    )
+    contact._change_reason = _("Created from a quarantined email")
+    _set_history_user(contact, actor)
+    contact.save()
+    return contact
+
+
+def _sender_note(inbound: InboundEmail) -> str:
+    sender = inbound.from_address or _("an unknown sender")
+    if inbound.from_name:
+        sender = f"{inbound.from_name} <{sender}>"
+    return _("Accepted from the email quarantine. Sent by %(sender)s, subject “%(subject)s”.") % {
+        "sender": sender,
+        "subject": inbound.subject,
+    }
 
 
 def inbound_email_add_to_ticket(

@@ -39,4 +39,5 @@ urlpatterns = [
     path("<str:number>/cc/", cc.cc_view, name="cc"),
     path("<str:number>/cc/<int:pk>/remove/", cc.cc_remove, name="cc_remove"),
     path("<str:number>/attachments/<int:pk>/", attachments.download, name="attachment"),
+    path("<str:number>/emails/<int:pk>/", quarantine.source_email, name="source_email"),
 ]

@@ -66,10 +66,12 @@ def is_staff_member(user) -> bool:
 
 
 def contact_of(user):
-    """The customer contact behind a portal login, or None for staff."""
+    """The active customer contact behind a portal login, or None for staff (and for a
+    deactivated contact, who reads nothing more, even in a session opened before)."""
     if not getattr(user, "is_authenticated", False):
         return None
     try:
-        return user.contact
+        contact = user.contact
     except AttributeError:  # RelatedObjectDoesNotExist is an AttributeError too
         return None
+    return contact if contact.is_active else None

@@ -100,6 +100,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+#: A deactivated contact's login stops working at once (servicedesk/auth.py).
+AUTHENTICATION_BACKENDS = ["servicedesk.auth.ActiveContactBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -168,6 +170,9 @@ EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", "")
 # and the beat task for the IMAP mailboxes configured in the admin).
 # A larger message is refused: its sender (a person, never an auto-responder) is told so.
 EMAIL_MAX_MESSAGE_BYTES = env_int("EMAIL_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+# Attachments a ticket keeps from one message; the others are listed in a note (the raw
+# message, kept with the inbound email, still has them all).
+EMAIL_MAX_ATTACHMENTS = env_int("EMAIL_MAX_ATTACHMENTS", 20)
 # The loop guard: more messages than this from one sender within an hour that would open
 # or change tickets wait in the quarantine instead.
 EMAIL_MAX_PER_SENDER_PER_HOUR = env_int("EMAIL_MAX_PER_SENDER_PER_HOUR", 10)

@@ -29,6 +29,7 @@ def post_alert(request, payload: AlertIn):
         status=payload.status,
         service=payload.service or "",
         details=payload.details or "",
+        configuration_item=payload.configuration_item or "",
     )
     try:
         result = monitoring.alert_receive(alert_source=request.auth, alert=alert)

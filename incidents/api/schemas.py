@@ -85,6 +85,11 @@ class AlertIn(Input):
     status: Literal["firing", "resolved"] = Field(
         default="firing", description="firing (or firing again) | resolved."
     )
+    configuration_item: Annotated[Text, Field(max_length=200)] | None = Field(
+        default=None,
+        description="The affected configuration item's name (optional). Without it, a part "
+        "of the key that is an item's name is used. Only the source's organisation's items.",
+    )
 
 
 class AlertOut(Schema):

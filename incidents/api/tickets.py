@@ -13,7 +13,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -30,6 +30,7 @@ from incidents.api.schemas import (
     TicketIn,
     TicketPage,
 )
+from incidents.intake.idempotency import KEY_MAX_LENGTH, KeyReused, SubmissionKey, fingerprint
 from incidents.models import Channel, Comment, Incident
 from servicedesk.models import ConfigurationItem, Contact, Service
 from servicedesk.roles import is_agent
@@ -149,17 +150,26 @@ def get_ticket(request, number: str):
     return _detail(_get(principal, number), principal)
 
 
-@router.post("/tickets", response={201: TicketDetailOut, **ERRORS}, summary="Open a ticket")
-def create_ticket(request, payload: TicketIn):
+@router.post(
+    "/tickets",
+    response={200: TicketDetailOut, 201: TicketDetailOut, 409: ErrorOut, **ERRORS},
+    summary="Open a ticket",
+)
+def create_ticket(request, payload: TicketIn, response: HttpResponse):
     """Contacts open tickets for themselves (channel portal); agents for any authorised
-    contact (channel agent, `contact` required). Other staff tokens get 403."""
+    contact (channel agent, `contact` required). Other staff tokens get 403.
+
+    Send an `Idempotency-Key` header (up to 255 characters) to make retries safe: the
+    same key with the same token and body answers 200 with the ticket it made first
+    (header `Idempotent-Replayed: true`); the same key with another body is a 409."""
     principal: Principal = request.auth
     _require_agent_or_contact(principal)
+    submission = _submission_key(request, principal, payload)
     if principal.is_contact:
         contact = principal.contact
         if payload.contact not in (None, contact.pk):
             raise _invalid("contact", _("A contact's token opens tickets for that contact only."))
-        if not contact.is_authorised:
+        if not contact.may_raise:
             raise HttpError(403, _("This contact is not authorised to open tickets."))
         channel = Channel.PORTAL
     else:
@@ -185,19 +195,45 @@ def create_ticket(request, payload: TicketIn):
         configuration_item = items.select_related("service").first()
         if configuration_item is None:
             raise _invalid("configuration_item", _("No such configuration item."))
-    incident = services.incident_register(
-        contact=contact,
-        title=payload.title,
-        actor=principal.user,
-        channel=channel,
-        kind=payload.kind,
-        description=payload.description,
-        category=payload.category,
-        service=service,
-        configuration_item=configuration_item,
-        urgency=payload.urgency,
+    try:
+        incident = services.incident_register(
+            contact=contact,
+            title=payload.title,
+            actor=principal.user,
+            channel=channel,
+            kind=payload.kind,
+            description=payload.description,
+            category=payload.category,
+            service=service,
+            configuration_item=configuration_item,
+            urgency=payload.urgency,
+            submission=submission,
+        )
+    except KeyReused:
+        raise HttpError(409, _("This Idempotency-Key was used for another request.")) from None
+    body = _detail(get_incident_for(principal.user, incident.number), principal)
+    if submission is not None and submission.replayed:
+        response["Idempotent-Replayed"] = "true"
+        return Status(200, body)
+    return Status(201, body)
+
+
+def _submission_key(request, principal: Principal, payload: TicketIn) -> SubmissionKey | None:
+    """The request's Idempotency-Key, scoped to its token (None without the header)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > KEY_MAX_LENGTH:
+        raise HttpError(
+            400,
+            _("An Idempotency-Key has 1 to %(max)s characters.") % {"max": KEY_MAX_LENGTH},
+        )
+    return SubmissionKey(
+        scope=f"api-token:{principal.token.pk}",
+        key=key,
+        digest=fingerprint(payload.dict()),
     )
-    return Status(201, _detail(get_incident_for(principal.user, incident.number), principal))
 
 
 @router.post(

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from incidents.intake.models import InboundEmail, Mailbox
+from incidents.intake.models import InboundEmail, Mailbox, Submission
 
 
 class MailboxForm(forms.ModelForm):
@@ -97,4 +97,19 @@ class InboundEmailAdmin(SimpleHistoryAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Which form token or Idempotency-Key made which ticket (read only)."""
+
+    list_display = ["scope", "key", "incident", "created_at"]
+    search_fields = ["key", "incident__number"]
+    list_select_related = ["incident"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -284,6 +284,12 @@ def _referenced_tickets(parsed: mime.ParsedEmail) -> list[Incident]:
 def _reply(
     record: InboundEmail, parsed: mime.ParsedEmail, incident: Incident, contact: Contact
 ) -> tuple[str, str]:
+    if not contact.may_raise:
+        # "May read but not act" holds for email too: L1 decides in the quarantine.
+        return InboundStatus.QUARANTINED, _("Reply to %(number)s refused: %(why)s") % {
+            "number": incident.number,
+            "why": contact.why_not_raise(),
+        }
     if incident.is_final:
         # A closed ticket takes no more work: the reply opens a new one.
         return _register(record, parsed, contact, follow_up=incident)
@@ -340,19 +346,20 @@ def _register(
     contact: Contact,
     follow_up: Incident | None = None,
 ) -> tuple[str, str]:
-    if not contact.is_authorised or not contact.organisation.is_active:
-        return InboundStatus.QUARANTINED, _(
-            "%(name)s (%(organisation)s) is not authorised to open tickets."
-        ) % {"name": contact.name, "organisation": contact.organisation.name}
+    if not contact.may_raise:
+        return InboundStatus.QUARANTINED, contact.why_not_raise()
     lead = ""
     if follow_up is not None:
         lead = _("A reply to %(number)s, which is closed.") % {"number": follow_up.number}
     description = "\n\n".join(
         part for part in [lead, parsed.text, *parsed.notes(settings.ATTACHMENT_MAX_BYTES)] if part
     )
+    title = " ".join(parsed.subject.split())
+    if follow_up is not None:
+        title = follow_up_title(parsed.subject, follow_up)
     incident = services.incident_register_by_email(
         contact=contact,
-        title=" ".join(parsed.subject.split())[:200] or _("(no subject)"),
+        title=title[:200] or _("(no subject)"),
         description=description,
         attachments=[a.as_upload() for a in parsed.kept_attachments()],
     )
@@ -468,6 +475,27 @@ def strip_quoted(text: str) -> str:
     while kept and (not kept[-1].strip() or kept[-1].lstrip().startswith(">")):
         kept.pop()
     return "\n".join(kept).strip() or text.strip()
+
+
+#: What a mail client puts before a subject it answers or forwards, and our ticket tags.
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|antw|wg|fw|fwd|sv|vs|tr|ref|réf)\s*(?:\[\d+\])?\s*:"
+    r"|\[?(?:INC|REQ)-\d+\]?\s*[:\-–]?)\s*",
+    re.I,
+)
+
+
+def follow_up_title(subject: str, closed: Incident) -> str:
+    """The title of a ticket made from a reply to a closed one: the subject without
+    reply prefixes and ticket numbers, and without the words our own notifications put
+    before the old title ("Status: Closed – …"); the old title when nothing is left."""
+    text = " ".join(subject.split())
+    while (stripped := _SUBJECT_PREFIX.sub("", text, count=1)) != text:
+        text = stripped
+    _head, dash, tail = text.rpartition(" – ")
+    if dash and tail == closed.title:
+        text = tail
+    return text or closed.title
 
 
 def _delete_raw(record: InboundEmail) -> None:

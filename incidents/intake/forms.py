@@ -4,21 +4,51 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import NUMBER_PREFIX, Incident, Kind
-from servicedesk.models import Contact
+from servicedesk.models import Contact, Organisation
 
 
 class AcceptForm(forms.Form):
+    """Accept for a contact found by search, or make the sender a new contact of an
+    organisation (then the ticket and its mail are theirs)."""
+
     contact = forms.ModelChoiceField(
         label=_("Contact"),
         queryset=Contact.objects.filter(is_active=True).select_related("organisation"),
         widget=forms.HiddenInput,
-        error_messages={
-            "required": _("Find and choose the contact the ticket is for."),
-            "invalid_choice": _("Choose an active contact."),
-        },
+        required=False,
+        error_messages={"invalid_choice": _("Choose an active contact.")},
+    )
+    create_contact = forms.BooleanField(
+        label=_("Create the sender as a new contact"),
+        required=False,
+        help_text=_("The ticket is then theirs, and they are told it was registered."),
+    )
+    new_contact_organisation = forms.ModelChoiceField(
+        label=_("Organisation of the new contact"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+    )
+    new_contact_name = forms.CharField(
+        label=_("Name of the new contact"), max_length=200, required=False
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.INCIDENT)
     title = forms.CharField(label=_("Title"), max_length=200)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("create_contact"):
+            if (
+                not data.get("new_contact_organisation")
+                and "new_contact_organisation" not in self.errors
+            ):
+                self.add_error(
+                    "new_contact_organisation", _("Choose the organisation the sender belongs to.")
+                )
+            if not (data.get("new_contact_name") or "").strip():
+                self.add_error("new_contact_name", _("Enter the sender's name."))
+        elif not data.get("contact") and "contact" not in self.errors:
+            self.add_error("contact", _("Find and choose the contact the ticket is for."))
+        return data
 
 
 class AddToTicketForm(forms.Form):

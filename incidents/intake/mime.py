@@ -15,6 +15,7 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -87,20 +88,32 @@ class ParsedEmail:
         return found
 
     def kept_attachments(self) -> list[MailAttachment]:
-        return [a for a in self.attachments if a.kept]
+        """What a ticket stores: the attachments within the size limit, at most
+        EMAIL_MAX_ATTACHMENTS of them (the raw message keeps them all)."""
+        return [a for a in self.attachments if a.kept][: settings.EMAIL_MAX_ATTACHMENTS]
 
     def notes(self, limit: int) -> list[str]:
-        """A line for each attachment that was kept out (too large)."""
-        return [
-            _("[Attachment “%(name)s” (%(size)s) was not kept: larger than %(limit)s.]")
-            % {
+        """A line for each attachment that was kept out (too large, or over the cap)."""
+        kept = {id(a) for a in self.kept_attachments()}
+        lines = []
+        for a in self.attachments:
+            if id(a) in kept:
+                continue
+            values = {
                 "name": a.name,
                 "size": filesizeformat(a.size),
                 "limit": filesizeformat(limit),
             }
-            for a in self.attachments
-            if not a.kept
-        ]
+            if not a.kept:
+                text = _("[Attachment “%(name)s” (%(size)s) was not kept: larger than %(limit)s.]")
+            else:
+                values["cap"] = settings.EMAIL_MAX_ATTACHMENTS
+                text = _(
+                    "[Attachment “%(name)s” (%(size)s) was not kept: only the first %(cap)s "
+                    "attachments of a message are.]"
+                )
+            lines.append(text % values)
+        return lines
 
 
 def parse(raw: bytes, *, attachment_max_bytes: int) -> ParsedEmail:

@@ -188,3 +188,34 @@ class InboundEmail(models.Model):
     @property
     def is_actionable(self) -> bool:
         return self.status in ACTIONABLE_STATUSES
+
+
+class Submission(models.Model):
+    """One ticket-creating request, by the key its sender gave it: the one-time token of
+    a portal or log-a-call form, or an API client's Idempotency-Key. The unique
+    (scope, key) pair makes a repeated or racing request find the first ticket instead
+    of making a second one. `scope` says whose key it is (a user, an API token), so a
+    key never reaches someone else's ticket."""
+
+    scope = models.CharField(_("scope"), max_length=40)
+    key = models.CharField(_("key"), max_length=255)
+    #: A hash of what was asked (API only): the same key with another body is refused.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("ticket"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("ticket submission")
+        verbose_name_plural = _("ticket submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="submission_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -14,8 +14,13 @@ admin). An alert is identified by its source's `source` label and `key`:
 "Open" means one of the open statuses (Registered … Rejected by user): once support has
 completed or closed the incident, the next firing alert opens a new one.
 
-Work notes are rate-limited: at most one per alert per NOTE_INTERVAL (15 minutes); a
-note counts the repeats and recoveries it summarises.
+Every change of state (a recovery, firing again) is noted on the incident at once;
+repeats in the same state are rate-limited to one note per alert per NOTE_INTERVAL
+(15 minutes), and the next note counts the repeats it summarises.
+
+An alert is raised against a configuration item of the source's organisation (never
+another's) when its payload names one (`configuration_item`) or a part of its key is
+one's name (`disk-full:db01:/var` → db01); the incident's service is then the item's.
 
 Severity → urgency, impact and category (priority follows the priority matrix):
 
@@ -33,12 +38,14 @@ alerts at the same moment therefore open one incident (the loser's transaction r
 on the unique index and is retried as an occurrence).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +59,7 @@ from incidents.models import (
     Kind,
     MonitoringAlert,
 )
-from servicedesk.models import Impact, Service, Urgency
+from servicedesk.models import ConfigurationItem, Impact, Service, Urgency
 
 
 class Severity(StrEnum):
@@ -94,6 +101,7 @@ class Alert:
     status: str = AlertStatus.FIRING
     service: str = ""
     details: str = ""
+    configuration_item: str = ""
 
     def as_payload(self) -> dict[str, str]:
         return {
@@ -104,6 +112,7 @@ class Alert:
             "summary": self.summary,
             "details": self.details,
             "status": self.status,
+            "configuration_item": self.configuration_item,
         }
 
 
@@ -191,7 +200,8 @@ def _repeat(current: MonitoringAlert, alert: Alert, now: datetime) -> AlertResul
     current.last_payload = alert.as_payload()
     fields = ["occurrences", "status", "severity", "last_seen_at", "last_payload"]
 
-    if current.last_note_at is None or now - current.last_note_at >= NOTE_INTERVAL:
+    quiet = current.last_note_at is not None and now - current.last_note_at < NOTE_INTERVAL
+    if status_changed or not quiet:
         note = _note_text(current, alert)
         if services.incident_add_system_note(incident=current.incident, body=note) is not None:
             current.last_note_at = now
@@ -227,9 +237,7 @@ def _note_text(current: MonitoringAlert, alert: Alert) -> str:
     else:
         text = _("Monitoring: %(source)s/%(key)s resolved: %(summary)s.") % values
     if current.unreported:
-        text += " " + _("%(n)s more repeats or recoveries since the last note.") % {
-            "n": current.unreported
-        }
+        text += " " + _("%(n)s more repeats since the last note.") % {"n": current.unreported}
     return text
 
 
@@ -240,6 +248,9 @@ def _open_incident(alert_source: AlertSource, alert: Alert) -> Incident:
         service = Service.objects.filter(name__iexact=alert.service, is_active=True).first()
     if service is None:
         service = alert_source.service
+    item = configuration_item_named(alert_source, alert)
+    if item is not None:
+        service = item.service
     lines = [alert.details, ""] if alert.details else []
     lines += [
         _("Raised by monitoring (%(name)s).") % {"name": alert_source.name},
@@ -249,6 +260,8 @@ def _open_incident(alert_source: AlertSource, alert: Alert) -> Incident:
     ]
     if alert.service:
         lines.append(_("Service named by the alert: %(value)s") % {"value": alert.service})
+    if item is not None:
+        lines.append(_("Configuration item: %(value)s") % {"value": item.name})
     try:
         return services.incident_register(
             contact=alert_source.contact,
@@ -259,8 +272,35 @@ def _open_incident(alert_source: AlertSource, alert: Alert) -> Incident:
             description="\n".join(lines),
             category=category,
             service=service,
+            configuration_item=item,
             urgency=urgency,
             impact=impact,
         )
     except ValidationError as error:
         raise AlertSourceMisconfigured(" ".join(error.messages)) from error
+
+
+#: What separates the parts of an alert key: "disk-full:db01:/var" → disk-full, db01, var.
+_KEY_PARTS = re.compile(r"[\s:/|,;@=]+")
+
+
+def configuration_item_named(alert_source: AlertSource, alert: Alert) -> ConfigurationItem | None:
+    """The active configuration item of the source's organisation that the alert names:
+    by the payload's `configuration_item`, else by a part of its key."""
+    names = [alert.configuration_item.strip()] if alert.configuration_item.strip() else []
+    names += [part for part in _KEY_PARTS.split(alert.key) if part]
+    if not names:
+        return None
+    lowered = [name.lower() for name in names[:20]]
+    items = ConfigurationItem.objects.filter(
+        organisation_id=alert_source.organisation_id, is_active=True
+    ).select_related("service")
+    matches = {item.name.lower(): item for item in items.filter(_any_name(lowered))}
+    return next((matches[name] for name in lowered if name in matches), None)
+
+
+def _any_name(names: list[str]) -> Q:
+    query = Q()
+    for name in names:
+        query |= Q(name__iexact=name)
+    return query

@@ -10,6 +10,7 @@ from django_htmx.http import trigger_client_event
 from incidents import services
 from incidents.access import agent_required
 from incidents.forms import LogCallForm, apply_service_errors
+from incidents.intake.idempotency import form_submission
 from incidents.models import Channel
 from incidents.selectors import configuration_items_for
 from servicedesk.models import Contact, Impact, Priority, Urgency
@@ -35,6 +36,7 @@ def log_call(request) -> HttpResponse:
                 configuration_item=data["configuration_item"],
                 urgency=data["urgency"],
                 impact=data["impact"],
+                submission=form_submission(request.user, data["submission"]),
             )
         except ValidationError as error:
             apply_service_errors(form, error)

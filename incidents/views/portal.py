@@ -20,6 +20,7 @@ from incidents import services
 from incidents.access import get_incident_for
 from incidents.exceptions import StaleTicket
 from incidents.forms import apply_service_errors
+from incidents.intake.idempotency import form_submission
 from incidents.models import OPEN_STATUSES, Channel, Incident, SatisfactionRating, Status
 from incidents.portal_forms import (
     PortalCommentForm,
@@ -33,9 +34,13 @@ from servicedesk.models import Contact, Service
 from servicedesk.roles import contact_of
 
 PAGE = 25
+#: Tickets waiting for the contact's answer: a question from support, or a resolution
+#: to confirm or reject.
+WAITING_STATUSES = [Status.INFORMATION_NEEDED, Status.COMPLETED]
 #: "Open" for a customer includes Completed: those wait for their answer.
 STATES = {
     "open": [*OPEN_STATUSES, Status.COMPLETED],
+    "waiting": WAITING_STATUSES,
     "closed": [Status.CLOSED],
     "all": None,
 }
@@ -128,7 +133,7 @@ def home(request) -> HttpResponse:
     if request.htmx and after:
         return render(request, "incidents/portal/home.html#rows", context)
     waiting = Incident.objects.filter(
-        organisation_id=contact.organisation_id, status=Status.COMPLETED
+        organisation_id=contact.organisation_id, status__in=WAITING_STATUSES
     )[:WAITING_CAP].count()
     context.update(waiting=waiting, waiting_capped=waiting >= WAITING_CAP)
     return render(request, "incidents/portal/home.html", context)
@@ -165,9 +170,10 @@ def raise_ticket(request, service_id: int) -> HttpResponse:
             initial["kind"] = request.GET["kind"]
         context["form"] = RaiseForm(initial=initial, contact=contact, service=service)
         return render(request, "incidents/portal/raise.html", context)
-    form = RaiseForm(request.POST, contact=contact, service=service)
+    form = RaiseForm(request.POST, request.FILES, contact=contact, service=service)
     if form.is_valid():
         data = form.cleaned_data
+        submission = form_submission(request.user, data["submission"])
         try:
             incident = services.incident_register(
                 contact=contact,
@@ -179,15 +185,16 @@ def raise_ticket(request, service_id: int) -> HttpResponse:
                 service=service,
                 urgency=data["urgency"],
                 form_answers=form.form_answers(),
+                submission=submission,
+                attachments=data["files"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Thank you. Your ticket %(number)s has been registered.")
-                % {"number": incident.number},
-            )
+            text = _("Thank you. Your ticket %(number)s has been registered.")
+            if submission is not None and submission.replayed:
+                text = _("You had sent this form already: it is ticket %(number)s.")
+            messages.success(request, text % {"number": incident.number})
             return redirect("portal:ticket", number=incident.number)
     context["form"] = form
     return render(request, "incidents/portal/raise.html", context, status=422)
@@ -212,6 +219,8 @@ def _ticket_context(contact: Contact, incident: Incident, **forms) -> dict:
         "may_act": may_act,
         "rating": rating,
         "auto_close_days": settings.AUTO_CLOSE_AFTER_DAYS,
+        # Files that came with the ticket (raised with it, or an email's attachments).
+        "files": list(incident.attachments.filter(comment__isnull=True).order_by("pk")),
         "comment_form": PortalCommentForm() if may_act and not incident.is_final else None,
         "urgency_form": (
             UrgencyRequestForm(incident=incident)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents import rules, services
+from incidents.access import get_incident_for, staff_required
 from incidents.forms import apply_service_errors
 from incidents.intake import mime
 from incidents.intake.forms import AcceptForm, AddToTicketForm, DiscardForm
@@ -94,12 +95,16 @@ def accept(request, pk: int) -> HttpResponse:
     form = AcceptForm(request.POST)
     if form.is_valid():
         try:
+            data = form.cleaned_data
+            creating = data["create_contact"]
             incident = services.inbound_email_accept(
                 inbound=email,
-                contact=form.cleaned_data["contact"],
+                contact=None if creating else data["contact"],
+                new_contact_of=data["new_contact_organisation"] if creating else None,
+                new_contact_name=data["new_contact_name"],
                 actor=request.user,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
+                kind=data["kind"],
+                title=data["title"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -149,6 +154,16 @@ def discard(request, pk: int) -> HttpResponse:
 
 
 @require_GET
+@staff_required
+def source_email(request, number: str, pk: int) -> HttpResponse:
+    """The stored message a ticket was made from or given (.eml), for staff who may see
+    the ticket."""
+    incident = get_incident_for(request.user, number)
+    email = get_object_or_404(InboundEmail, pk=pk, incident=incident)
+    return _download_original(email)
+
+
+@require_GET
 @quarantine_required
 def attachment(request, pk: int, index: int) -> HttpResponse:
     """One attachment of a stored message, always as a download (nothing runs here)."""
@@ -166,7 +181,10 @@ def attachment(request, pk: int, index: int) -> HttpResponse:
 @quarantine_required
 def original(request, pk: int) -> HttpResponse:
     """The message exactly as it arrived (.eml), as a download."""
-    email = _get(pk)
+    return _download_original(_get(pk))
+
+
+def _download_original(email: InboundEmail) -> HttpResponse:
     if not email.raw:
         raise Http404
     response = FileResponse(
@@ -205,7 +223,10 @@ def _show(
     status: int = 200,
 ) -> HttpResponse:
     accept_form = accept_form or AcceptForm(
-        initial={"title": " ".join(email.subject.split())[:200]}
+        initial={
+            "title": " ".join(email.subject.split())[:200],
+            "new_contact_name": email.from_name,
+        }
     )
     chosen = accept_form["contact"].value()
     contact = None

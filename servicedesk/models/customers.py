@@ -117,8 +117,26 @@ class Contact(models.Model):
 
     @property
     def may_raise(self) -> bool:
-        """Authorised and active: may open tickets at all."""
-        return self.is_active and self.is_authorised
+        """Authorised, active and of an active organisation: may open tickets and act on
+        them (comment, confirm, reject) on any channel. Others may at most read."""
+        return self.is_active and self.is_authorised and self.organisation.is_active
+
+    def why_not_raise(self) -> str:
+        """Why this contact may not act on tickets ("" when it may)."""
+        values = {"name": self.name, "organisation": self.organisation.name}
+        if not self.is_active:
+            return str(_("%(name)s (%(organisation)s) is deactivated.") % values)
+        if not self.organisation.is_active:
+            return str(_("%(name)s belongs to %(organisation)s, which is inactive.") % values)
+        if not self.is_authorised:
+            return str(
+                _(
+                    "%(name)s (%(organisation)s) is not authorised to open or change "
+                    "tickets: may read only."
+                )
+                % values
+            )
+        return ""
 
     @property
     def raisable_kinds(self) -> list[str]:

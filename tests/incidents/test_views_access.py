@@ -201,3 +201,33 @@ def test_answering_by_phone_is_for_agents_only(client, actors, actor, key):
     client.force_login(actors[actor])
     response = client.get(reverse("incidents:action", args=[completed.number, key]))
     assert response.status_code == (200 if actor in AGENTS else 403)
+
+
+class TestSourceEmail:
+    """The stored message a ticket came from (issue 7, defect 8): staff who may see the
+    ticket download it; contacts, even of the ticket's organisation, never do."""
+
+    @pytest.fixture
+    def source(self, ticket, settings, tmp_path):
+        from django.core.files.base import ContentFile
+
+        from incidents.intake.models import InboundEmail
+
+        settings.MEDIA_ROOT = tmp_path
+        email = InboundEmail(
+            message_id="<src@x.test>", from_address="eve@x.test", status="accepted", incident=ticket
+        )
+        email.raw.save("m.eml", ContentFile(b"Subject: hi\r\n\r\nbody"), save=False)
+        email.save()
+        return email
+
+    @pytest.mark.parametrize("actor", EVERYONE)
+    def test_source_email_permission_matrix(self, client, actors, ticket, source, actor):
+        client.force_login(actors[actor])
+        response = client.get(reverse("incidents:source_email", args=[ticket.number, source.pk]))
+        assert response.status_code == (200 if actor in STAFF else 403)
+
+    def test_source_email_refuses_post(self, client, l1, ticket, source):
+        client.force_login(l1)
+        url = reverse("incidents:source_email", args=[ticket.number, source.pk])
+        assert client.post(url).status_code == 405

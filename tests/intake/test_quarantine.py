@@ -193,17 +193,6 @@ class TestAccept:
         assert row.history_user == l1
         assert row.history_change_reason == f"Accepted as {incident.number} for Alice Customer"
 
-    def test_the_contact_hears_of_the_accepted_ticket(
-        self, client, l1, stranger_mail, alice, django_capture_on_commit_callbacks
-    ):
-        client.force_login(l1)
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post(
-                url("accept", stranger_mail),
-                {"contact": alice.pk, "kind": "incident", "title": "VPN"},
-            )
-        assert Notification.objects.filter(contact=alice, event="registered").count() == 1
-
     def test_a_ticket_accepted_from_automatic_mail_sends_no_registration_mail(
         self, client, l1, ingest, alice, django_capture_on_commit_callbacks
     ):

@@ -45,7 +45,7 @@ class TestFilters:
         page = client.get(reverse("portal:home")).content.decode()
         assert registered.number in page and completed.number in page
         assert closed.number not in page
-        assert "One ticket is waiting for your confirmation." in page
+        assert "One ticket is waiting for your answer." in page
 
         page = client.get(reverse("portal:home"), {"state": "closed"}).content.decode()
         assert closed.number in page
