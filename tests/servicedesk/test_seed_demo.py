@@ -230,9 +230,7 @@ def test_mail_sent_while_seeding_is_dated_and_worded_for_its_step(caplog):
 
     assert not [r for r in caplog.records if r.name == "celery.app.trace"]
     asked = Incident.objects.get(title__startswith="Nightly backup of nw-db-01")
-    mail = Notification.objects.get(
-        target_id=asked.pk, event="status_changed:information_needed"
-    )
+    mail = Notification.objects.get(target_id=asked.pk, event="status_changed:information_needed")
     assert "Could you forward one of the warning mails?" in mail.body
     assert "Work started" not in mail.body
     assert mail.created_at < timezone.now() - timedelta(days=3)
