@@ -1,8 +1,10 @@
 """`manage.py seed_demo`: the data `make run` shows a newcomer."""
 
+import itertools
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -13,6 +15,8 @@ from django.db.models import Max, Min, Q
 from django.test import TestCase
 from django.utils import timezone
 
+from incidents.demo import TICKETS, opened_at, timeline
+from incidents.demo_tickets import Ticket
 from incidents.models import Comment, Incident, SlaEvent, Status
 from servicedesk.models import Contact, Notification, Organisation
 
@@ -239,3 +243,43 @@ def test_mail_sent_while_seeding_is_dated_and_worded_for_its_step(caplog):
     assert rejected.exists()
     for notification in rejected:
         assert "We added 203.0.113.25" not in notification.body
+
+
+# ----- the demo's clock, whatever day it is seeded on ------------------------------------
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_a_day_anchored_ticket_opens_in_berlin_office_time_on_a_weekday():
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=BERLIN)
+
+    assert opened_at("1d@10:30", monday) == datetime(2026, 11, 27, 10, 30, tzinfo=BERLIN)
+    assert opened_at("3d@08:00", monday) == datetime(2026, 11, 27, 8, 0, tzinfo=BERLIN)
+    assert opened_at("2h", monday) == monday - timedelta(hours=2)
+
+
+def test_a_ticket_whose_steps_would_reach_the_future_moves_back_whole():
+    now = datetime(2026, 11, 25, 6, 0, tzinfo=BERLIN)
+    spec = Ticket("x", "jana", "l1", "phone", "Title", "", opened="20m")
+    spec.steps = [("15m", "assign", "l1", {}), ("30m", "start", "l1", {})]
+
+    times = timeline(spec, now)
+
+    assert times[-1] == now - timedelta(minutes=2)
+    assert [b - a for a, b in itertools.pairwise(times)] == [
+        timedelta(minutes=15),
+        timedelta(minutes=30),
+    ]
+
+
+@pytest.mark.parametrize("hours", range(0, 7 * 24, 7))
+def test_every_hour_of_the_week_gives_the_same_story(hours):
+    """Seeded at any hour: nothing happens in the future, and a ticket left Completed
+    waits less than the 3 days after which the auto-close would take it."""
+    now = datetime(2026, 11, 30, 0, 0, tzinfo=BERLIN) + timedelta(hours=hours)
+    for spec in TICKETS:
+        times = timeline(spec, now)
+        assert times == sorted(times), spec.key
+        assert times[-1] <= now, spec.key
+        if spec.steps and spec.steps[-1][1] in ("complete", "invalid"):
+            assert now - times[-1] < timedelta(days=3), spec.key
