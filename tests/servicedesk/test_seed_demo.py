@@ -3,10 +3,12 @@
 import itertools
 import logging
 from datetime import datetime, timedelta
+from importlib import import_module
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,10 +16,12 @@ from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.test import TestCase
 from django.utils import timezone
+from kombu import pools
 
 from incidents.demo import TICKETS, opened_at, timeline
 from incidents.demo_tickets import Ticket
 from incidents.models import Comment, Incident, SlaEvent, Status
+from servicedesk.celery import app as celery_app
 from servicedesk.models import Contact, Notification, Organisation
 
 STAFF_LOGINS = [
@@ -42,11 +46,19 @@ def seed() -> str:
     return out.getvalue()
 
 
+def restore_migrated_data() -> None:
+    """The roles and the priority matrix a data migration puts in, which the flush after
+    an earlier transactional test in the same process removed (get_or_create)."""
+    migration = import_module("servicedesk.migrations.0002_roles_and_priority_matrix")
+    migration.create_roles_and_matrix(django_apps, None)
+
+
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker):
     """Seeded once for the class (with the after-commit side effects, as a real run),
     inside a transaction rolled back afterwards; each test runs in a savepoint of it."""
     with django_db_blocker.unblock(), transaction.atomic():
+        restore_migrated_data()
         with TestCase.captureOnCommitCallbacks(execute=True):
             output = seed()
         yield output
@@ -225,8 +237,17 @@ def test_refuses_to_mix_into_a_database_that_has_a_demo_username(db):
     assert not Organisation.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_mail_sent_while_seeding_is_dated_and_worded_for_its_step(caplog):
+@pytest.fixture
+def committing_run(transactional_db):
+    """A clean slate for a run that commits: the migrations' data back, and fresh broker
+    pools (the Redis worker tests close theirs; in-process tasks still take a producer)."""
+    restore_migrated_data()
+    pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def test_mail_sent_while_seeding_is_dated_and_worded_for_its_step(committing_run, caplog):
     """Committed step by step, as `make run` seeds: each mail is written when its step
     happened and quotes that step's own text; the in-process tasks log no line each."""
     with caplog.at_level(logging.INFO):
