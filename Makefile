@@ -31,11 +31,12 @@ $(STAMP): pyproject.toml | check-python
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# Quiet: `make run` prints a short summary, not one line per migration.
 migrate: $(STAMP)
-	$(PY) manage.py migrate --noinput
+	@$(PY) manage.py migrate --noinput --verbosity 0 && echo "Database migrated"
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	@$(PY) manage.py seed_demo
 
 # Translations (locale/*/LC_MESSAGES/django.po → .mo); needs gettext's msgfmt.
 messages: $(STAMP)
@@ -51,7 +52,7 @@ run: seed messages
 	@echo "Service desk on http://$(HOST):$(PORT)/ - log in as l1 / demo (see README for all accounts)"
 	@echo "Celery worker with beat: log in $(VAR_DIR)/celery.log, mail written to $(VAR_DIR)/mail/"
 	@export CELERY_BROKER_URL='$(CELERY_BROKER_URL)' CELERY_TASK_ALWAYS_EAGER=0 SITE_URL='$(SITE_URL)'; \
-	$(VENV)/bin/celery -A servicedesk worker -B --pool=solo --loglevel INFO --logfile $(VAR_DIR)/celery.log & worker=$$!; \
+	$(VENV)/bin/celery -A servicedesk --quiet worker -B --pool=solo --loglevel INFO --logfile $(VAR_DIR)/celery.log & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -1,6 +1,8 @@
 """The shared cast: one user per role, two customer organisations, a support group per
 line. Tests ask for actors by name (`l1`, `contact_a`, …) or all at once (`actors`)."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -22,6 +24,25 @@ def pytest_configure(config):
     # names (tests/servicedesk/test_celery_worker.py starts a real worker on purpose).
     settings.CELERY_TASK_ALWAYS_EAGER = True
     celery_app.conf.task_always_eager = True
+
+
+def _catalogues_compiled() -> bool:
+    catalogues = list(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"))
+    return all(po.with_suffix(".mo").exists() for po in catalogues)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `translations` read the compiled catalogues (locale/*/django.mo),
+    which `make messages` builds with gettext's msgfmt: skipped, saying so, without them."""
+    if _catalogues_compiled():
+        return
+    skip = pytest.mark.skip(
+        reason="the translation catalogues are not compiled: apt-get install -y gettext, "
+        "then make messages (make test and .ci/run do both)"
+    )
+    for item in items:
+        if "translations" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture

@@ -11,6 +11,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Without Debian's chromium the browser tests are skipped, saying how to get it."""
+    if os.access(CHROMIUM, os.X_OK):
+        return
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} is missing: apt-get install -y chromium (as .ci/run does)"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

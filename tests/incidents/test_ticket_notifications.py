@@ -307,6 +307,7 @@ class TestStatusChanges:
         assert len(mail.outbox) == 1
 
 
+@pytest.mark.translations
 class TestLanguage:
     def test_subject_and_body_follow_the_contacts_language(self, committing, org_a):
         english = ContactFactory(organisation=org_a, name="Ann Smith", language="en")

@@ -44,7 +44,8 @@ def _redis_error() -> str | None:
 REDIS_ERROR = _redis_error()
 needs_redis = pytest.mark.skipif(
     REDIS_ERROR is not None,
-    reason=f"Redis is not reachable at {REDIS_URL} ({REDIS_ERROR}); CI starts it in .ci/run",
+    reason=f"Redis is not reachable at {REDIS_URL} ({REDIS_ERROR}): apt-get install -y "
+    "redis-server, then start it as .ci/run does",
 )
 
 

@@ -411,6 +411,7 @@ def test_development_mail_is_written_to_var_mail(tmp_path):
     assert "Subject: [INC-000123] Registered" in written.read_text()
 
 
+@pytest.mark.translations
 @pytest.mark.parametrize(
     ("form", "language", "expected"),
     [
