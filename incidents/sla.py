@@ -27,6 +27,7 @@ from incidents.models import OPEN_STATUSES, Incident, Kind, SlaEvent, Status
 #: The fields this module derives; saved together with the ticket.
 SLA_FIELDS = [
     "sla_policy",
+    "first_response_at",
     "response_due_at",
     "response_warn_at",
     "resolution_due_at",
@@ -56,6 +57,8 @@ class Clock:
     response_late: bool = False
     resolution_late: bool = False
     running: bool = False
+    #: The first response on the ledger: recorded once, never moved by later actions.
+    responded_at: datetime | None = None
     paused_total: timedelta = timedelta(0)
     steps: list[Step] = field(default_factory=list)
 
@@ -113,6 +116,7 @@ def clock_for(incident: Incident, events: list[SlaEvent]) -> Clock:
             priority = event.priority
         clock.steps.append(Step(event.at, event.describe()))
 
+    clock.responded_at = responded_at
     reaction, resolution = _targets(policy, incident, priority)
     clock.response_target, clock.resolution_target = reaction, resolution
     threshold = policy.warning_threshold_percent / 100
@@ -158,7 +162,10 @@ def _targets(policy, incident: Incident, priority: int):
 
 
 def apply_clock(incident: Incident, clock: Clock) -> None:
-    """Store the derived values on the ticket. A breach, once marked, stays marked."""
+    """Store the derived values on the ticket. A breach, once marked, stays marked; the
+    first response is the ledger's first one."""
+    if clock.responded_at is not None:
+        incident.first_response_at = clock.responded_at
     incident.response_due_at = clock.response_due_at
     incident.response_warn_at = clock.response_warn_at
     incident.resolution_due_at = clock.resolution_due_at

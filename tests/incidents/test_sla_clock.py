@@ -9,7 +9,7 @@ from django.utils import timezone
 from incidents import services
 from incidents.models import Channel, Kind, SlaEvent, Status
 from incidents.signals import sla_at_risk
-from incidents.sla import clock_for, ledger
+from incidents.sla import clock_for, countdowns, ledger
 from tests.factories import (
     BusinessCalendarFactory,
     ContactFactory,
@@ -323,3 +323,36 @@ def test_group_and_desk_managers_are_told_once_when_a_ticket_is_at_risk(
     recipients = sorted(warned.values_list("recipient_email", flat=True))
     assert recipients == [agent.email]  # the group member, who is also the desk manager
     assert "SLA at risk" in warned.get().subject
+
+
+class TestFirstResponseIsRecordedOnce:
+    """Defect 3: a later classify or assign must not move the first response."""
+
+    def test_later_actions_do_not_move_the_first_response(self, clock, policy, agent):
+        incident = register(policy, agent)
+        clock.advance(timedelta(minutes=10))
+        services.incident_classify(incident=incident, actor=agent, impact=3, urgency=3)
+        clock.advance(2 * H)
+        services.incident_classify(incident=incident, actor=agent, impact=2, urgency=3)
+        clock.advance(H)
+        group = SupportGroupFactory(members=[agent])
+        services.incident_assign(incident=incident, group=group, assignee=agent, actor=agent)
+        services.incident_start_work(incident=incident, actor=agent)
+        incident.refresh_from_db()
+        assert incident.first_response_at == MONDAY_9 + timedelta(minutes=10)
+        kinds = [e.kind for e in ledger(incident)]
+        assert kinds.count(SlaEvent.Kind.RESPOND) == 1
+        assert not incident.response_breached
+
+    def test_met_or_missed_is_judged_on_the_first_response(self, clock, policy, agent):
+        incident = register(policy, agent)
+        clock.advance(2 * H)  # the reaction (1 h) was due an hour ago
+        services.incident_classify(incident=incident, actor=agent, impact=3, urgency=3)
+        clock.advance(H)
+        group = SupportGroupFactory(members=[agent])
+        services.incident_assign(incident=incident, group=group, assignee=agent, actor=agent)
+        incident.refresh_from_db()
+        assert incident.first_response_at == MONDAY_9 + 2 * H
+        assert incident.response_breached
+        reaction = countdowns(incident, clock_for(incident, ledger(incident)))[0]
+        assert reaction.state == "breached"
