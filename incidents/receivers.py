@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from incidents import notifications
 from incidents.models import Incident
 from incidents.signals import sla_at_risk, sla_breached, ticket_registered, ticket_status_changed
+from servicedesk.signals import sla_terms_changed
 
 
 @receiver(ticket_registered, dispatch_uid="incidents.notify_contact_registered")
@@ -50,6 +51,14 @@ def notify_staff_breached(sender, incident_ids, clock, **kwargs) -> None:
             subject=_("SLA breached: %(title)s") % {"title": incident.title},
             body=_("The %(what)s of this ticket's SLA has passed.") % {"what": what},
         )
+
+
+@receiver(sla_terms_changed, dispatch_uid="incidents.recompute_sla_clocks")
+def recompute_sla_clocks(sender, policy_ids, **kwargs) -> None:
+    """Sent after commit: queue the replay of the policies' open tickets."""
+    from incidents import tasks
+
+    tasks.sla_recompute.delay(list(policy_ids))
 
 
 def _tickets(ids):

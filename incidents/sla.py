@@ -34,6 +34,7 @@ SLA_FIELDS = [
     "resolution_warn_at",
     "response_breached",
     "resolution_breached",
+    "sla_warned",
 ]
 
 
@@ -155,13 +156,13 @@ def _status_step(status: str, pausing: set[str]) -> str:
 def _targets(policy, incident: Incident, priority: int):
     reaction, resolution = policy.targets_for(priority)
     if incident.kind == Kind.REQUEST and incident.service_id:
-        fulfilment = policy.fulfilment_target_for(incident.service)
+        fulfilment = policy.fulfilment_target_for(incident.service_id)
         if fulfilment is not None:
             resolution = fulfilment
     return reaction, resolution
 
 
-def apply_clock(incident: Incident, clock: Clock) -> None:
+def apply_clock(incident: Incident, clock: Clock, now: datetime | None = None) -> None:
     """Store the derived values on the ticket. A breach, once marked, stays marked; the
     first response is the ledger's first one."""
     if clock.responded_at is not None:
@@ -172,6 +173,12 @@ def apply_clock(incident: Incident, clock: Clock) -> None:
     incident.resolution_warn_at = clock.resolution_warn_at
     incident.response_breached = incident.response_breached or clock.response_late
     incident.resolution_breached = incident.resolution_breached or clock.resolution_late
+    # "At risk" (the sweep's warned flag) holds only while a warning time has passed: a
+    # first response, a pause or later due times take the ticket off the at-risk list,
+    # and the sweep warns again when a new warning time passes.
+    now = now or timezone.now()
+    warn_times = (clock.response_warn_at, clock.resolution_warn_at)
+    incident.sla_warned = incident.sla_warned and any(w and w <= now for w in warn_times)
 
 
 def ledger(incident: Incident) -> list[SlaEvent]:

@@ -356,3 +356,67 @@ class TestFirstResponseIsRecordedOnce:
         assert incident.response_breached
         reaction = countdowns(incident, clock_for(incident, ledger(incident)))[0]
         assert reaction.state == "breached"
+
+
+class TestRecomputeWhenTermsChange:
+    """Defect 4: a new holiday or changed policy moves the due times of open tickets."""
+
+    @pytest.fixture
+    def office(self):
+        calendar = BusinessCalendarFactory(
+            time_zone="UTC", hours=[(d, time(9), time(17)) for d in range(5)]
+        )
+        return SlaPolicyFactory(calendar=calendar, targets={3: (60, 120)})
+
+    def test_a_holiday_on_the_due_day_moves_the_due_time_once(self, clock, office, agent):
+        from incidents.sla_recompute import sla_recompute_open
+        from tests.factories import CalendarHolidayFactory
+
+        clock.now = datetime(2026, 11, 6, 16, 0, tzinfo=UTC)  # Friday 16:00
+        incident = register(office, agent)
+        closed = register(office, agent)
+        start_work(closed, agent)
+        services.incident_complete(
+            incident=closed, closure_code="resolved", resolution="Done", actor=agent
+        )
+        assert incident.resolution_due_at == datetime(2026, 11, 9, 10, 0, tzinfo=UTC)
+        CalendarHolidayFactory(calendar=office.calendar, date=datetime(2026, 11, 9).date())
+
+        assert sla_recompute_open(policy_ids=[office.pk]) == incident.pk
+        incident.refresh_from_db()
+        assert incident.resolution_due_at == datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
+        assert incident.response_due_at == datetime(2026, 11, 6, 17, 0, tzinfo=UTC)  # same day
+        events = ledger(incident)
+        assert events[-1].kind == SlaEvent.Kind.POLICY
+        # idempotent: a second run changes nothing and adds nothing to the ledger
+        sla_recompute_open(policy_ids=[office.pk])
+        assert len(ledger(incident)) == len(events)
+
+    def test_tickets_are_recomputed_in_batches_with_a_fixed_number_of_queries(
+        self, clock, office, agent, django_assert_max_num_queries
+    ):
+        from incidents.sla_recompute import sla_recompute_open
+
+        made = [register(office, agent) for _ in range(6)]
+        office.targets.update(resolution_minutes=240)
+        done, after = [], 0
+        while True:
+            with django_assert_max_num_queries(11):  # whatever the batch size
+                after = sla_recompute_open(policy_ids=[office.pk], after=after, batch=2)
+            if after is None:
+                break
+            done.append(after)
+        assert done == [made[1].pk, made[3].pk, made[5].pk]
+        for incident in made:
+            incident.refresh_from_db()
+            assert incident.resolution_due_at == MONDAY_9 + 4 * H
+
+    def test_the_task_walks_every_batch(self, clock, office, agent, settings):
+        from incidents import tasks
+
+        made = [register(office, agent) for _ in range(3)]
+        office.targets.update(resolution_minutes=240)
+        tasks.sla_recompute.delay([office.pk], batch=2)  # eager in tests
+        for incident in made:
+            incident.refresh_from_db()
+            assert incident.resolution_due_at == MONDAY_9 + 4 * H

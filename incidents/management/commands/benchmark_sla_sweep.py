@@ -76,16 +76,31 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=5)
         parser.add_argument("--target-ms", type=float, default=1000.0)
         parser.add_argument(
+            "--newly-due",
+            type=int,
+            default=0,
+            help="first make this many running clocks due a minute ago (a backlog to mark)",
+        )
+        parser.add_argument(
             "--commit",
             action="store_true",
             help="commit each sweep and run its after-commit work (mail) inside the timing",
         )
 
     def handle(
-        self, *args, generate: int, repeat: int, target_ms: float, commit: bool, **options
+        self,
+        *args,
+        generate: int,
+        repeat: int,
+        target_ms: float,
+        commit: bool,
+        newly_due: int,
+        **options,
     ) -> None:
         if generate:
             call_command(OpenTickets(stdout=self.stdout, stderr=self.stderr), count=generate)
+        if newly_due:
+            make_due(newly_due, timezone.now())
         running = Incident.objects.filter(resolution_due_at__isnull=False).count()
         self.stdout.write(
             f"Database: {connection.vendor}; tickets: {Incident.objects.count():,}; "
@@ -108,6 +123,22 @@ class Command(BaseCommand):
         verdict = "under" if worst < target_ms else "OVER"
         style = self.style.SUCCESS if worst < target_ms else self.style.ERROR
         self.stdout.write(style(f"{verdict} the {target_ms:.0f} ms target"))
+
+
+def make_due(count: int, now: datetime) -> None:
+    """Benchmark data only: `count` open tickets with running clocks become due a minute
+    ago, warned and breached nowhere yet, as after an outage of the sweep."""
+    ids = list(
+        Incident.objects.filter(status__in=OPEN_WORKING, resolution_due_at__isnull=False)
+        .order_by("?")
+        .values_list("pk", flat=True)[:count]
+    )
+    Incident.objects.filter(pk__in=ids).update(
+        resolution_due_at=now - timedelta(minutes=1),
+        resolution_warn_at=now - timedelta(hours=2),
+        sla_warned=False,
+        resolution_breached=False,
+    )
 
 
 def rolled_back_sweep(now: datetime) -> tuple[float, dict[str, int]]:
