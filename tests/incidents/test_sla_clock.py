@@ -319,10 +319,58 @@ def test_group_and_desk_managers_are_told_once_when_a_ticket_is_at_risk(
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             services.sla_sweep()
-    warned = Notification.objects.filter(event="sla_at_risk", subject_ref=incident.number)
+    warned = Notification.objects.filter(event="sla_digest")
     recipients = sorted(warned.values_list("recipient_email", flat=True))
     assert recipients == [agent.email]  # the group member, who is also the desk manager
-    assert "SLA at risk" in warned.get().subject
+    assert "1 at risk" in warned.get().subject
+    assert incident.number in warned.get().body
+
+
+class TestDigest:
+    """Defects 5 and 17: one digest per sweep and recipient, naming the clock at risk."""
+
+    def test_a_backlog_gives_each_recipient_one_digest(
+        self, clock, policy, agent, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        from servicedesk import roles
+        from servicedesk.models import Notification
+
+        other_manager = UserFactory(roles=[roles.DESK_MANAGER])
+        made = [register(policy, agent) for _ in range(6)]
+        for incident in made[:3]:
+            start_work(incident, agent)  # responded: only resolution can breach
+        clock.advance(9 * H)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.sla_sweep()["resolution_breached"] == 6
+        digests = Notification.objects.filter(event="sla_digest")
+        assert sorted(digests.values_list("recipient_email", flat=True)) == sorted(
+            [agent.email, other_manager.email]
+        )
+        assert len(mailoutbox) == 2
+        body = digests.get(recipient_email=other_manager.email).body
+        assert all(incident.number in body for incident in made)
+        assert (
+            Notification.objects.exclude(event="sla_digest").filter(event__startswith="sla").count()
+            == 0
+        )
+
+    def test_the_mail_names_the_clock_at_risk_in_the_recipients_time_zone(
+        self, clock, agent, django_capture_on_commit_callbacks, settings
+    ):
+        from servicedesk.models import Notification
+
+        settings.TIME_ZONE = "Europe/Berlin"
+        calendar = BusinessCalendarFactory(is_24x7=True, time_zone="UTC")
+        p1 = SlaPolicyFactory(calendar=calendar, targets={1: (60, 240), 3: (60, 480)})
+        incident = register(p1, agent, urgency=1, impact=1)
+        assert incident.priority == 1
+        clock.advance(50 * timedelta(minutes=1))  # reaction 75 % used, resolution not
+        with django_capture_on_commit_callbacks(execute=True):
+            services.sla_sweep()
+        digest = Notification.objects.get(event="sla_digest")
+        # reaction due 10:00 UTC = 11:00 in Berlin; resolution (13:00 UTC) is not at risk
+        assert "Reaction due 02 Nov 2026 11:00 (Europe/Berlin)" in digest.body
+        assert "14:00" not in digest.body
 
 
 class TestFirstResponseIsRecordedOnce:

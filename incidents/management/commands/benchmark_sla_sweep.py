@@ -33,11 +33,12 @@ from incidents import services
 from incidents.management.commands import generate_tickets
 from incidents.models import Incident, SlaEvent, Status
 from servicedesk.celery import app as celery_app
-from servicedesk.models import Notification
+from servicedesk.models import Notification, NotificationStatus
 
 OPEN_WORKING = [Status.ASSIGNED, Status.IN_PROGRESS, Status.EXTERNAL_PROCESSING]
 DUE_SPREAD = timedelta(days=30)
 ALREADY_DUE = timedelta(minutes=10)
+LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 
 class OpenTickets(generate_tickets.Command):
@@ -160,8 +161,8 @@ def committed_sweep(now: datetime) -> tuple[float, dict[str, int], str]:
         started = time.perf_counter()
         result = services.sla_sweep(now=now)  # commits; on_commit work runs here
         elapsed = (time.perf_counter() - started) * 1000
-        sent = len(mail.outbox)
-    queued = Notification.objects.filter(pk__gt=last_note).count()
+    mine = Notification.objects.filter(pk__gt=last_note)
+    queued, sent = mine.count(), mine.filter(status=NotificationStatus.SENT).count()
     _undo(candidates, last_event, last_note)
     return elapsed, result, f"{queued:,} notifications queued, {sent:,} mails sent"
 
@@ -196,12 +197,12 @@ def _undo(candidates: dict[str, list[int]], last_event: int, last_note: int) -> 
 
 @contextmanager
 def _mail_in_memory():
-    """Send through the locmem backend with eager Celery tasks, as a worker would."""
+    """Send through the in-memory backend with eager Celery tasks, as a worker would."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     mail.outbox = []
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        with override_settings(MAILERS=LOCMEM):
             yield
     finally:
         celery_app.conf.task_always_eager = eager
