@@ -6,6 +6,7 @@ tickets is one mail per recipient, not two thousand mails."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -41,6 +42,34 @@ class Entry:
             return self.incident.response_due_at
         return self.incident.resolution_due_at
 
+    @cached_property
+    def ticket(self) -> str:
+        incident = self.incident
+        return f"{incident.number} [{incident.get_priority_display()}] {incident.title}"
+
+    @cached_property
+    def url(self) -> str:
+        return absolute_url(reverse("incidents:detail", args=[self.incident.number]))
+
+    def clock_line(self, zone: ZoneInfo) -> str:
+        """'Reaction due 02 Nov 2026 11:00 (Europe/Berlin)', once per time zone."""
+        cache = self.__dict__.setdefault("_lines", {})
+        if zone.key not in cache:
+            if self.breached:
+                what = (
+                    _("Reaction was due %(due)s")
+                    if self.clock == "reaction"
+                    else _("Resolution was due %(due)s")
+                )
+            else:
+                what = (
+                    _("Reaction due %(due)s")
+                    if self.clock == "reaction"
+                    else _("Resolution due %(due)s")
+                )
+            cache[zone.key] = what % {"due": zoned_datetime(self.due_at, zone)}
+        return cache[zone.key]
+
 
 @dataclass
 class Recipient:
@@ -71,9 +100,12 @@ def staff_time_zone(user) -> ZoneInfo:
 
 def staff_datetime(moment: datetime | None, user) -> str:
     """`02 Nov 2026 11:00 (Europe/Berlin)`: as the app shows it, in the user's zone."""
+    return zoned_datetime(moment, staff_time_zone(user))
+
+
+def zoned_datetime(moment: datetime | None, zone: ZoneInfo) -> str:
     if moment is None:
         return "—"
-    zone = staff_time_zone(user)
     return f"{date_format(moment.astimezone(zone), STAFF_DATETIME_FORMAT)} ({zone.key})"
 
 
@@ -183,27 +215,13 @@ def _section(title: str, entries: list[Entry], user) -> dict:
 
 
 def _lines(entries: list[Entry], user) -> list[dict[str, str]]:
-    lines = []
-    for entry in entries[:DIGEST_LIMIT]:
-        incident = entry.incident
-        if entry.breached:
-            what = (
-                _("Reaction was due %(due)s")
-                if entry.clock == "reaction"
-                else _("Resolution was due %(due)s")
-            )
-        else:
-            what = (
-                _("Reaction due %(due)s")
-                if entry.clock == "reaction"
-                else _("Resolution due %(due)s")
-            )
-        lines.append(
-            {
-                "ticket": f"{incident.number} [{incident.get_priority_display()}] {incident.title}",
-                "clock": what % {"due": staff_datetime(entry.due_at, user)},
-                "group": incident.support_group.name if incident.support_group_id else "",
-                "url": absolute_url(reverse("incidents:detail", args=[incident.number])),
-            }
-        )
-    return lines
+    zone = staff_time_zone(user)
+    return [
+        {
+            "ticket": entry.ticket,
+            "clock": entry.clock_line(zone),
+            "group": entry.incident.support_group.name if entry.incident.support_group_id else "",
+            "url": entry.url,
+        }
+        for entry in entries[:DIGEST_LIMIT]
+    ]
