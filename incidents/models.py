@@ -84,6 +84,18 @@ class ClosureCode(models.TextChoices):
 INVALID_CLOSURE_CODES = [ClosureCode.INVALID, ClosureCode.DUPLICATE, ClosureCode.OUT_OF_SCOPE]
 
 
+#: What the SLA sweep has marked (incidents/services.py sla_sweep): open tickets past a
+#: warning threshold and not breached, and open tickets with a breached clock. The SLA
+#: page reads these flags through small partial indexes, never the due times of every
+#: open ticket.
+SLA_AT_RISK = models.Q(
+    status__in=OPEN_STATUSES, sla_warned=True, response_breached=False, resolution_breached=False
+)
+SLA_BREACHED = models.Q(status__in=OPEN_STATUSES) & (
+    models.Q(response_breached=True) | models.Q(resolution_breached=True)
+)
+
+
 class IncidentQuerySet(models.QuerySet["Incident"]):
     def open(self) -> "IncidentQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
@@ -284,6 +296,17 @@ class Incident(ConcurrentTransitionMixin, models.Model):
                 fields=["resolution_due_at", "id"],
                 name="inc_sla_due_sort",
                 condition=models.Q(resolution_due_at__isnull=False),
+            ),
+            # The SLA page: the lists and per-group counts of what the sweep marked.
+            models.Index(fields=["priority", "id"], name="inc_sla_risk", condition=SLA_AT_RISK),
+            models.Index(
+                fields=["support_group", "id"], name="inc_sla_risk_group", condition=SLA_AT_RISK
+            ),
+            models.Index(fields=["priority", "id"], name="inc_sla_breach", condition=SLA_BREACHED),
+            models.Index(
+                fields=["support_group", "id"],
+                name="inc_sla_breach_group",
+                condition=SLA_BREACHED,
             ),
             models.Index(fields=["status", "resolved_at"], name="inc_completed_since"),
             # The API's updated_since filter (integrations polling for changes).

@@ -2,20 +2,17 @@
 ticket signals are sent after the transaction commits (incidents/services.py)."""
 
 from django.dispatch import receiver
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
-from django.utils.translation import gettext as _
 
-from incidents import notifications, staff_notifications
-from incidents.models import Incident, Status
+from incidents import notifications, sla_digest, staff_notifications
+from incidents.models import Status
 from incidents.signals import (
-    sla_at_risk,
-    sla_breached,
+    sla_swept,
     ticket_commented,
     ticket_registered,
     ticket_status_changed,
     urgency_raise_requested,
 )
+from servicedesk.signals import sla_terms_changed
 
 
 @receiver(ticket_registered, dispatch_uid="incidents.notify_contact_registered")
@@ -33,34 +30,19 @@ def notify_contact_status_changed(
     )
 
 
-@receiver(sla_at_risk, dispatch_uid="incidents.notify_staff_at_risk")
-def notify_staff_at_risk(sender, incident_ids, **kwargs) -> None:
-    """Once per ticket (the sweep marks it warned), the group and the desk managers hear."""
-    for incident in _tickets(incident_ids):
-        due = incident.resolution_due_at or incident.response_due_at
-        notifications.notify_staff(
-            incident=incident,
-            event="sla_at_risk",
-            subject=_("SLA at risk: %(title)s") % {"title": incident.title},
-            body=_("This ticket will breach its SLA at %(due)s unless it moves on.")
-            % {"due": date_format(localtime(due), "DATETIME_FORMAT") if due else "?"},
-        )
+@receiver(sla_swept, dispatch_uid="incidents.notify_staff_sla_digest")
+def notify_staff_sla_digest(sender, marked, swept_at, **kwargs) -> None:
+    """One digest per sweep and recipient (group members, desk managers), listing what
+    turned at risk or breached: never a mail per ticket."""
+    sla_digest.notify_staff_sla_digest(marked=marked, swept_at=swept_at)
 
 
-@receiver(sla_breached, dispatch_uid="incidents.notify_staff_breached")
-def notify_staff_breached(sender, incident_ids, clock, **kwargs) -> None:
-    what = _("reaction time") if clock == "response" else _("resolution time")
-    for incident in _tickets(incident_ids):
-        notifications.notify_staff(
-            incident=incident,
-            event=f"sla_breached_{clock}",
-            subject=_("SLA breached: %(title)s") % {"title": incident.title},
-            body=_("The %(what)s of this ticket's SLA has passed.") % {"what": what},
-        )
+@receiver(sla_terms_changed, dispatch_uid="incidents.recompute_sla_clocks")
+def recompute_sla_clocks(sender, policy_ids, **kwargs) -> None:
+    """Sent after commit: queue the replay of the policies' open tickets."""
+    from incidents import tasks
 
-
-def _tickets(ids):
-    return Incident.objects.filter(pk__in=ids).select_related("support_group", "contact")
+    tasks.sla_recompute.delay(list(policy_ids))
 
 
 # ----- the contact's mail beyond status changes, and the people working the ticket -------

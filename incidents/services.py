@@ -38,6 +38,7 @@ from incidents.sanitise import clean_text
 from incidents.signals import (
     sla_at_risk,
     sla_breached,
+    sla_swept,
     ticket_commented,
     ticket_registered,
     ticket_status_changed,
@@ -830,51 +831,53 @@ SWEEP_BATCH = 1000
 def sla_sweep(*, now=None) -> dict[str, int]:
     """Mark breaches and warn about tickets at risk. Each step is one indexed query on
     the due columns (partial indexes hold only clocks that can still breach or warn)
-    and a constant number of writes; running it twice changes nothing the second time."""
+    and a constant number of writes; running it twice changes nothing the second time.
+    After commit, one `sla_swept` signal says what turned breached or at risk, by clock,
+    so that staff get one digest per sweep, not a mail per ticket."""
     now = now or timezone.now()
+    marked: dict[str, list[int]] = {}
     with transaction.atomic():
-        reaction = _mark(
-            now,
-            due="response_due_at",
-            flag="response_breached",
-            kind=SlaEvent.Kind.BREACH,
-            note=_("reaction time"),
-        )
-        resolution = _mark(
-            now,
-            due="resolution_due_at",
-            flag="resolution_breached",
-            kind=SlaEvent.Kind.BREACH,
-            note=_("resolution time"),
-        )
+        for clock in ("reaction", "resolution"):
+            column = "response" if clock == "reaction" else clock
+            marked[f"{clock}_breached"] = _mark(
+                now,
+                due=f"{column}_due_at",
+                flag=f"{column}_breached",
+                kind=SlaEvent.Kind.BREACH,
+                note=_("reaction time") if clock == "reaction" else _("resolution time"),
+            )
     with transaction.atomic():
-        warned = _mark(
-            now,
-            due="resolution_warn_at",
-            flag="sla_warned",
-            kind=SlaEvent.Kind.WARN,
-            unless_breached=True,
-        )
-        warned += _mark(
-            now,
-            due="response_warn_at",
-            flag="sla_warned",
-            kind=SlaEvent.Kind.WARN,
-            unless_breached=True,
-        )
+        # The reaction clock first: when both have passed their threshold, the earlier
+        # deadline is the one people must hear about.
+        for clock in ("reaction", "resolution"):
+            column = "response" if clock == "reaction" else clock
+            marked[f"{clock}_at_risk"] = _mark(
+                now,
+                due=f"{column}_warn_at",
+                flag="sla_warned",
+                kind=SlaEvent.Kind.WARN,
+                note=_("reaction time") if clock == "reaction" else _("resolution time"),
+                unless=[f"{column}_breached", "resolution_breached"],
+            )
+        if any(marked.values()):
+            transaction.on_commit(
+                lambda: sla_swept.send(sender=Incident, marked=marked, swept_at=now)
+            )
     return {
-        "reaction_breached": len(reaction),
-        "resolution_breached": len(resolution),
-        "warned": len(warned),
+        "reaction_breached": len(marked["reaction_breached"]),
+        "resolution_breached": len(marked["resolution_breached"]),
+        "warned": len(marked["reaction_at_risk"]) + len(marked["resolution_at_risk"]),
     }
 
 
-def _mark(now, *, due: str, flag: str, kind: str, note: str = "", unless_breached=False):
-    """Set `flag` on the tickets whose `due` time has passed, put an event on each
-    ledger, and announce them after commit. Returns the ids it marked."""
+def _mark(
+    now, *, due: str, flag: str, kind: str, note: str = "", unless: list[str] | None = None
+) -> list[int]:
+    """Set `flag` on the tickets whose `due` time has passed (skipping those with any
+    flag in `unless` set), put an event on each ledger, and announce them after commit.
+    Returns the ids it marked."""
     candidates = Incident.objects.filter(**{flag: False, f"{due}__lte": now})
-    if unless_breached:
-        candidates = candidates.filter(resolution_breached=False)
+    candidates = candidates.filter(**dict.fromkeys(unless or [], False))
     rows = list(
         candidates.select_for_update(skip_locked=True).values_list("pk", "status", "priority")[
             :SWEEP_BATCH
@@ -888,10 +891,12 @@ def _mark(now, *, due: str, flag: str, kind: str, note: str = "", unless_breache
         SlaEvent(incident_id=pk, kind=kind, at=now, status=status, priority=priority, note=note)
         for pk, status, priority in rows
     )
+    clock = due.removesuffix("_due_at").removesuffix("_warn_at")
     if kind == SlaEvent.Kind.WARN:
-        transaction.on_commit(lambda: sla_at_risk.send(sender=Incident, incident_ids=ids))
+        transaction.on_commit(
+            lambda: sla_at_risk.send(sender=Incident, incident_ids=ids, clock=clock)
+        )
     else:
-        clock = due.removesuffix("_due_at")
         transaction.on_commit(
             lambda: sla_breached.send(sender=Incident, incident_ids=ids, clock=clock)
         )

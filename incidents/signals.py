@@ -7,7 +7,8 @@ from django.dispatch import Signal
 ticket_registered = Signal()
 #: A ticket's status changed. kwargs: incident, source, target, actor, reason.
 ticket_status_changed = Signal()
-#: Tickets reached their SLA warning threshold (once per ticket). kwargs: incident_ids.
+#: Tickets reached their SLA warning threshold (once per ticket). kwargs: incident_ids,
+#: clock ("response" | "resolution").
 sla_at_risk = Signal()
 #: Tickets breached a clock. kwargs: incident_ids, clock ("response" | "resolution").
 sla_breached = Signal()
@@ -16,3 +17,6 @@ sla_breached = Signal()
 ticket_commented = Signal()
 #: The contact asked for a higher urgency. kwargs: incident, comment, actor.
 urgency_raise_requested = Signal()
+#: One SLA sweep marked tickets. kwargs: swept_at, marked = {"reaction_breached": [ids],
+#: "resolution_breached": [...], "reaction_at_risk": [...], "resolution_at_risk": [...]}.
+sla_swept = Signal()

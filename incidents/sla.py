@@ -27,12 +27,14 @@ from incidents.models import OPEN_STATUSES, Incident, Kind, SlaEvent, Status
 #: The fields this module derives; saved together with the ticket.
 SLA_FIELDS = [
     "sla_policy",
+    "first_response_at",
     "response_due_at",
     "response_warn_at",
     "resolution_due_at",
     "resolution_warn_at",
     "response_breached",
     "resolution_breached",
+    "sla_warned",
 ]
 
 
@@ -56,6 +58,8 @@ class Clock:
     response_late: bool = False
     resolution_late: bool = False
     running: bool = False
+    #: The first response on the ledger: recorded once, never moved by later actions.
+    responded_at: datetime | None = None
     paused_total: timedelta = timedelta(0)
     steps: list[Step] = field(default_factory=list)
 
@@ -113,6 +117,7 @@ def clock_for(incident: Incident, events: list[SlaEvent]) -> Clock:
             priority = event.priority
         clock.steps.append(Step(event.at, event.describe()))
 
+    clock.responded_at = responded_at
     reaction, resolution = _targets(policy, incident, priority)
     clock.response_target, clock.resolution_target = reaction, resolution
     threshold = policy.warning_threshold_percent / 100
@@ -151,20 +156,29 @@ def _status_step(status: str, pausing: set[str]) -> str:
 def _targets(policy, incident: Incident, priority: int):
     reaction, resolution = policy.targets_for(priority)
     if incident.kind == Kind.REQUEST and incident.service_id:
-        fulfilment = policy.fulfilment_target_for(incident.service)
+        fulfilment = policy.fulfilment_target_for(incident.service_id)
         if fulfilment is not None:
             resolution = fulfilment
     return reaction, resolution
 
 
-def apply_clock(incident: Incident, clock: Clock) -> None:
-    """Store the derived values on the ticket. A breach, once marked, stays marked."""
+def apply_clock(incident: Incident, clock: Clock, now: datetime | None = None) -> None:
+    """Store the derived values on the ticket. A breach, once marked, stays marked; the
+    first response is the ledger's first one."""
+    if clock.responded_at is not None:
+        incident.first_response_at = clock.responded_at
     incident.response_due_at = clock.response_due_at
     incident.response_warn_at = clock.response_warn_at
     incident.resolution_due_at = clock.resolution_due_at
     incident.resolution_warn_at = clock.resolution_warn_at
     incident.response_breached = incident.response_breached or clock.response_late
     incident.resolution_breached = incident.resolution_breached or clock.resolution_late
+    # "At risk" (the sweep's warned flag) holds only while a warning time has passed: a
+    # first response, a pause or later due times take the ticket off the at-risk list,
+    # and the sweep warns again when a new warning time passes.
+    now = now or timezone.now()
+    warn_times = (clock.response_warn_at, clock.resolution_warn_at)
+    incident.sla_warned = incident.sla_warned and any(w and w <= now for w in warn_times)
 
 
 def ledger(incident: Incident) -> list[SlaEvent]:
@@ -228,12 +242,14 @@ def span(duration: timedelta) -> str:
 
 @dataclass
 class Countdown:
-    """A clock as the ticket page shows it, in business time."""
+    """A clock as the ticket page and the queues show it. Time left (or over) is always
+    business time on the ticket's calendar: one definition everywhere."""
 
     label: str
     due_at: datetime | None
     state: str  # "running" | "at_risk" | "breached" | "met" | "paused" | "stopped" | "none"
     left: str = ""
+    clock: str = ""  # "reaction" | "resolution"
 
 
 def countdowns(incident: Incident, clock: Clock, now: datetime | None = None) -> list[Countdown]:
@@ -275,3 +291,57 @@ def _countdown(label, due, warn, breached, calendar, now, *, done, target, pause
         return Countdown(label, due, "breached", span(late))
     left = span(calendar.business_time_between(now, due))
     return Countdown(label, due, "at_risk" if warn and warn <= now else "running", left)
+
+
+def row_countdown(incident: Incident, calendar, now: datetime) -> Countdown:
+    """The clock a queue row shows: the reaction clock while it runs (it always runs
+    out first), else the resolution clock; the clock at risk or breached is the one
+    shown. Same states and business time left as the ticket page."""
+    target = True if calendar is not None else None
+    reaction_runs = incident.first_response_at is None and incident.response_due_at is not None
+    if reaction_runs and not incident.resolution_breached:
+        countdown = _countdown(
+            _("Reaction"),
+            incident.response_due_at,
+            incident.response_warn_at,
+            incident.response_breached,
+            calendar,
+            now,
+            done=False,
+            target=target,
+        )
+        countdown.clock = "reaction"
+        return countdown
+    countdown = _countdown(
+        _("Resolution"),
+        incident.resolution_due_at,
+        incident.resolution_warn_at,
+        incident.resolution_breached,
+        calendar,
+        now,
+        done=not incident.is_open,
+        target=target,
+        paused=incident.is_open,
+    )
+    countdown.clock = "resolution"
+    return countdown
+
+
+def annotate_countdowns(rows: list[Incident], now: datetime) -> None:
+    """Give each queue row its `sla_countdown`. The rows' calendars are read in three
+    queries whatever the number of rows, and each calendar's schedule is built once."""
+    from servicedesk.models import SlaPolicy
+
+    policy_ids = {row.sla_policy_id for row in rows if row.sla_policy_id}
+    calendars = {}
+    if policy_ids:
+        policies = (
+            SlaPolicy.objects.filter(pk__in=policy_ids)
+            .select_related("calendar")
+            .prefetch_related("calendar__working_hours", "calendar__extra_holidays")
+        )
+        shared: dict[int, object] = {}
+        for policy in policies:
+            calendars[policy.pk] = shared.setdefault(policy.calendar_id, policy.calendar)
+    for row in rows:
+        row.sla_countdown = row_countdown(row, calendars.get(row.sla_policy_id), now)

@@ -12,6 +12,19 @@ def sla_sweep() -> dict[str, int]:
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def sla_recompute(policy_ids: list[int], after: int = 0, batch: int | None = None) -> int | None:
+    """Replay the due times of one batch of the policies' open tickets, then queue the
+    next batch: each task stays short, and a retried one redoes only its own batch."""
+    from incidents.sla_recompute import RECOMPUTE_BATCH, sla_recompute_open
+
+    size = batch or RECOMPUTE_BATCH
+    last = sla_recompute_open(policy_ids=policy_ids, after=after, batch=size)
+    if last is not None:
+        sla_recompute.delay(policy_ids, after=last, batch=size)
+    return last
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def auto_close_completed() -> int:
     return services.auto_close_completed()
 

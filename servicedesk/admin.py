@@ -30,6 +30,7 @@ from servicedesk.models import (
     SupportGroup,
     WorkingHours,
 )
+from servicedesk.signals import announce_sla_terms_changed
 
 
 class ContactInline(admin.TabularInline):
@@ -196,6 +197,14 @@ class BusinessCalendarAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
     inlines = [WorkingHoursInline, CalendarHolidayInline]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        """Hours and holidays are saved: the open tickets on this calendar get new due
+        times in the background."""
+        super().save_related(request, form, formsets, change)
+        if change:
+            policy_ids = list(form.instance.policies.values_list("pk", flat=True))
+            announce_sla_terms_changed(policy_ids=policy_ids)
+
 
 class SlaPolicyForm(forms.ModelForm):
     pause_statuses = forms.MultipleChoiceField(
@@ -247,6 +256,13 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation", "calendar"]
     search_fields = ["name", "organisation__name", "organisation__contract_number"]
     inlines = [SlaTargetInline, FulfilmentTargetInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Targets are saved: the policy's open tickets get new due times in the
+        background."""
+        super().save_related(request, form, formsets, change)
+        if change:
+            announce_sla_terms_changed(policy_ids=[form.instance.pk])
 
 
 @admin.register(Notification)

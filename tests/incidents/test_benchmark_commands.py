@@ -45,3 +45,29 @@ class TestBenchmarkCommands:
             Incident.objects.filter(number__startswith="BNC-").values_list("number", flat=True)
         )
         assert len(numbers) == len(set(numbers)) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_committed_sweep_is_measured_with_its_mail_and_undone():
+    """Defect 17: the sweep's benchmark commits and times the sweep with its mail, and
+    a backlog of due tickets gives each manager one digest, not mail per ticket."""
+    from django.contrib.auth import get_user_model
+
+    from servicedesk.models import Notification
+
+    call_command("benchmark_sla_sweep", generate=40, repeat=1, stdout=StringIO())
+    out = StringIO()
+    call_command("benchmark_sla_sweep", newly_due=30, commit=True, repeat=2, stdout=out)
+    report = out.getvalue()
+
+    marks = re.search(r"'resolution_breached': (\d+)", report)
+    assert marks and int(marks.group(1)) >= 30
+    side = re.search(r"([\d,]+) notifications queued, ([\d,]+) mails sent", report)
+    assert side, report
+    queued, sent = (int(n.replace(",", "")) for n in side.groups())
+    staff = get_user_model().objects.filter(is_active=True).exclude(email="").count()
+    assert 0 < sent == queued <= staff < 30  # one digest per recipient
+    assert "Sweep time over 2 runs" in report
+    # undone: the backlog is there again for the next run, and no mail is left behind
+    assert not Notification.objects.exists()
+    assert Incident.objects.filter(resolution_breached=True).count() == 0

@@ -9,7 +9,7 @@ from django.utils import timezone
 from incidents import services
 from incidents.models import Channel, Kind, SlaEvent, Status
 from incidents.signals import sla_at_risk
-from incidents.sla import clock_for, ledger
+from incidents.sla import clock_for, countdowns, ledger
 from tests.factories import (
     BusinessCalendarFactory,
     ContactFactory,
@@ -319,7 +319,152 @@ def test_group_and_desk_managers_are_told_once_when_a_ticket_is_at_risk(
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             services.sla_sweep()
-    warned = Notification.objects.filter(event="sla_at_risk", subject_ref=incident.number)
+    warned = Notification.objects.filter(event="sla_digest")
     recipients = sorted(warned.values_list("recipient_email", flat=True))
     assert recipients == [agent.email]  # the group member, who is also the desk manager
-    assert "SLA at risk" in warned.get().subject
+    assert "1 at risk" in warned.get().subject
+    assert incident.number in warned.get().body
+
+
+class TestDigest:
+    """Defects 5 and 17: one digest per sweep and recipient, naming the clock at risk."""
+
+    def test_a_backlog_gives_each_recipient_one_digest(
+        self, clock, policy, agent, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        from servicedesk import roles
+        from servicedesk.models import Notification
+
+        other_manager = UserFactory(roles=[roles.DESK_MANAGER])
+        made = [register(policy, agent) for _ in range(6)]
+        for incident in made[:3]:
+            start_work(incident, agent)  # responded: only resolution can breach
+        clock.advance(9 * H)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.sla_sweep()["resolution_breached"] == 6
+        digests = Notification.objects.filter(event="sla_digest")
+        assert sorted(digests.values_list("recipient_email", flat=True)) == sorted(
+            [agent.email, other_manager.email]
+        )
+        assert len(mailoutbox) == 2
+        body = digests.get(recipient_email=other_manager.email).body
+        assert all(incident.number in body for incident in made)
+        assert (
+            Notification.objects.exclude(event="sla_digest").filter(event__startswith="sla").count()
+            == 0
+        )
+
+    def test_the_mail_names_the_clock_at_risk_in_the_recipients_time_zone(
+        self, clock, agent, django_capture_on_commit_callbacks, settings
+    ):
+        from servicedesk.models import Notification
+
+        settings.TIME_ZONE = "Europe/Berlin"
+        calendar = BusinessCalendarFactory(is_24x7=True, time_zone="UTC")
+        p1 = SlaPolicyFactory(calendar=calendar, targets={1: (60, 240), 3: (60, 480)})
+        incident = register(p1, agent, urgency=1, impact=1)
+        assert incident.priority == 1
+        clock.advance(50 * timedelta(minutes=1))  # reaction 75 % used, resolution not
+        with django_capture_on_commit_callbacks(execute=True):
+            services.sla_sweep()
+        digest = Notification.objects.get(event="sla_digest")
+        # reaction due 10:00 UTC = 11:00 in Berlin; resolution (13:00 UTC) is not at risk
+        assert "Reaction due 02 Nov 2026 11:00 (Europe/Berlin)" in digest.body
+        assert "14:00" not in digest.body
+
+
+class TestFirstResponseIsRecordedOnce:
+    """Defect 3: a later classify or assign must not move the first response."""
+
+    def test_later_actions_do_not_move_the_first_response(self, clock, policy, agent):
+        incident = register(policy, agent)
+        clock.advance(timedelta(minutes=10))
+        services.incident_classify(incident=incident, actor=agent, impact=3, urgency=3)
+        clock.advance(2 * H)
+        services.incident_classify(incident=incident, actor=agent, impact=2, urgency=3)
+        clock.advance(H)
+        group = SupportGroupFactory(members=[agent])
+        services.incident_assign(incident=incident, group=group, assignee=agent, actor=agent)
+        services.incident_start_work(incident=incident, actor=agent)
+        incident.refresh_from_db()
+        assert incident.first_response_at == MONDAY_9 + timedelta(minutes=10)
+        kinds = [e.kind for e in ledger(incident)]
+        assert kinds.count(SlaEvent.Kind.RESPOND) == 1
+        assert not incident.response_breached
+
+    def test_met_or_missed_is_judged_on_the_first_response(self, clock, policy, agent):
+        incident = register(policy, agent)
+        clock.advance(2 * H)  # the reaction (1 h) was due an hour ago
+        services.incident_classify(incident=incident, actor=agent, impact=3, urgency=3)
+        clock.advance(H)
+        group = SupportGroupFactory(members=[agent])
+        services.incident_assign(incident=incident, group=group, assignee=agent, actor=agent)
+        incident.refresh_from_db()
+        assert incident.first_response_at == MONDAY_9 + 2 * H
+        assert incident.response_breached
+        reaction = countdowns(incident, clock_for(incident, ledger(incident)))[0]
+        assert reaction.state == "breached"
+
+
+class TestRecomputeWhenTermsChange:
+    """Defect 4: a new holiday or changed policy moves the due times of open tickets."""
+
+    @pytest.fixture
+    def office(self):
+        calendar = BusinessCalendarFactory(
+            time_zone="UTC", hours=[(d, time(9), time(17)) for d in range(5)]
+        )
+        return SlaPolicyFactory(calendar=calendar, targets={3: (60, 120)})
+
+    def test_a_holiday_on_the_due_day_moves_the_due_time_once(self, clock, office, agent):
+        from incidents.sla_recompute import sla_recompute_open
+        from tests.factories import CalendarHolidayFactory
+
+        clock.now = datetime(2026, 11, 6, 16, 0, tzinfo=UTC)  # Friday 16:00
+        incident = register(office, agent)
+        closed = register(office, agent)
+        start_work(closed, agent)
+        services.incident_complete(
+            incident=closed, closure_code="resolved", resolution="Done", actor=agent
+        )
+        assert incident.resolution_due_at == datetime(2026, 11, 9, 10, 0, tzinfo=UTC)
+        CalendarHolidayFactory(calendar=office.calendar, date=datetime(2026, 11, 9).date())
+
+        assert sla_recompute_open(policy_ids=[office.pk]) == incident.pk
+        incident.refresh_from_db()
+        assert incident.resolution_due_at == datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
+        assert incident.response_due_at == datetime(2026, 11, 6, 17, 0, tzinfo=UTC)  # same day
+        events = ledger(incident)
+        assert events[-1].kind == SlaEvent.Kind.POLICY
+        # idempotent: a second run changes nothing and adds nothing to the ledger
+        sla_recompute_open(policy_ids=[office.pk])
+        assert len(ledger(incident)) == len(events)
+
+    def test_tickets_are_recomputed_in_batches_with_a_fixed_number_of_queries(
+        self, clock, office, agent, django_assert_max_num_queries
+    ):
+        from incidents.sla_recompute import sla_recompute_open
+
+        made = [register(office, agent) for _ in range(6)]
+        office.targets.update(resolution_minutes=240)
+        done, after = [], 0
+        while True:
+            with django_assert_max_num_queries(11):  # whatever the batch size
+                after = sla_recompute_open(policy_ids=[office.pk], after=after, batch=2)
+            if after is None:
+                break
+            done.append(after)
+        assert done == [made[1].pk, made[3].pk, made[5].pk]
+        for incident in made:
+            incident.refresh_from_db()
+            assert incident.resolution_due_at == MONDAY_9 + 4 * H
+
+    def test_the_task_walks_every_batch(self, clock, office, agent, settings):
+        from incidents import tasks
+
+        made = [register(office, agent) for _ in range(3)]
+        office.targets.update(resolution_minutes=240)
+        tasks.sla_recompute.delay([office.pk], batch=2)  # eager in tests
+        for incident in made:
+            incident.refresh_from_db()
+            assert incident.resolution_due_at == MONDAY_9 + 4 * H

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from incidents import services
 from incidents.models import Channel
@@ -109,12 +109,82 @@ def test_sla_dashboard_query_count_is_flat(client, desk_manager, now, policy):
     client.force_login(desk_manager)
     SupportGroupFactory()
     tickets(policy, 5)
-    client.get(reverse("incidents:sla"))
+    now["now"] += 3 * H
+    services.sla_sweep()  # five reaction breaches
+    client.get(reverse("incidents:sla"), {"view": "breached"})
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("incidents:sla"))
+        client.get(reverse("incidents:sla"), {"view": "breached"})
     tickets(policy, 60)
     now["now"] += 3 * H
     services.sla_sweep()
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("incidents:sla"), {"view": "breached"})
     assert len(many) <= len(few)
+
+
+def test_queue_and_ticket_page_show_the_same_business_time_left(client, l1, now):
+    """Defect 6: one definition of time left (business time) in the queue and on the
+    ticket page, and the queue says so."""
+    from datetime import time
+
+    calendar = BusinessCalendarFactory(
+        time_zone="UTC", hours=[(d, time(9), time(17)) for d in range(5)]
+    )
+    office = SlaPolicyFactory(calendar=calendar, targets={3: (60, 120)})
+    now["now"] = datetime(2026, 11, 6, 16, 0, tzinfo=UTC)  # Friday 16:00
+    incident = tickets(office, 1)[0]
+    agent = UserFactory(roles=[roles.DESK_MANAGER])
+    services.incident_classify(incident=incident, actor=agent, urgency=3, impact=3)  # responds
+    now["now"] += 30 * timedelta(minutes=1)  # resolution due Monday 10:00: 90 business min
+    client.force_login(l1)
+    queue = client.get(reverse("incidents:triage")).content.decode()
+    page = client.get(reverse("incidents:detail", args=[incident.number])).content.decode()
+    assert "1 h 30 min left (business time)" in page
+    assert "1 h 30 min left" in queue and "business time left" in queue
+
+
+def test_the_at_risk_list_shows_the_clock_at_risk(client, desk_manager, now, policy):
+    """Defect 5: a P1 whose reaction is at risk is listed with its reaction due time."""
+    incident = tickets(policy, 1)[0]  # urgency 1 x impact 3 on the default matrix
+    now["now"] += 50 * timedelta(minutes=1)  # reaction (60 min) 75 % used; resolution not
+    services.sla_sweep()
+    client.force_login(desk_manager)
+    response = client.get(reverse("incidents:sla"))
+    [row] = response.context["rows"]
+    assert row.pk == incident.pk
+    assert row.sla_countdown.clock == "reaction" and row.sla_countdown.state == "at_risk"
+    page = response.content.decode()
+    iso = lambda moment: dateformat.format(timezone.localtime(moment), "c")  # noqa: E731
+    assert f'datetime="{iso(incident.response_due_at)}"' in page
+    assert f'datetime="{iso(incident.resolution_due_at)}"' not in page
+
+
+def test_the_sla_page_reads_only_bounded_sets_of_tickets(client, desk_manager, now, policy):
+    """Defect 18: no query of the SLA page reads every open ticket: each one on the
+    ticket table is limited (lists, capped counts) or fetches a page of rows by id."""
+    tickets(policy, 8)
+    now["now"] += 3 * H
+    services.sla_sweep()
+    client.force_login(desk_manager)
+    client.get(reverse("incidents:sla"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("incidents:sla"))
+    on_tickets = [q["sql"] for q in queries if 'FROM "incidents_incident"' in q["sql"]]
+    assert on_tickets
+    unbounded = [sql for sql in on_tickets if "LIMIT" not in sql]
+    assert unbounded == []
+
+
+def test_counts_above_the_cap_show_as_capped(client, desk_manager, now, policy, monkeypatch):
+    from incidents import queues
+
+    monkeypatch.setattr(queues, "COUNT_CAP", 3)
+    tickets(policy, 5)
+    now["now"] += 3 * H
+    services.sla_sweep()
+    client.force_login(desk_manager)
+    response = client.get(reverse("incidents:sla"))
+    assert [t.shown for t in response.context["tabs"]] == ["0", "3+"]
+    [unassigned] = response.context["groups"]
+    assert unassigned.breached.shown == "3+"
+    assert "3+ / 0" in response.content.decode()

@@ -165,11 +165,6 @@ class TestSeedDemo:
             for later in (ticket.assigned_at, ticket.resolved_at, ticket.closed_at):
                 assert later is None or later >= ticket.registered_at, ticket.number
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="issue 7 defect 3 (first response moves to the latest classify/assign), "
-        "fixed on the SLA branch: remove this mark when it is merged",
-    )
     def test_the_first_response_is_the_first_one_on_the_ledger(self):
         for ticket in Incident.objects.exclude(first_response_at=None):
             first = ticket.sla_events.filter(kind=SlaEvent.Kind.RESPOND).order_by("at").first()

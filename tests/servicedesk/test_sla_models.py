@@ -1,7 +1,7 @@
 """SLA policies and business calendars: the models' API that the ticket clock uses, their
 validation, and their pages in the Django admin."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -537,3 +537,92 @@ class TestAdmin:
         assert response.status_code == 200
         assert "warning_threshold_percent" in response.context["adminform"].form.errors
         assert not SlaPolicy.objects.exists()
+
+
+class TestTermsChangedInTheAdmin:
+    """Defect 4: saving a calendar or a policy in the admin recomputes the due times of
+    the open tickets it governs, in the background, after the save commits."""
+
+    FRIDAY_16 = datetime(2026, 11, 6, 16, 0, tzinfo=UTC)
+
+    @pytest.fixture
+    def ticket(self, monkeypatch):
+        from django.utils import timezone
+
+        from incidents import services
+        from incidents.models import Channel
+        from servicedesk import roles
+        from tests.factories import ContactFactory
+
+        monkeypatch.setattr(timezone, "now", lambda: self.FRIDAY_16)
+        calendar = BusinessCalendarFactory(
+            time_zone="UTC", hours=[(d, time(9), time(17)) for d in range(5)]
+        )
+        policy = SlaPolicyFactory(calendar=calendar, targets={3: (60, 120)})
+        return services.incident_register(
+            contact=ContactFactory(organisation=policy.organisation),
+            actor=UserFactory(roles=[roles.L1_AGENT]),
+            channel=Channel.PHONE,
+            title="Down",
+            urgency=3,
+            impact=3,
+        )
+
+    def test_a_holiday_added_to_the_calendar_moves_the_due_time(
+        self, admin_client, ticket, django_capture_on_commit_callbacks
+    ):
+        calendar = ticket.sla_policy.calendar
+        assert ticket.resolution_due_at == at("2026-11-09T10:00:00+00:00")  # Monday
+        hours = list(calendar.working_hours.all())
+        data = {
+            "name": calendar.name,
+            "time_zone": "UTC",
+            **inline_management("working_hours", len(hours)),
+            "working_hours-INITIAL_FORMS": str(len(hours)),
+            **inline_management("extra_holidays", 1),
+            "extra_holidays-0-date": "2026-11-09",
+            "extra_holidays-0-name": "Company day",
+        }
+        for index, row in enumerate(hours):
+            data |= {
+                f"working_hours-{index}-id": str(row.pk),
+                f"working_hours-{index}-calendar": str(calendar.pk),
+                f"working_hours-{index}-weekday": str(row.weekday),
+                f"working_hours-{index}-start": "09:00",
+                f"working_hours-{index}-end": "17:00",
+            }
+        url = reverse("admin:servicedesk_businesscalendar_change", args=[calendar.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(url, data)
+        assert response.status_code == 302, response.context["errors"]
+        ticket.refresh_from_db()
+        assert ticket.resolution_due_at == at("2026-11-10T10:00:00+00:00")  # Tuesday
+
+    def test_a_longer_target_in_the_policy_moves_the_due_time(
+        self, admin_client, ticket, django_capture_on_commit_callbacks
+    ):
+        policy = ticket.sla_policy
+        target = policy.targets.get()
+        url = reverse("admin:servicedesk_slapolicy_change", args=[policy.pk])
+        data = {
+            "name": policy.name,
+            "organisation": policy.organisation_id,
+            "calendar": policy.calendar_id,
+            "pause_statuses": ["information_needed"],
+            "warning_threshold_percent": "75",
+            "availability_target_percent": "99.9",
+            "is_active": "on",
+            **inline_management("targets", 1),
+            "targets-INITIAL_FORMS": "1",
+            "targets-0-id": str(target.pk),
+            "targets-0-policy": str(policy.pk),
+            "targets-0-priority": "3",
+            "targets-0-reaction_minutes": "60",
+            "targets-0-resolution_minutes": "180",
+            **inline_management("fulfilment_targets", 0),
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(url, data)
+        assert response.status_code == 302, response.context["errors"]
+        ticket.refresh_from_db()
+        assert ticket.resolution_due_at == at("2026-11-09T11:00:00+00:00")

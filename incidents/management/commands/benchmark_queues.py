@@ -121,6 +121,9 @@ def pages() -> list[Page]:
             prepare=_show_more,
         ),
         Page("detail", "l2", "incidents:detail", prepare=_ticket),
+        Page("sla", "manager", "incidents:sla"),
+        Page("sla ?view=breached", "manager", "incidents:sla", {"view": "breached"}),
+        Page("overview ?sort=due", "manager", "incidents:overview", {"sort": "due"}),
     ]
 
 
