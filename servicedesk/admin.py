@@ -291,7 +291,9 @@ class NotificationAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         from servicedesk.tasks import send_notification
 
-        ids = list(queryset.filter(status=NotificationStatus.FAILED).values_list("pk", flat=True))
+        ids = list(
+            queryset.filter(status=NotificationStatus.FAILED).values_list("pk", flat=True)
+        )
         for pk in ids:
             transaction.on_commit(partial(send_notification.delay, pk), robust=True)
         self.message_user(request, _("%(count)d notifications queued.") % {"count": len(ids)})
