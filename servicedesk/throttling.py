@@ -12,13 +12,16 @@ A rate reads "count/period" with the period in s, min, h or d and an optional mu
 import hashlib
 import math
 import re
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from ninja.throttling import BaseThrottle
 
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
@@ -96,3 +99,27 @@ def client_ip(request: HttpRequest) -> str:
         return remote
     addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
     return addresses[-min(proxies, len(addresses))] if addresses else remote
+
+
+class SettingRateThrottle(BaseThrottle):
+    """A django-ninja throttle on these counters: `ident(request)` names who is counted
+    (None: not counted), the rate is read from a setting on each request (so it can be
+    changed without a restart of the tests). ninja answers 429 with Retry-After."""
+
+    def __init__(self, scope: str, setting: str, ident: Callable[[HttpRequest], str | None]):
+        self.scope = scope
+        self.setting = setting
+        self.ident = ident
+        self._last = threading.local()  # wait() belongs to this thread's last request
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        who = self.ident(request)
+        if who is None:
+            self._last.retry_after = None
+            return True
+        verdict = hit(self.scope, who, Rate.from_setting(self.setting))
+        self._last.retry_after = verdict.retry_after
+        return verdict.allowed
+
+    def wait(self) -> float | None:
+        return getattr(self._last, "retry_after", None)
