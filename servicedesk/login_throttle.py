@@ -10,7 +10,7 @@ the password; the login forms (servicedesk/auth_forms.py) say why."""
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
@@ -59,18 +59,22 @@ def _username(credentials: dict) -> str:
     return credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD) or ""
 
 
-class LoginThrottleBackend(BaseBackend):
-    """First in AUTHENTICATION_BACKENDS: while a lockout holds, no backend checks the
-    password (PermissionDenied stops `authenticate()`); it never logs anyone in."""
+class LoginThrottleBackend(ModelBackend):
+    """Django's ModelBackend, which refuses to check the password while a lockout holds
+    (PermissionDenied stops `authenticate()`). One backend, not a guard in front of
+    ModelBackend, so the sessions it starts (and `force_login`) load their user."""
 
-    def authenticate(self, request: HttpRequest | None, **credentials) -> None:
-        if request is None:  # no client to count: management commands, scripts
-            return None
-        lockout = lockout_for(request, _username(credentials))
-        if lockout is not None:
-            request.login_lockout = lockout
-            raise PermissionDenied
-        return None
+    def authenticate(self, request: HttpRequest | None, username=None, password=None, **kwargs):
+        if request is not None:  # without a request (scripts) there is no client to count
+            lockout = lockout_for(request, username or kwargs.get(self._username_field) or "")
+            if lockout is not None:
+                request.login_lockout = lockout
+                raise PermissionDenied
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+    @property
+    def _username_field(self) -> str:
+        return get_user_model().USERNAME_FIELD
 
 
 @receiver(user_login_failed, dispatch_uid="servicedesk.login_throttle.failed")

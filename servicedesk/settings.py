@@ -40,13 +40,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside everything that reads the database: a down database answers 503, not 500.
-    "servicedesk.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Loads the user first: a down database answers 503, not 500. Middleware that reads
+    # the database goes after it.
+    "servicedesk.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -96,7 +97,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "check": ConnectionPool.check_connection,
             # Seconds a request waits for a connection before the database counts as
             # unavailable (503 page; `ingest_email` exits 75, a temporary failure).
-            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
         }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the in-process worker share the file.
@@ -116,12 +117,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The first backend refuses every login while the account or the client is locked out
-# (servicedesk/login_throttle.py); the second checks the password.
-AUTHENTICATION_BACKENDS = [
-    "servicedesk.login_throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Django's ModelBackend, refusing every login while the account or the client is locked
+# out (servicedesk/login_throttle.py).
+AUTHENTICATION_BACKENDS = ["servicedesk.login_throttle.LoginThrottleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,10 +1,11 @@
 """A database that cannot be reached answers 503 with a page of its own, not a 500.
 
-The error can surface anywhere in a request: in a view, or earlier, when a middleware
-loads the session or the user. Django turns an exception outside the view into a 500
-response before any outer middleware sees it, so a signal receiver notes a database error
-on the request, and this middleware (outside everything that reads the database)
-answers 503 in place of that 500. An error in the view itself is answered directly.
+The middleware sits right after AuthenticationMiddleware and loads the session and the
+user itself, so the first query of almost every request fails here and is answered at
+once (before, a 500 page rendered after it queried again, waiting for the pool each
+time). An error in the view is answered through process_exception. An error in a
+middleware further in is turned into a 500 by Django before this one sees it: a signal
+receiver marks the request, and the 500 is answered as 503.
 
 The page (templates/503.html) is rendered without a request context: no context
 processor, no session and no user, so nothing in it reads the database."""
@@ -64,10 +65,12 @@ class DatabaseUnavailableMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
-            response = self.get_response(request)
-        except DATABASE_ERRORS:  # only with DEBUG_PROPAGATE_EXCEPTIONS
-            logger.exception("Database unavailable on %s %s", request.method, request.path)
-            return unavailable_response(request)
+            request.user.is_authenticated  # noqa: B018 (loads the session and the user)
+        except Exception as error:
+            if not is_database_error(error):
+                raise
+            return self._unavailable(request, error)
+        response = self.get_response(request)
         if response.status_code == 500 and getattr(request, _MARK, False):
             return unavailable_response(request)
         return response
@@ -75,5 +78,9 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_database_error(exception):
             return None
-        logger.error("Database unavailable on %s %s: %s", request.method, request.path, exception)
+        return self._unavailable(request, exception)
+
+    @staticmethod
+    def _unavailable(request: HttpRequest, error: BaseException) -> HttpResponse:
+        logger.error("Database unavailable on %s %s: %s", request.method, request.path, error)
         return unavailable_response(request)
