@@ -89,12 +89,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # operating system's TCP timeout.
     _pg_options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
     if env_bool("DATABASE_POOL", True):
-        from psycopg_pool import ConnectionPool
+        from servicedesk.database import check_pooled_connection
 
         _pg_options["pool"] = {
             # Each connection handed out is checked first: after a server restart the
             # pool replaces its dead connections instead of letting requests fail on them.
-            "check": ConnectionPool.check_connection,
+            "check": check_pooled_connection,
             # Seconds a request waits for a connection before the database counts as
             # unavailable (503 page; `ingest_email` exits 75, a temporary failure).
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
