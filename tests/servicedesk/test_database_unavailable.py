@@ -60,7 +60,8 @@ for method, path, headers in [
     client.cookies["sessionid"] = "a-session-to-load"
     response = getattr(client, method)(path, data, headers=headers)
     body = response.content.decode()
-    print(path, response.status_code, response.get("Retry-After"), round(time.monotonic() - started, 1),
+    seconds = round(time.monotonic() - started, 1)
+    print(path, response.status_code, response.get("Retry-After"), seconds,
           "unavailable" if "temporarily unavailable" in body else "-",
           "Traceback" in body or "Server Error" in body)
 """
