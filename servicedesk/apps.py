@@ -7,5 +7,5 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self) -> None:
-        # Counts failed logins and clears the count on success (signal receivers).
-        from servicedesk import login_throttle  # noqa: F401
+        # Failed logins counted and cleared (signal receivers); deploy checks.
+        from servicedesk import checks, login_throttle  # noqa: F401
