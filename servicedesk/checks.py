@@ -1,7 +1,10 @@
 """System checks of the desk's own settings (`manage.py check --deploy`)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+from servicedesk.throttling import Rate
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -24,3 +27,25 @@ def throttle_counters_are_shared(app_configs, **kwargs) -> list[Warning]:
             id="servicedesk.W001",
         )
     ]
+
+
+RATE_SETTINGS = (
+    "LOGIN_FAILURES_PER_ACCOUNT",
+    "LOGIN_FAILURES_PER_CLIENT",
+    "PASSWORD_RESETS_PER_ADDRESS",
+    "PASSWORD_RESETS_PER_CLIENT",
+    "API_RATE_PER_TOKEN",
+    "ALERTS_RATE_PER_SOURCE",
+)
+
+
+@register()
+def rates_are_readable(app_configs, **kwargs) -> list[Error]:
+    """A mistyped limit is reported at start-up, not on the first login."""
+    errors = []
+    for name in RATE_SETTINGS:
+        try:
+            Rate.from_setting(name)
+        except ImproperlyConfigured as error:
+            errors.append(Error(f"{name}: {error}", id="servicedesk.E001"))
+    return errors

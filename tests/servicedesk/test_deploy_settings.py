@@ -52,3 +52,12 @@ def test_a_per_process_cache_is_reported_when_deploying():
         "check", "--deploy", SECRET_KEY=secrets.token_urlsafe(50), CACHE_URL=""
     )
     assert "servicedesk.W001" in result.stderr + result.stdout
+
+
+def test_a_mistyped_rate_stops_the_start():
+    result = _manage_with_env_example(
+        "check", SECRET_KEY=secrets.token_urlsafe(50), LOGIN_FAILURES_PER_ACCOUNT="five"
+    )
+    assert result.returncode != 0
+    assert "servicedesk.E001" in result.stderr
+    assert "LOGIN_FAILURES_PER_ACCOUNT" in result.stderr
