@@ -66,15 +66,11 @@ class LoginThrottleBackend(ModelBackend):
 
     def authenticate(self, request: HttpRequest | None, username=None, password=None, **kwargs):
         if request is not None:  # without a request (scripts) there is no client to count
-            lockout = lockout_for(request, username or kwargs.get(self._username_field) or "")
+            lockout = lockout_for(request, _username({"username": username, **kwargs}))
             if lockout is not None:
                 request.login_lockout = lockout
                 raise PermissionDenied
         return super().authenticate(request, username=username, password=password, **kwargs)
-
-    @property
-    def _username_field(self) -> str:
-        return get_user_model().USERNAME_FIELD
 
 
 @receiver(user_login_failed, dispatch_uid="servicedesk.login_throttle.failed")
