@@ -15,11 +15,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from servicedesk.auth_forms import PasswordResetForm
 from servicedesk.roles import contact_of
 
 #: Set in the session of a contact's login.

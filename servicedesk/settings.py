@@ -17,6 +17,8 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key" if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+if not DEBUG and SECRET_KEY.startswith("change-me"):
+    raise ImproperlyConfigured("SECRET_KEY is still the placeholder of .env.example")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -45,12 +47,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Loads the user first: a down database answers 503, not 500. Middleware that reads
+    # the database goes after it.
+    "servicedesk.unavailable.DatabaseUnavailableMiddleware",
     "servicedesk.language.ContactLanguageMiddleware",  # a contact reads their own language
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    # django-htmx's request.htmx, plus Vary on the HX-* headers a view consulted.
+    "servicedesk.htmx.HtmxVaryMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -81,7 +87,21 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = env_bool("DATABASE_POOL", True)
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A down server is reported within seconds (libpq's connect timeout), not after the
+    # operating system's TCP timeout.
+    _pg_options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    if env_bool("DATABASE_POOL", True):
+        from servicedesk.database import check_pooled_connection
+
+        _pg_options["pool"] = {
+            # Each connection handed out is checked first: after a server restart the
+            # pool replaces its dead connections instead of letting requests fail on them.
+            "check": check_pooled_connection,
+            # Seconds a request waits for a connection before the database counts as
+            # unavailable (503 page; `ingest_email` exits 75, a temporary failure).
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
+        }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the in-process worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -100,8 +120,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-#: A deactivated contact's login stops working at once (servicedesk/auth.py).
-AUTHENTICATION_BACKENDS = ["servicedesk.auth.ActiveContactBackend"]
+# Django's ModelBackend, refusing every login while the account or the client is locked
+# out (servicedesk/login_throttle.py), and a deactivated contact's login at once
+# (servicedesk/auth.py): one backend, so force_login and sessions name it.
+AUTHENTICATION_BACKENDS = ["servicedesk.login_throttle.LoginThrottleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -250,6 +272,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 LOGGING = {
     "version": 1,
@@ -260,3 +284,33 @@ LOGGING = {
 
 # Completed tickets close by themselves after this many days without a word from the contact.
 AUTO_CLOSE_AFTER_DAYS = env_int("AUTO_CLOSE_AFTER_DAYS", 3)
+
+# --- Abuse limits (servicedesk/throttling.py) -------------------------------------------
+# Counters live in the cache, which must be shared by every web process: Redis in
+# production (CACHE_URL=redis://…). Without CACHE_URL each process counts for itself
+# (fine for `make run`'s single server; `check --deploy` warns when DEBUG is off).
+if _cache_url := env_str("CACHE_URL", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "servicedesk"),
+        }
+    }
+# Proxies in front of the site that append to X-Forwarded-For: the client address is the
+# one this many entries from the end. 0: REMOTE_ADDR (no proxy). Also django-ninja's.
+NUM_PROXIES = env_int("NUM_PROXIES", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
+NINJA_NUM_PROXIES = NUM_PROXIES
+# Rates are "count/period", the period in s, min, h or d with an optional number
+# ("5/15min": five per quarter of an hour). Failed logins per account name and per
+# client address: beyond them every login is refused, right password or not, until the
+# period ends.
+LOGIN_FAILURES_PER_ACCOUNT = env_str("LOGIN_FAILURES_PER_ACCOUNT", "5/15min")
+LOGIN_FAILURES_PER_CLIENT = env_str("LOGIN_FAILURES_PER_CLIENT", "30/15min")
+# Password-reset requests per address and per client: beyond them no more mail is sent
+# (the page says the same as always).
+PASSWORD_RESETS_PER_ADDRESS = env_str("PASSWORD_RESETS_PER_ADDRESS", "3/h")
+PASSWORD_RESETS_PER_CLIENT = env_str("PASSWORD_RESETS_PER_CLIENT", "10/h")
+# API requests per token and alerts per alert source; beyond them 429 with Retry-After.
+API_RATE_PER_TOKEN = env_str("API_RATE_PER_TOKEN", "120/min")
+ALERTS_RATE_PER_SOURCE = env_str("ALERTS_RATE_PER_SOURCE", "300/min")

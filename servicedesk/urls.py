@@ -3,15 +3,25 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from servicedesk import views
+from servicedesk.auth_forms import AdminLoginForm, LoginForm
 from servicedesk.language import ContactPasswordResetForm
+
+# The admin's login counts failures and says when it is locked, like the desk's.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("no-workspace/", views.no_workspace, name="no_workspace"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset by email (portal contacts and staff alike).
-    # The mail is written in the contact's language (servicedesk/language.py).
+    # The mail is written in the contact's language and limited per address and client.
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=ContactPasswordResetForm),

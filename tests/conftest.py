@@ -176,3 +176,13 @@ def actors(
         "contact_b": contact_b,
         "outsider": outsider,
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters (servicedesk/throttling.py) live in the cache, a per-process
+    memory cache in the tests: each test starts with none. (Never point the tests at a
+    shared Redis with CACHE_URL: this would empty it.)"""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -9,13 +9,17 @@ import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from incidents.api import alerts, tickets
+from incidents.api.auth import ALERT_SOURCE_THROTTLE, TOKEN_THROTTLE
+from servicedesk.unavailable import RETRY_AFTER, is_database_error
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +36,8 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
-api.add_router("", alerts.router)
-api.add_router("", tickets.router)
+api.add_router("", alerts.router, throttle=ALERT_SOURCE_THROTTLE)
+api.add_router("", tickets.router, throttle=TOKEN_THROTTLE)
 
 
 def _error(request, status: int, detail: str, errors: dict | None = None):
@@ -73,6 +77,22 @@ def _refused_by_service(request, exc: DjangoValidationError):
 def _unauthenticated(request, exc: AuthenticationError):
     response = _error(request, 401, "A valid token is required: Authorization: Bearer <token>.")
     response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc: Throttled):
+    """ninja adds Retry-After (seconds) to this answer."""
+    return _error(request, 429, _("Too many requests for this token: wait and try again."))
+
+
+@api.exception_handler(DatabaseError)
+def _database_unavailable(request, exc: DatabaseError):
+    if not is_database_error(exc):
+        return _server_error(request, exc)
+    logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc)
+    response = _error(request, 503, _("The service is temporarily unavailable."))
+    response["Retry-After"] = str(RETRY_AFTER)
     return response
 
 

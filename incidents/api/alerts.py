@@ -13,7 +13,14 @@ router = Router(tags=["monitoring"], auth=AlertSourceAuth())
 
 @router.post(
     "/alerts",
-    response={200: AlertOut, 201: AlertOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    response={
+        200: AlertOut,
+        201: AlertOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Post a monitoring alert",
 )
 def post_alert(request, payload: AlertIn):

@@ -14,6 +14,7 @@ from incidents import tokens
 from incidents.models import AlertSource, ApiToken
 from servicedesk.models import Contact
 from servicedesk.roles import is_staff_member
+from servicedesk.throttling import SettingRateThrottle
 
 #: last_used_at is written at most this often per token (one cheap UPDATE per request).
 TOUCH_EVERY = timedelta(minutes=1)
@@ -86,3 +87,22 @@ class AlertSourceAuth(HttpBearer):
         # The system acts, not whoever may be logged in to the desk in this browser.
         request.user = AnonymousUser()
         return source
+
+
+def _token_id(request) -> str | None:
+    principal = getattr(request, "auth", None)
+    return f"token-{principal.token.pk}" if isinstance(principal, Principal) else None
+
+
+def _alert_source_id(request) -> str | None:
+    source = getattr(request, "auth", None)
+    return f"source-{source.pk}" if isinstance(source, AlertSource) else None
+
+
+#: Requests per API token (API_RATE_PER_TOKEN) and alerts per alert source
+#: (ALERTS_RATE_PER_SOURCE); beyond them 429 with Retry-After. Counted after the token
+#: is accepted, so a wrong token cannot use up another's allowance.
+TOKEN_THROTTLE = SettingRateThrottle("api-token", "API_RATE_PER_TOKEN", _token_id)
+ALERT_SOURCE_THROTTLE = SettingRateThrottle(
+    "alert-source", "ALERTS_RATE_PER_SOURCE", _alert_source_id
+)

@@ -38,7 +38,7 @@ from servicedesk.roles import is_agent
 router = Router(tags=["tickets"], auth=ApiTokenAuth())
 
 NUMBER = re.compile(r"^(INC|REQ)-[0-9]{1,12}$", re.IGNORECASE)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 
 def _name(user) -> str | None:

@@ -17,6 +17,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents.intake import email as intake
+from servicedesk.database import connect_directly
 
 EX_TEMPFAIL = 75
 
@@ -29,6 +30,10 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def handle(self, *args, **options):
+        # One message per process: a direct connection, which fails fast when the
+        # database is down (exit 75 within DATABASE_CONNECT_TIMEOUT) instead of waiting
+        # for a pool.
+        connect_directly()
         try:
             result = intake.ingest_stream(sys.stdin.buffer)
         except Exception as exc:
