@@ -13,6 +13,8 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_string
 from email.policy import default
 from pathlib import Path
@@ -22,6 +24,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 from django.db import close_old_connections, connection, transaction
+from kombu import pools
 
 from servicedesk.celery import app as celery_app
 from servicedesk.models import Notification, NotificationStatus
@@ -122,18 +125,23 @@ class TestSettings:
 
 
 def _reset_broker_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """Make the app open fresh pools for its (changed) broker settings. kombu keeps every
+    pool in process-wide registries keyed by the connection's URL and options, and hands
+    the same pool out again for an equal connection: a pool closed but left registered
+    would come back closed (in-process tasks serialise through a pooled producer too, so
+    they fail with "Acquire on closed pool"). kombu.pools.reset() closes and forgets them
+    all."""
+    pools.reset()
     celery_app._pool = None
     amqp = celery_app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
 
 
-@pytest.fixture
-def on_redis():
-    """Send tasks to Redis instead of running them in-process, under a key prefix of this
-    test's own; yields the prefix."""
+@contextmanager
+def tasks_on_redis() -> Iterator[str]:
+    """Send tasks to Redis instead of running them in-process, under a key prefix of its
+    own (yielded); afterwards tasks run in-process again."""
     import redis
 
     prefix = f"servicedesk-test-{uuid.uuid4().hex}:"
@@ -148,13 +156,32 @@ def on_redis():
         worker_hijack_root_logger=False,
     )
     _reset_broker_connections()
-    yield prefix
-    conf.update(saved)
-    _reset_broker_connections()
-    client = redis.Redis.from_url(REDIS_URL)
-    leftovers = list(client.scan_iter(f"{prefix}*"))
-    if leftovers:
-        client.delete(*leftovers)
+    try:
+        yield prefix
+    finally:
+        conf.update(saved)
+        _reset_broker_connections()
+        client = redis.Redis.from_url(REDIS_URL)
+        leftovers = list(client.scan_iter(f"{prefix}*"))
+        if leftovers:
+            client.delete(*leftovers)
+
+
+@pytest.fixture
+def on_redis():
+    """Tasks go to Redis during this test; yields its key prefix."""
+    with tasks_on_redis() as prefix:
+        yield prefix
+
+
+@needs_redis
+def test_after_a_test_on_redis_tasks_run_in_process_again(db):
+    from servicedesk.tasks import requeue_notifications
+
+    assert requeue_notifications.delay().get() == 0  # in-process, through the broker pool
+    with tasks_on_redis():
+        pass
+    assert requeue_notifications.delay().get() == 0
 
 
 class Processed:
