@@ -52,3 +52,12 @@ def login(page, live_server):
         return page
 
     return _login
+
+
+def settle(page) -> None:
+    """Wait until htmx has swapped, settled and bound the new content: a select changed
+    before htmx binds its hx-get to it sends nothing (a race a fast test can win)."""
+    page.wait_for_function(
+        "() => window.htmx && !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from incidents.models import Incident, Status
 from servicedesk import roles
 from servicedesk.models import Line
+from tests.browser.conftest import settle
 from tests.factories import IncidentFactory, SupportGroupFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -100,6 +101,7 @@ def test_the_assignee_list_follows_the_chosen_group(desk, login, live_server):
     page = login("l1")
     page.goto(f"{live_server.url}/tickets/{desk['incident'].number}/")
     page.locator("[data-action=assign]").click()
+    settle(page)
     page.select_option("#id_group", label="L2 · Operations")
     expect(page.locator("#id_assignee option")).to_have_text(["---------", "Lars Two"])
     page.select_option("#id_group", label=str(desk["group"]))
