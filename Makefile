@@ -35,8 +35,10 @@ $(STAMP): pyproject.toml | check-python
 migrate: $(STAMP)
 	@$(PY) manage.py migrate --noinput --verbosity 0 && echo "Database migrated"
 
-seed: migrate
-	@$(PY) manage.py seed_demo
+# Compiled translations first: the demo's mail to French, German and Russian contacts is
+# written while seeding, and its links point at the server `make run` starts.
+seed: migrate messages
+	@SITE_URL='$(SITE_URL)' $(PY) manage.py seed_demo
 
 # Translations (locale/*/LC_MESSAGES/django.po → .mo); needs gettext's msgfmt.
 messages: $(STAMP)
@@ -46,7 +48,7 @@ messages: $(STAMP)
 
 # The web server, and beside it a Celery worker with beat (the SLA sweep, auto-close and
 # mail). Both use the same broker; stopping the server (Ctrl-C) stops the worker.
-run: seed messages
+run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@mkdir -p $(VAR_DIR)
 	@echo "Service desk on http://$(HOST):$(PORT)/ - log in as l1 / demo (see README for all accounts)"

@@ -300,3 +300,25 @@ def test_every_hour_of_the_week_gives_the_same_story(hours):
         assert times[-1] <= now, spec.key
         if spec.steps and spec.steps[-1][1] in ("complete", "invalid"):
             assert now - times[-1] < timedelta(days=3), spec.key
+
+
+def test_make_seed_compiles_the_translations_before_the_demo_writes_its_mail():
+    """The demo mails French, German and Russian contacts while seeding: on a fresh clone
+    `make run` must compile the catalogues first, or that mail comes out in English."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed (apt-get install -y make)")
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(
+        ["make", "-n", "-W", "pyproject.toml", "seed"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "compilemessages" in plan
+    assert plan.index("compilemessages") < plan.index("seed_demo")
+    assert "SITE_URL=" in plan[plan.index("seed_demo") - 200 : plan.index("seed_demo")]
