@@ -54,10 +54,11 @@ def login(page, live_server):
     return _login
 
 
-def settle(page) -> None:
-    """Wait until htmx has swapped, settled and bound the new content: a select changed
-    before htmx binds its hx-get to it sends nothing (a race a fast test can win)."""
+def settle(page, selector: str) -> None:
+    """Wait until htmx has bound the element it swapped in: a select changed before htmx
+    binds its hx-get sends nothing (a race a test, unlike a person, can win)."""
     page.wait_for_function(
-        "() => window.htmx && !document.querySelector("
-        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+        "(selector) => { const el = document.querySelector(selector);"
+        " return !!(el && el['htmx-internal-data'] && el['htmx-internal-data'].initHash); }",
+        arg=selector,
     )

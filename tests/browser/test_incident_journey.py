@@ -18,6 +18,7 @@ from incidents.intake.models import InboundStatus
 from incidents.models import Incident, Status
 from servicedesk import roles
 from servicedesk.models import Line, Specialisation
+from tests.browser.conftest import settle
 from tests.factories import (
     ContactFactory,
     OrganisationFactory,
@@ -89,15 +90,6 @@ def _mails(*, to: str, subject: str) -> list:
     return [m for m in mail.outbox if m.to == [to] and subject in m.subject]
 
 
-def _htmx_ready(page, selector: str) -> None:
-    """Wait until htmx has bound the element swapped in (before that, a change is lost)."""
-    page.wait_for_function(
-        "(selector) => { const el = document.querySelector(selector);"
-        " return !!(el && el['htmx-internal-data'] && el['htmx-internal-data'].initHash); }",
-        arg=selector,
-    )
-
-
 def _reply_by_mail(question_mail, body: str) -> None:
     """The contact's mail client answering the question: threaded under it, quoting it."""
     message = EmailMessage()
@@ -146,7 +138,7 @@ def test_the_whole_incident_journey(desk, watched, login, live_server):
     expect(page.locator(".ticket-head h1")).to_contain_text("Shop shows a certificate warning")
     expect(page.locator("section.files")).to_contain_text("warning.png")
     page.locator("#classify summary").click()
-    _htmx_ready(page, "#classify #id_service")
+    settle(page, "#classify #id_service")
     page.select_option("#classify #id_category", index=1)
     page.select_option("#classify #id_service", label="Web hosting")
     page.select_option("#classify #id_impact", "2")
@@ -156,7 +148,7 @@ def test_the_whole_incident_journey(desk, watched, login, live_server):
     expect(page.locator(".facts")).to_contain_text("Web hosting")
 
     page.locator("[data-action=assign]").click()
-    _htmx_ready(page, "#id_group")
+    settle(page, "#id_group")
     page.select_option("#id_group", label="L1 · Service Desk")
     expect(page.locator("#id_assignee option")).to_have_text(["---------", "Lena One"])
     page.select_option("#id_assignee", label="Lena One")
@@ -164,7 +156,7 @@ def test_the_whole_incident_journey(desk, watched, login, live_server):
     expect(status).to_have_text("Assigned")
 
     page.locator("[data-action=escalate]").click()
-    _htmx_ready(page, "#id_to_group")
+    settle(page, "#id_to_group")
     page.select_option("#id_to_group", label="L2 · Web Operations")
     expect(page.locator("#id_assignee option")).to_have_text(["---------", "Lars Two"])
     page.select_option("#id_assignee", label="Lars Two")

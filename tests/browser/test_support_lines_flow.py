@@ -66,7 +66,7 @@ def test_l1_logs_assigns_and_escalates_then_l2_completes(desk, login, live_serve
 
     # Assign within L1, then escalate to L2 with a reason.
     page.locator("[data-action=assign]").click()
-    settle(page)
+    settle(page, "#id_group")
     page.select_option("#id_group", label="L1 · Service Desk")
     # The assignee list follows the group: only its members (by name) are offered.
     expect(page.locator("#id_assignee option")).to_have_text(["---------", "Lena One"])

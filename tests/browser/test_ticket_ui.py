@@ -101,7 +101,7 @@ def test_the_assignee_list_follows_the_chosen_group(desk, login, live_server):
     page = login("l1")
     page.goto(f"{live_server.url}/tickets/{desk['incident'].number}/")
     page.locator("[data-action=assign]").click()
-    settle(page)
+    settle(page, "#id_group")
     page.select_option("#id_group", label="L2 · Operations")
     expect(page.locator("#id_assignee option")).to_have_text(["---------", "Lars Two"])
     page.select_option("#id_group", label=str(desk["group"]))
