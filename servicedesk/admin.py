@@ -10,6 +10,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from servicedesk.durations import MinutesField
 from servicedesk.models import (
     TICKET_STATUS_CHOICES,
     BusinessCalendar,
@@ -229,14 +230,35 @@ class SlaPolicyForm(forms.ModelForm):
         ]
 
 
+class SlaTargetForm(forms.ModelForm):
+    """Targets typed and shown in hours and minutes, stored in minutes."""
+
+    reaction_minutes = MinutesField(label=_("reaction (business time)"))
+    resolution_minutes = MinutesField(label=_("resolution (business time)"))
+
+    class Meta:
+        model = SlaTarget
+        fields = ["priority", "reaction_minutes", "resolution_minutes"]
+
+
+class FulfilmentTargetForm(forms.ModelForm):
+    fulfilment_minutes = MinutesField(label=_("fulfilment (business time)"))
+
+    class Meta:
+        model = FulfilmentTarget
+        fields = ["service", "fulfilment_minutes"]
+
+
 class SlaTargetInline(admin.TabularInline):
     model = SlaTarget
+    form = SlaTargetForm
     extra = 0
     fields = ["priority", "reaction_minutes", "resolution_minutes"]
 
 
 class FulfilmentTargetInline(admin.TabularInline):
     model = FulfilmentTarget
+    form = FulfilmentTargetForm
     extra = 0
     fields = ["service", "fulfilment_minutes"]
 
