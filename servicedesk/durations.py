@@ -12,7 +12,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 _UNITS = re.compile(
     r"""^(?:(?P<hours>\d+)\s*h(?:ours?|rs?)?)?
