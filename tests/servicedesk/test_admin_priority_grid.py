@@ -64,8 +64,8 @@ def test_saving_the_grid_changes_the_priority_tickets_get_and_records_who(admin_
     assert latest.history_user.username == "root"
     assert (latest.priority, latest.history_type) == (1, "~")
     assert latest.history_change_reason
-    # Unchanged cells get no history row.
-    assert PriorityMatrixEntry.objects.get(urgency=1, impact=1).history.count() == 0  # seeded by migration
+    # Unchanged cells get no history row (the migration seeded them without one).
+    assert PriorityMatrixEntry.objects.get(urgency=1, impact=1).history.count() == 0
 
 
 def test_saving_the_grid_takes_a_fixed_number_of_queries(admin_client):
