@@ -41,7 +41,8 @@ class PriorityGridForm(forms.Form):
                 self.fields[name] = forms.TypedChoiceField(
                     label=_("%(urgency)s urgency, %(impact)s impact")
                     % {"urgency": urgency.label, "impact": impact.label},
-                    choices=Priority.choices,
+                    # The blank shows only where a posted value was refused: no guess.
+                    choices=[("", "---------"), *Priority.choices],
                     coerce=int,
                 )
                 entry = entries.get((urgency, impact))

@@ -92,6 +92,7 @@ def test_a_bad_value_is_shown_at_its_cell_and_nothing_is_saved(admin_client):
     assert "Select a valid choice" in response.text
     cell = re.search(r'<td[^>]*id="cell_1_2".*?</td>', response.text, re.S).group(0)
     assert "errorlist" in cell
+    assert " selected>" not in cell  # the refused cell shows the blank, not a guess
     assert selected(response.text, "cell_3_3") == "1"  # typed value kept
     assert services.priority_for(urgency=3, impact=3) == 3
 
