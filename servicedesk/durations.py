@@ -43,11 +43,12 @@ def minutes_for_input(minutes: int) -> str:
 def format_minutes(minutes: int) -> str:
     """`minutes` for reading: "4 h 30 min", "4 h", "30 min"."""
     hours, rest = divmod(minutes, 60)
+    # The same messages as incidents.sla.span, so their translations apply.
     if hours and rest:
-        return gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+        return gettext("%(h)d h %(m)d min") % {"h": hours, "m": rest}
     if hours:
-        return gettext("%(hours)d h") % {"hours": hours}
-    return gettext("%(minutes)d min") % {"minutes": rest}
+        return gettext("%(h)d h") % {"h": hours}
+    return gettext("%(m)d min") % {"m": rest}
 
 
 class MinutesField(forms.Field):
