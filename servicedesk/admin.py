@@ -3,13 +3,22 @@ from datetime import time
 from functools import partial
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 
+from servicedesk.durations import MinutesField
 from servicedesk.models import (
     TICKET_STATUS_CHOICES,
     BusinessCalendar,
@@ -17,6 +26,7 @@ from servicedesk.models import (
     ConfigurationItem,
     Contact,
     FulfilmentTarget,
+    Impact,
     InAppNotification,
     Notification,
     NotificationPreference,
@@ -30,6 +40,7 @@ from servicedesk.models import (
     SupportGroup,
     WorkingHours,
 )
+from servicedesk.priority_grid import PriorityGridForm, current_entries
 from servicedesk.signals import announce_sla_terms_changed
 
 
@@ -149,6 +160,53 @@ class PriorityMatrixEntryAdmin(SimpleHistoryAdmin):
     list_editable = ["priority"]
     list_filter = ["urgency", "impact"]
 
+    def get_urls(self) -> list:
+        grid = path(
+            "grid/",
+            never_cache(csrf_protect(self.grid_view)),
+            name="servicedesk_prioritymatrixentry_grid",
+        )
+        return [grid, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = extra_context or {}
+        if self.has_change_permission(request):
+            extra_context["grid_url"] = reverse("admin:servicedesk_prioritymatrixentry_grid")
+        return super().changelist_view(request, extra_context)
+
+    def grid_view(self, request: HttpRequest) -> HttpResponse:
+        """All 25 cells in one form; only staff who may change the matrix."""
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not (self.admin_site.has_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        if request.method == "POST":
+            with transaction.atomic():
+                form = PriorityGridForm(request.POST, entries=current_entries(for_update=True))
+                if form.is_valid():
+                    count = form.save(request.user)
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d cell of the priority matrix changed.",
+                            "%(count)d cells of the priority matrix changed.",
+                            count,
+                        )
+                        % {"count": count},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:servicedesk_prioritymatrixentry_grid")
+        else:
+            form = PriorityGridForm(entries=current_entries())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Priority matrix"),
+            "opts": self.opts,
+            "form": form,
+            "impacts": [impact.label for impact in Impact],
+        }
+        return TemplateResponse(request, "admin/servicedesk/prioritymatrixentry/grid.html", context)
+
 
 # ----- SLA: business calendars and policies ------------------------------------------------
 
@@ -229,14 +287,35 @@ class SlaPolicyForm(forms.ModelForm):
         ]
 
 
+class SlaTargetForm(forms.ModelForm):
+    """Targets typed and shown in hours and minutes, stored in minutes."""
+
+    reaction_minutes = MinutesField(label=_("reaction (business time)"))
+    resolution_minutes = MinutesField(label=_("resolution (business time)"))
+
+    class Meta:
+        model = SlaTarget
+        fields = ["priority", "reaction_minutes", "resolution_minutes"]
+
+
+class FulfilmentTargetForm(forms.ModelForm):
+    fulfilment_minutes = MinutesField(label=_("fulfilment (business time)"))
+
+    class Meta:
+        model = FulfilmentTarget
+        fields = ["service", "fulfilment_minutes"]
+
+
 class SlaTargetInline(admin.TabularInline):
     model = SlaTarget
+    form = SlaTargetForm
     extra = 0
     fields = ["priority", "reaction_minutes", "resolution_minutes"]
 
 
 class FulfilmentTargetInline(admin.TabularInline):
     model = FulfilmentTarget
+    form = FulfilmentTargetForm
     extra = 0
     fields = ["service", "fulfilment_minutes"]
 

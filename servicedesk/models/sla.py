@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from servicedesk import business_time
+from servicedesk.durations import format_minutes
 from servicedesk.models.customers import validate_time_zone
 from servicedesk.models.priority import Priority
 
@@ -420,8 +421,8 @@ class SlaTarget(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{self.get_priority_display()}: {self.reaction_minutes} / "
-            f"{self.resolution_minutes} min"
+            f"{self.get_priority_display()}: {format_minutes(self.reaction_minutes)} / "
+            f"{format_minutes(self.resolution_minutes)}"
         )
 
     def clean(self) -> None:
@@ -481,7 +482,7 @@ class FulfilmentTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service}: {self.fulfilment_minutes} min"
+        return f"{self.service}: {format_minutes(self.fulfilment_minutes)}"
 
     @property
     def fulfilment(self) -> timedelta:

@@ -498,14 +498,14 @@ class TestAdmin:
                 "is_active": "on",
                 **inline_management("targets", 2),
                 "targets-0-priority": "1",
-                "targets-0-reaction_minutes": "15",
-                "targets-0-resolution_minutes": "240",
+                "targets-0-reaction_minutes": "15m",
+                "targets-0-resolution_minutes": "4h",
                 "targets-1-priority": "2",
-                "targets-1-reaction_minutes": "30",
-                "targets-1-resolution_minutes": "480",
+                "targets-1-reaction_minutes": "0:30",
+                "targets-1-resolution_minutes": "8 h",
                 **inline_management("fulfilment_targets", 1),
                 "fulfilment_targets-0-service": str(service.pk),
-                "fulfilment_targets-0-fulfilment_minutes": "2700",
+                "fulfilment_targets-0-fulfilment_minutes": "45h",
             },
         )
 
@@ -519,6 +519,66 @@ class TestAdmin:
 
         change = admin_client.get(reverse("admin:servicedesk_slapolicy_change", args=[policy.pk]))
         assert change.text.count("checked") >= 3  # two statuses + active
+
+    def test_targets_are_typed_and_shown_in_hours_and_minutes(self, admin_client):
+        policy = SlaPolicyFactory(targets={})
+        service = ServiceFactory()
+        url = reverse("admin:servicedesk_slapolicy_change", args=[policy.pk])
+        data = {
+            "name": policy.name,
+            "organisation": policy.organisation_id,
+            "calendar": policy.calendar_id,
+            "pause_statuses": ["information_needed"],
+            "warning_threshold_percent": "75",
+            "availability_target_percent": "99.9",
+            "is_active": "on",
+            **inline_management("targets", 1),
+            "targets-0-priority": "2",
+            "targets-0-reaction_minutes": "1h 30m",
+            "targets-0-resolution_minutes": "2:30",
+            **inline_management("fulfilment_targets", 1),
+            "fulfilment_targets-0-service": str(service.pk),
+            "fulfilment_targets-0-fulfilment_minutes": "90m",
+        }
+        response = admin_client.post(url, data)
+        assert response.status_code == 302, response.context["errors"]
+        target = policy.targets.get()
+        assert (target.reaction_minutes, target.resolution_minutes) == (90, 150)
+        assert policy.fulfilment_targets.get().fulfilment_minutes == 90
+        assert str(target) == "P2 High: 1 h 30 min / 2 h 30 min"
+
+        change = admin_client.get(url)
+        assert 'value="1h 30m"' in change.text
+        assert 'value="2h 30m"' in change.text
+
+    def test_a_target_that_is_not_a_time_is_refused_next_to_the_field(self, admin_client):
+        organisation = OrganisationFactory()
+        response = admin_client.post(
+            reverse("admin:servicedesk_slapolicy_add"),
+            {
+                "name": "Bad",
+                "organisation": organisation.pk,
+                "calendar": BusinessCalendarFactory().pk,
+                "warning_threshold_percent": "75",
+                "availability_target_percent": "99.9",
+                **inline_management("targets", 2),
+                "targets-0-priority": "1",
+                "targets-0-reaction_minutes": "soon",
+                "targets-0-resolution_minutes": "4h",
+                "targets-1-priority": "2",
+                "targets-1-reaction_minutes": "5h",
+                "targets-1-resolution_minutes": "4h",
+                **inline_management("fulfilment_targets", 0),
+            },
+        )
+        assert response.status_code == 200
+        forms = response.context["inline_admin_formsets"][0].formset.forms
+        assert forms[0].errors["reaction_minutes"] == ["Enter a time such as 4h 30m."]
+        assert forms[1].errors["reaction_minutes"] == [
+            "The reaction time cannot exceed the resolution time."
+        ]
+        assert 'value="soon"' in response.text  # what was typed stays in the field
+        assert not SlaPolicy.objects.filter(organisation=organisation).exists()
 
     def test_a_policy_with_a_threshold_of_100_is_refused(self, admin_client):
         response = admin_client.post(
@@ -617,8 +677,8 @@ class TestTermsChangedInTheAdmin:
             "targets-0-id": str(target.pk),
             "targets-0-policy": str(policy.pk),
             "targets-0-priority": "3",
-            "targets-0-reaction_minutes": "60",
-            "targets-0-resolution_minutes": "180",
+            "targets-0-reaction_minutes": "1h",
+            "targets-0-resolution_minutes": "3h",
             **inline_management("fulfilment_targets", 0),
         }
         with django_capture_on_commit_callbacks(execute=True):
