@@ -150,6 +150,9 @@ def test_admin_pages_have_no_console_errors(desk, watched, login, live_server):
         "/admin/",
         "/admin/incidents/incident/",
         f"/admin/incidents/incident/{desk['ticket'].pk}/change/",
+        "/admin/servicedesk/prioritymatrixentry/",
+        "/admin/servicedesk/prioritymatrixentry/grid/",
+        "/admin/servicedesk/slapolicy/add/",
     ]:
         _visit(page, live_server.url + path, seen)
     assert seen == []
