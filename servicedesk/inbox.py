@@ -160,6 +160,6 @@ def preference_update(
     preference = preference_for(user)
     preference.mail_enabled = bool(mail_enabled)
     preference.muted_events = muted
-    preference._history_user = user  # type: ignore[attr-defined]  # simple-history's hook
+    preference._history_user = user
     preference.save()
     return preference
