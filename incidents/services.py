@@ -336,7 +336,7 @@ def incident_escalate(
     _check_assignee(group=to_group, assignee=assignee)
 
     def prepare(fresh: Incident) -> str:
-        current_line = fresh.support_group.line if fresh.support_group_id else Line.L1
+        current_line = fresh.support_group.line if fresh.support_group is not None else Line.L1
         if to_group.line == current_line:
             raise ValidationError(
                 {"to_group": _("Escalation goes to another line; use Assign within the same line.")}

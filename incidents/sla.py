@@ -254,7 +254,7 @@ class Countdown:
 
 def countdowns(incident: Incident, clock: Clock, now: datetime | None = None) -> list[Countdown]:
     now = now or timezone.now()
-    calendar = incident.sla_policy.calendar if incident.sla_policy_id else None
+    calendar = incident.sla_policy.calendar if incident.sla_policy is not None else None
     reaction = _countdown(
         _("Reaction"),
         incident.response_due_at,

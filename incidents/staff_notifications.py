@@ -57,7 +57,7 @@ def register_events() -> None:
 def workers(incident: Incident) -> list:
     """The assignee, else (also when the assignee left) the active members of the
     ticket's support group."""
-    if incident.assignee_id is not None and incident.assignee.is_active:
+    if incident.assignee is not None and incident.assignee.is_active:
         return [incident.assignee]
     if incident.support_group_id is None:
         return []
@@ -67,7 +67,7 @@ def workers(incident: Incident) -> list:
 
 def notify_assigned(*, incident: Incident, actor) -> list[InAppNotification]:
     with translation.override(settings.LANGUAGE_CODE):
-        if incident.assignee_id is not None and incident.assignee.is_active:
+        if incident.assignee is not None and incident.assignee.is_active:
             verb = _("Assigned to you")
         else:
             verb = _("Assigned to your group %(group)s") % {"group": incident.support_group.name}
