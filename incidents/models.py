@@ -13,7 +13,10 @@ from incidents import rules
 from servicedesk.models import Impact, Priority, Urgency
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from django.contrib.auth.models import User
+    from django_fsm import Transition
 
     from incidents.sla import Countdown
 
@@ -253,6 +256,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     _responded_when_locked: bool
     # Queue rows only: sla.annotate_countdowns gives each row its clock.
     sla_countdown: "Countdown"
+    # Added by django-fsm's FSMField for the `status` field.
+    get_all_status_transitions: "Callable[[], Iterator[Transition]]"
     history = HistoricalRecords(
         # The SLA fields are derived; their audit trail is the SlaEvent ledger.
         excluded_fields=[
