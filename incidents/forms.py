@@ -1,6 +1,6 @@
 """Forms parse and validate what staff type; services decide what happens."""
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -106,7 +106,8 @@ class ClassificationFields(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         ci, service = data.get("configuration_item"), data.get("service")
         if ci and service and ci.service_id != service.pk:
             self.add_error(
@@ -201,11 +202,18 @@ def _members_select(field: forms.Field) -> None:
     )
 
 
-class AssigneeInGroupMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.Form
+else:
+    _FormBase = object
+
+
+class AssigneeInGroupMixin(_FormBase):
     group_field = "group"
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         group, assignee = data.get(self.group_field), data.get("assignee")
         if group and assignee and not group.members.filter(pk=assignee.pk).exists():
             self.add_error(
