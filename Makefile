@@ -61,6 +61,8 @@ run: seed
 test: $(STAMP) messages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
 test-fast: $(STAMP) messages
@@ -75,4 +77,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles var *.egg-info
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles var *.egg-info .mypy_cache

@@ -19,7 +19,7 @@ class Action:
     key: str
     transition: str
     label: str | Promise
-    form: type[forms.Form]
+    form: Callable[..., forms.Form]  # a form class that also takes incident=
     service: Callable[..., Incident]
     style: str = ""
     #: Actions with no input run straight from the button.

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
@@ -21,8 +23,11 @@ from incidents.models import (
 from servicedesk.models import Contact
 from servicedesk.people import display_name
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def person_column(field: str, label: str):
+
+def person_column(field: str, label: "StrOrPromise"):
     """A list column naming the user in `field` by full name, never by login."""
 
     @admin.display(description=label, ordering=f"{field}__last_name")
@@ -51,7 +56,7 @@ class ReadOnlyAdminMixin:
 class CommentInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = Comment
     extra = 0
-    fields = ["author", "is_public", "body", "created_at"]
+    fields = ("author", "is_public", "body", "created_at")
     readonly_fields = fields
 
 
@@ -60,7 +65,7 @@ class SlaEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     model = SlaEvent
     extra = 0
-    fields = ["at", "kind", "status", "priority", "note"]
+    fields = ("at", "kind", "status", "priority", "note")
     readonly_fields = fields
 
 

@@ -1,5 +1,7 @@
 """Forms parse and validate what staff type; services decide what happens."""
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -91,9 +93,8 @@ class ClassificationFields(forms.Form):
         self.limit_configuration_items(organisation_id)
 
     def limit_configuration_items(self, organisation_id: int | None) -> None:
-        self.fields["configuration_item"].queryset = configuration_items_for(
-            organisation_id=organisation_id
-        )
+        field = cast(forms.ModelChoiceField, self.fields["configuration_item"])
+        field.queryset = configuration_items_for(organisation_id=organisation_id)
         query = f"?organisation={organisation_id}" if organisation_id else ""
         self.fields["service"].widget.attrs.update(
             {
@@ -105,7 +106,8 @@ class ClassificationFields(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         ci, service = data.get("configuration_item"), data.get("service")
         if ci and service and ci.service_id != service.pk:
             self.add_error(
@@ -200,11 +202,18 @@ def _members_select(field: forms.Field) -> None:
     )
 
 
-class AssigneeInGroupMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.Form
+else:
+    _FormBase = object
+
+
+class AssigneeInGroupMixin(_FormBase):
     group_field = "group"
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         group, assignee = data.get(self.group_field), data.get("assignee")
         if group and assignee and not group.members.filter(pk=assignee.pk).exists():
             self.add_error(
@@ -258,8 +267,9 @@ class EscalateForm(AssigneeInGroupMixin, VersionedForm):
 
     def fit_to(self, incident: Incident) -> None:
         """Escalation goes to another line than the ticket's current one."""
-        line = incident.support_group.line if incident.support_group_id else Line.L1
-        self.fields["to_group"].queryset = _group_choices().exclude(line=line)
+        line = incident.support_group.line if incident.support_group is not None else Line.L1
+        field = cast(forms.ModelChoiceField, self.fields["to_group"])
+        field.queryset = _group_choices().exclude(line=line)
 
 
 class StartWorkForm(VersionedForm):
@@ -334,7 +344,7 @@ class ConfirmOnBehalfForm(VersionedForm):
         deciders = Contact.objects.filter(
             organisation_id=incident.organisation_id, is_active=True, is_authorised=True
         ).order_by("name")
-        self.fields["on_behalf_of"].queryset = deciders
+        cast(forms.ModelChoiceField, self.fields["on_behalf_of"]).queryset = deciders
         self.fields["on_behalf_of"].initial = incident.contact_id
 
 
@@ -351,4 +361,7 @@ class CommentForm(forms.Form):
         label=_("Public: the contact sees it"),
         required=False,
     )
-    files = MultipleFileField(label=_("Attach files"), required=False)
+    # A declared field (the metaclass moves it to base_fields), not BaseForm.files.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label=_("Attach files"), required=False
+    )

@@ -1,5 +1,7 @@
 """Incidents and service requests: one ticket model with a strict status lifecycle."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -9,6 +11,14 @@ from simple_history.models import HistoricalRecords
 
 from incidents import rules
 from servicedesk.models import Impact, Priority, Urgency
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from django.contrib.auth.models import User
+    from django_fsm import Transition
+
+    from incidents.sla import Countdown
 
 
 def current_time():
@@ -239,6 +249,15 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     #: stale edit is refused instead of silently overwriting someone else's work.
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # Read by simple-history when it writes the history row of the next save.
+    _history_user: "User | None"
+    _change_reason: str
+    # services.py notes on the row it locks whether it had its first response then.
+    _responded_when_locked: bool
+    # Queue rows only: sla.annotate_countdowns gives each row its clock.
+    sla_countdown: "Countdown"
+    # Added by django-fsm's FSMField for the `status` field.
+    get_all_status_transitions: "Callable[[], Iterator[Transition]]"
     history = HistoricalRecords(
         # The SLA fields are derived; their audit trail is the SlaEvent ledger.
         excluded_fields=[
@@ -374,7 +393,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=REASSIGNABLE,
         target=Status.ASSIGNED,
-        conditions=[has_group],
+        conditions=[has_group],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
         permission=rules.can_triage,
     )
     def assign(self) -> None:
@@ -386,7 +405,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[Status.ASSIGNED, Status.REJECTED_BY_USER],
         target=Status.IN_PROGRESS,
-        conditions=[has_assignee],
+        conditions=[has_assignee],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
         permission=rules.works_on,
     )
     def start_work(self) -> None:
@@ -396,7 +415,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.IN_PROGRESS,
         target=Status.INFORMATION_NEEDED,
-        conditions=[has_public_comment],
+        conditions=[has_public_comment],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
         permission=rules.works_on,
     )
     def request_information(self) -> None:
@@ -406,7 +425,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.IN_PROGRESS,
         target=Status.EXTERNAL_PROCESSING,
-        conditions=[has_third_party],
+        conditions=[has_third_party],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
         permission=rules.works_on,
     )
     def engage_third_party(self) -> None:
@@ -444,7 +463,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.IN_PROGRESS,
         target=Status.COMPLETED,
-        conditions=[has_closure_code],
+        conditions=[has_closure_code],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
         permission=rules.works_on,
     )
     def complete(self) -> None:
@@ -454,7 +473,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[Status.REGISTERED, Status.ASSIGNED],
         target=Status.COMPLETED,
-        conditions=[has_invalid_closure_code],
+        conditions=[has_invalid_closure_code],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
         permission=rules.can_triage,
     )
     def complete_as_invalid(self) -> None:
@@ -595,6 +614,9 @@ class Comment(models.Model):
     body = models.TextField(_("text"))
     is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(_("created"), default=current_time, editable=False)
+    # Read by simple-history when it writes the history row of the next save.
+    _history_user: "User | None"
+    _change_reason: str
     history = HistoricalRecords()
 
     class Meta:
@@ -704,7 +726,7 @@ class ApiToken(models.Model):
             raise ValidationError(_("Choose either a staff user or a contact, not both."))
         if self.user_id is not None and not is_staff_member(self.user):
             raise ValidationError({"user": _("This user has no staff role.")})
-        if self.contact_id is not None and self.contact.user_id is None:
+        if self.contact is not None and self.contact.user_id is None:
             raise ValidationError(
                 {"contact": _("Give the contact a portal login first: the token acts as it.")}
             )
@@ -908,6 +930,9 @@ class TicketCc(models.Model):
         verbose_name=_("added by"),
     )
     created_at = models.DateTimeField(_("added"), default=current_time, editable=False)
+    # Read by simple-history when it writes the history row of the next save.
+    _history_user: "User | None"
+    _change_reason: str
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:

@@ -74,7 +74,7 @@ def _dedupe_key(incident: Incident, event: str, occurrence: str, email: str) -> 
 
 def _render(template: str, context: dict) -> str:
     """A plain-text template, without the blank lines its tags leave behind."""
-    text = render_to_string(template, context)
+    text: str = render_to_string(template, context)
     text = "\n".join(line.rstrip() for line in text.splitlines())
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 

@@ -3,6 +3,7 @@ from the questions an admin defined for it (servicedesk.ServiceFormField)."""
 
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +28,15 @@ KIND_FOR_CUSTOMERS = {
 QUESTION_PREFIX = "q_"
 
 
+class _QuestionArgs(TypedDict):
+    label: str
+    help_text: str
+    required: bool
+
+
 def question_field(question: ServiceFormField) -> forms.Field:
     """The form field that asks one of the service's questions."""
-    common = {
+    common: _QuestionArgs = {
         "label": question.label,
         "help_text": question.help_text,
         "required": question.required,
@@ -88,7 +95,8 @@ class RaiseForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("We confirm a very high or high urgency with you by phone."),
     )
-    files = MultipleFileField(
+    # A declared field (the metaclass moves it to base_fields), not BaseForm.files.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Attach files"),
         required=False,
         help_text=_("Screenshots, logs or documents that help us (optional)."),
@@ -98,7 +106,8 @@ class RaiseForm(forms.Form):
     def __init__(self, *args, contact: Contact, service: Service, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         kinds = contact.raisable_kinds
-        self.fields["kind"].choices = [(k, KIND_FOR_CUSTOMERS[k]) for k in kinds]
+        kind_field = cast(forms.ChoiceField, self.fields["kind"])
+        kind_field.choices = [(k, KIND_FOR_CUSTOMERS[k]) for k in kinds]
         if len(kinds) == 1:
             self.fields["kind"].initial = kinds[0]
             self.fields["kind"].widget = forms.HiddenInput()
@@ -108,7 +117,8 @@ class RaiseForm(forms.Form):
 
     @property
     def single_kind(self) -> str:
-        choices = self.fields["kind"].choices
+        # The list __init__ set (ChoiceField keeps a list as it is).
+        choices = cast(list[tuple[str, str]], cast(forms.ChoiceField, self.fields["kind"]).choices)
         return str(choices[0][1]) if len(choices) == 1 else ""
 
     def question_fields(self) -> list[forms.BoundField]:
@@ -129,7 +139,10 @@ class PortalCommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
     )
-    files = MultipleFileField(label=_("Attach files"), required=False)
+    # A declared field (the metaclass moves it to base_fields), not BaseForm.files.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label=_("Attach files"), required=False
+    )
 
 
 class UrgencyRequestForm(forms.Form):
@@ -144,7 +157,7 @@ class UrgencyRequestForm(forms.Form):
 
     def __init__(self, *args, incident: Incident, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["urgency"].choices = [
+        cast(forms.ChoiceField, self.fields["urgency"]).choices = [
             (value, label) for value, label in URGENCY_FOR_CUSTOMERS if value < incident.urgency
         ]
 

@@ -4,6 +4,7 @@ and the order, and no page counts the whole ticket table."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
 from django.db.models import Count, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils.formats import number_format
@@ -201,7 +202,8 @@ def page(
 
 def _cursor_after(row: Incident, sort: str) -> str:
     if sort == "due":
-        return f"{int(row.resolution_due_at.timestamp() * 1_000_000)}-{row.pk}"
+        due = cast(datetime, row.resolution_due_at)  # the due sort lists only tickets with one
+        return f"{int(due.timestamp() * 1_000_000)}-{row.pk}"
     return f"{row.priority}-{row.pk}"
 
 

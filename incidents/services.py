@@ -336,7 +336,7 @@ def incident_escalate(
     _check_assignee(group=to_group, assignee=assignee)
 
     def prepare(fresh: Incident) -> str:
-        current_line = fresh.support_group.line if fresh.support_group_id else Line.L1
+        current_line = fresh.support_group.line if fresh.support_group is not None else Line.L1
         if to_group.line == current_line:
             raise ValidationError(
                 {"to_group": _("Escalation goes to another line; use Assign within the same line.")}
@@ -665,7 +665,7 @@ def validate_upload(upload: UploadedFile) -> None:
     from django.conf import settings
     from django.template.defaultfilters import filesizeformat
 
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+    if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             {
                 "files": _("%(name)s is larger than %(limit)s.")
@@ -976,7 +976,7 @@ def incident_request_urgency(*, incident: Incident, urgency: int, reason: str, a
             raise ValidationError(errors)
         fresh.requested_urgency = urgency
         text = _("Please raise the urgency to %(urgency)s. %(reason)s") % {
-            "urgency": urgency.label,
+            "urgency": Urgency(urgency).label,
             "reason": reason,
         }
         # No new version: the agents' open forms stay valid; support decides separately.

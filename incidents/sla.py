@@ -18,6 +18,7 @@ Rules:
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,7 +85,7 @@ def clock_for(incident: Incident, events: list[SlaEvent]) -> Clock:
 
     started_at = events[0].at
     priority = events[0].priority
-    status = Status.REGISTERED
+    status: str = Status.REGISTERED
     run_start: datetime | None = started_at
     pause_start: datetime | None = None
     responded_at: datetime | None = None
@@ -93,7 +94,9 @@ def clock_for(incident: Incident, events: list[SlaEvent]) -> Clock:
         if event.kind == SlaEvent.Kind.STATUS:
             was, now = runs(status), runs(event.status)
             if was and not now:
-                clock.resolution_elapsed += calendar.business_time_between(run_start, event.at)
+                # It was running, so it has a start.
+                started = cast(datetime, run_start)
+                clock.resolution_elapsed += calendar.business_time_between(started, event.at)
                 run_start = None
                 pause_start = event.at if event.status in pausing else None
             elif now and not was:
@@ -132,7 +135,7 @@ def clock_for(incident: Incident, events: list[SlaEvent]) -> Clock:
 
     if resolution is not None:
         clock.running = run_start is not None
-        if clock.running:
+        if run_start is not None:
             left = max(resolution - clock.resolution_elapsed, timedelta(0))
             warn_left = max(resolution * threshold - clock.resolution_elapsed, timedelta(0))
             clock.resolution_due_at = calendar.add_business_time(run_start, left)
@@ -254,7 +257,7 @@ class Countdown:
 
 def countdowns(incident: Incident, clock: Clock, now: datetime | None = None) -> list[Countdown]:
     now = now or timezone.now()
-    calendar = incident.sla_policy.calendar if incident.sla_policy_id else None
+    calendar = incident.sla_policy.calendar if incident.sla_policy is not None else None
     reaction = _countdown(
         _("Reaction"),
         incident.response_due_at,
@@ -333,7 +336,7 @@ def annotate_countdowns(rows: list[Incident], now: datetime) -> None:
     from servicedesk.models import SlaPolicy
 
     policy_ids = {row.sla_policy_id for row in rows if row.sla_policy_id}
-    calendars = {}
+    calendars: dict[int | None, object] = {}
     if policy_ids:
         policies = (
             SlaPolicy.objects.filter(pk__in=policy_ids)

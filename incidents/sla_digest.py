@@ -220,7 +220,7 @@ def _lines(entries: list[Entry], user) -> list[dict[str, str]]:
         {
             "ticket": entry.ticket,
             "clock": entry.clock_line(zone),
-            "group": entry.incident.support_group.name if entry.incident.support_group_id else "",
+            "group": group.name if (group := entry.incident.support_group) is not None else "",
             "url": entry.url,
         }
         for entry in entries[:DIGEST_LIMIT]

@@ -4,6 +4,8 @@ ledgers by the new terms. Runs in the background (incidents.tasks.sla_recompute)
 batch of tickets per call, so a policy with 100,000 open tickets is never loaded at once.
 Replaying is deterministic: running a batch twice changes nothing the second time."""
 
+from typing import cast
+
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -41,7 +43,8 @@ def sla_recompute_open(
         now = timezone.now()
         changed_events = []
         for ticket in tickets:
-            ticket.sla_policy = policies[ticket.sla_policy_id]
+            # Only tickets of these policies were selected.
+            ticket.sla_policy = policies[cast(int, ticket.sla_policy_id)]
             before = [getattr(ticket, f) for f in _DUE_FIELDS]
             sla.apply_clock(ticket, sla.clock_for(ticket, list(ticket.sla_events.all())), now)
             if [getattr(ticket, f) for f in _DUE_FIELDS] != before:

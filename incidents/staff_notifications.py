@@ -8,6 +8,8 @@ assigned. When: a ticket is assigned to them (also on escalation), the customer 
 the customer asked for a higher urgency. The SLA mails (at risk, breached) are separate:
 incidents/notifications.py notify_staff."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from incidents.models import Comment, Incident
 from servicedesk.inbox import StaffMail, inbox_notify
-from servicedesk.models import InAppNotification, Urgency
+from servicedesk.models import InAppNotification, SupportGroup, Urgency
 from servicedesk.notification_events import register_event
 from servicedesk.roles import contact_of
 
@@ -57,7 +59,7 @@ def register_events() -> None:
 def workers(incident: Incident) -> list:
     """The assignee, else (also when the assignee left) the active members of the
     ticket's support group."""
-    if incident.assignee_id is not None and incident.assignee.is_active:
+    if incident.assignee is not None and incident.assignee.is_active:
         return [incident.assignee]
     if incident.support_group_id is None:
         return []
@@ -67,10 +69,11 @@ def workers(incident: Incident) -> list:
 
 def notify_assigned(*, incident: Incident, actor) -> list[InAppNotification]:
     with translation.override(settings.LANGUAGE_CODE):
-        if incident.assignee_id is not None and incident.assignee.is_active:
+        if incident.assignee is not None and incident.assignee.is_active:
             verb = _("Assigned to you")
         else:
-            verb = _("Assigned to your group %(group)s") % {"group": incident.support_group.name}
+            group = cast(SupportGroup, incident.support_group)  # assigning sets the group
+            verb = _("Assigned to your group %(group)s") % {"group": group.name}
         return _tell(incident, TICKET_ASSIGNED, verb, actor, occurrence=f"v{incident.version}")
 
 

@@ -4,11 +4,16 @@ in memory."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from incidents.models import Comment, Incident, Status
 from servicedesk.people import display_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: Fields whose changes the timeline spells out (the rest stay in the admin's history).
 SHOWN_FIELDS = [
@@ -47,11 +52,11 @@ class Entry:
     actor_id: int | None = None
 
     @property
-    def source_label(self) -> str:
+    def source_label(self) -> "StrOrPromise":
         return Status(self.source).label if self.source else ""
 
     @property
-    def target_label(self) -> str:
+    def target_label(self) -> "StrOrPromise":
         return Status(self.target).label if self.target else ""
 
 
@@ -101,7 +106,7 @@ def _history_entries(incident: Incident) -> list[Entry]:
     for row in rows:
         actor = _name(row.history_user)
         reason = row.history_change_reason or ""
-        changes = _changes(previous, row, labels) if previous is not None else []
+        changes: list[Change] = _changes(previous, row, labels) if previous is not None else []
         if previous is None:
             entries.append(
                 Entry(
@@ -135,16 +140,22 @@ def _history_entries(incident: Incident) -> list[Entry]:
     return entries
 
 
+def _incident_field(name: str) -> models.Field:
+    """One of SHOWN_FIELDS: a concrete field of the ticket, never a reverse relation."""
+    return cast(models.Field, Incident._meta.get_field(name))
+
+
 def _related_labels(rows) -> dict[tuple[str, int], str]:
     """History rows store ids: one query per related field for the ids a ticket used."""
     labels: dict[tuple[str, int], str] = {}
     for name in SHOWN_FIELDS:
-        model_field = Incident._meta.get_field(name)
+        model_field = _incident_field(name)
         if not model_field.is_relation:
             continue
         ids = {getattr(r, model_field.attname) for r in rows} - {None}
         if ids:
-            for pk, obj in model_field.related_model._default_manager.in_bulk(ids).items():
+            related = cast(type[models.Model], model_field.related_model)
+            for pk, obj in related._default_manager.in_bulk(ids).items():
                 labels[(name, pk)] = display_name(obj) if name == "assignee" else str(obj)
     return labels
 
@@ -154,13 +165,13 @@ def _changes(old, new, labels) -> list[Change]:
     for name in SHOWN_FIELDS:
         before, after = _display(old, name, labels), _display(new, name, labels)
         if before != after:
-            label = str(Incident._meta.get_field(name).verbose_name)
+            label = str(_incident_field(name).verbose_name)
             result.append(Change(label=label, old=before, new=after))
     return result
 
 
 def _display(row, name: str, labels) -> str:
-    model_field = Incident._meta.get_field(name)
+    model_field = _incident_field(name)
     if model_field.is_relation:
         pk = getattr(row, model_field.attname)
         return "" if pk is None else labels.get((name, pk), f"#{pk}")

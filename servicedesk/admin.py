@@ -362,7 +362,7 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     actions = ["send_again"]
-    fields = [
+    fields = (
         "subject_ref",
         "event_in_words",
         "event",
@@ -382,7 +382,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "references",
         "dedupe_key",
         "attachments",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=_("event"), ordering="event")
@@ -418,7 +418,7 @@ class InAppNotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    readonly_fields = [
+    readonly_fields = (
         "recipient",
         "actor",
         "event",
@@ -430,7 +430,7 @@ class InAppNotificationAdmin(admin.ModelAdmin):
         "created_at",
         "read_at",
         "dedupe_key",
-    ]
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):

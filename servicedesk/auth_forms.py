@@ -1,6 +1,7 @@
 """The login and password-reset forms, with the abuse limits of servicedesk/throttling.py."""
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
@@ -17,7 +18,13 @@ RESET_ADDRESS = "reset-address"
 RESET_CLIENT = "reset-client"
 
 
-class _LockoutMessage:
+if TYPE_CHECKING:
+    _LoginFormBase = auth_forms.AuthenticationForm
+else:
+    _LoginFormBase = object
+
+
+class _LockoutMessage(_LoginFormBase):
     """Says "locked, try again in N minutes" instead of "wrong password" when the
     throttle backend refused the login (servicedesk/login_throttle.py)."""
 
@@ -67,11 +74,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     ("if the address has a login, a mail is on its way"), so nothing tells an address
     with a login from one without."""
 
-    def save(self, *args, request: HttpRequest | None = None, **kwargs) -> None:
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         if request is not None and not password_reset_allowed(request, self.cleaned_data["email"]):
             logger.warning(
                 "Password reset refused: too many requests (client %s)",
                 throttling.client_ip(request),
             )
             return
-        super().save(*args, request=request, **kwargs)
+        kwargs["request"] = request
+        super().save(*args, **kwargs)

@@ -143,7 +143,7 @@ def _since_midnight(moment: time) -> timedelta:
     )
 
 
-def _merge[T](spans: list[tuple[T, T]]) -> list[tuple[T, T]]:
+def _merge[T: (datetime, timedelta)](spans: list[tuple[T, T]]) -> list[tuple[T, T]]:
     """Merge sorted, possibly overlapping or touching [start, end) spans."""
     merged: list[tuple[T, T]] = []
     for start, end in spans:

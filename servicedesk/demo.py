@@ -465,7 +465,7 @@ def _catalogue(data: DemoData) -> None:
 
 def _sla(data: DemoData) -> None:
     """A policy per organisation, before the tickets, so that they get due times."""
-    calendars = {}
+    calendars: dict[str, BusinessCalendar] = {}
     for name, tz, country, region, is_24x7, windows in CALENDARS:
         calendar = BusinessCalendar.objects.create(
             name=name,
@@ -477,11 +477,11 @@ def _sla(data: DemoData) -> None:
         for weekday, start, end in windows:
             calendar.working_hours.create(weekday=weekday, start=start, end=end)
         calendars[name] = calendar
-    for org, name, calendar, warning, availability, rule, targets, fulfilment in SLA_POLICIES:
+    for org, name, calendar_name, warning, availability, rule, targets, fulfilment in SLA_POLICIES:
         policy = SlaPolicy.objects.create(
             name=name,
             organisation=data.organisations[org],
-            calendar=calendars[calendar],
+            calendar=calendars[calendar_name],
             warning_threshold_percent=warning,
             availability_target_percent=availability,
             compensation_rule=rule,

@@ -25,7 +25,7 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         f": {reason}" if reason else "",
         extra={"status_code": 403, "request": request},
     )
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's private flag
     return response
 
 

@@ -6,10 +6,14 @@ hand the fragment to a plain visit (the back button shows a bare fragment). Rath
 decorating each such view, `request.htmx` notes which HX-* headers were read, and the
 response varies on exactly those: a view that never asks gets no Vary."""
 
+from typing import cast
+
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails, HtmxMiddleware
+
+from servicedesk.http import HtmxHttpRequest
 
 
 class TrackedHtmxDetails(HtmxDetails):
@@ -32,8 +36,9 @@ class HtmxVaryMiddleware(HtmxMiddleware):
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         details = TrackedHtmxDetails(request)
-        request.htmx = details
-        response = self.get_response(request)
+        cast(HtmxHttpRequest, request).htmx = details
+        # Sync only (async_capable = False): Django hands this middleware a sync get_response.
+        response = cast(HttpResponseBase, self.get_response(request))
         if details.headers_read:
             patch_vary_headers(response, sorted(details.headers_read))
         return response

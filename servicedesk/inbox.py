@@ -9,7 +9,7 @@ NotificationPreference. Reading: the unread count (one indexed count) and the li
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -40,7 +40,7 @@ def inbox_notify(
     target: models.Model | None,
     target_label: str,
     url: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     occurrence: str,
     mail: StaffMail | None = None,
 ) -> list[InAppNotification]:

@@ -1,5 +1,7 @@
 """The staff member's mail settings for notifications."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +19,6 @@ class PreferenceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["muted_events"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["muted_events"]).choices = [
             (kind.key, kind.label) for kind in staff_event_kinds()
         ]

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicedesk import inbox
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.inbox_forms import PreferenceForm
 from servicedesk.models import InAppNotification
 from servicedesk.roles import is_staff_member
@@ -29,7 +30,7 @@ def staff_only(view):
 
 @require_GET
 @staff_only
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     context = {
         "items": inbox.inbox_for(request.user, unread_only=unread_only),
@@ -41,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_only
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         item = inbox.inbox_mark_read(user=request.user, notification_id=pk)
     except InAppNotification.DoesNotExist:
@@ -54,7 +55,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_only
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = inbox.inbox_mark_all_read(user=request.user)
     text = ngettext(
         "%(count)d notification marked as read.", "%(count)d notifications marked as read.", count
@@ -65,7 +66,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_only
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = inbox.preference_for(request.user)
     if request.method == "GET":
         form = PreferenceForm(

@@ -68,7 +68,8 @@ class LoginThrottleBackend(ActiveContactBackend):
         if request is not None:  # without a request (scripts) there is no client to count
             lockout = lockout_for(request, _username({"username": username, **kwargs}))
             if lockout is not None:
-                request.login_lockout = lockout
+                # Read back by the login form (servicedesk/auth_forms.py) to word the refusal.
+                request.login_lockout = lockout  # type: ignore[attr-defined]
                 raise PermissionDenied
         return super().authenticate(request, username=username, password=password, **kwargs)
 

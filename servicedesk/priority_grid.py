@@ -6,6 +6,8 @@ grid only changes the cells whose priority differs, in one transaction, with his
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext
@@ -14,6 +16,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from servicedesk.models import Impact, PriorityMatrixEntry, Urgency
 from servicedesk.models.priority import Priority, default_priority
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Cell = tuple[int, int]
 
@@ -48,7 +53,7 @@ class PriorityGridForm(forms.Form):
                 entry = entries.get((urgency, impact))
                 self.initial[name] = entry.priority if entry else default_priority(urgency, impact)
 
-    def rows(self) -> list[tuple[str, list[tuple[str, forms.BoundField]]]]:
+    def rows(self) -> list[tuple[StrOrPromise, list[tuple[str, forms.BoundField]]]]:
         """(urgency label, [(cell name, bound field) per impact]) for the template."""
         return [
             (

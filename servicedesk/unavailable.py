@@ -42,6 +42,7 @@ def is_database_error(error: BaseException | None) -> bool:
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"detail": _("The service is temporarily unavailable."), "errors": {}}, status=503

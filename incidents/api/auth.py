@@ -4,8 +4,9 @@ logged in to the desk gets 401 here without a token."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -60,7 +61,7 @@ class ApiTokenAuth(HttpBearer):
             if not contact.is_active or user is None or not user.is_active:
                 return None
         else:
-            user = row.user
+            user = cast(User, row.user)  # a token has a contact or a user (ApiToken.clean)
             if not user.is_active or not is_staff_member(user):
                 return None
         _touch(ApiToken, row.pk)

@@ -65,11 +65,11 @@ def _ticket(incident: Incident, principal: Principal) -> dict:
         "contact": {"id": incident.contact_id, "name": incident.contact.name},
         "service": (
             {"id": incident.service_id, "name": incident.service.name}
-            if incident.service_id
+            if incident.service is not None
             else None
         ),
         "support_group": (
-            incident.support_group.name if staff and incident.support_group_id else None
+            incident.support_group.name if staff and incident.support_group is not None else None
         ),
         "assignee": _name(incident.assignee) if staff and incident.assignee_id else None,
         "closure_code": incident.closure_code,
@@ -165,7 +165,8 @@ def create_ticket(request, payload: TicketIn, response: HttpResponse):
     principal: Principal = request.auth
     _require_agent_or_contact(principal)
     submission = _submission_key(request, principal, payload)
-    if principal.is_contact:
+    contact: Contact | None
+    if principal.contact is not None:
         contact = principal.contact
         if payload.contact not in (None, contact.pk):
             raise _invalid("contact", _("A contact's token opens tickets for that contact only."))

@@ -41,8 +41,7 @@ def _token_only(view):
             response["Allow"] = allowed
         return response
 
-    wrapper.csrf_exempt = True
-    return login_not_required(wrapper)
+    return login_not_required(csrf_exempt(wrapper))
 
 
 def _patterns() -> list:

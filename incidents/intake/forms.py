@@ -35,7 +35,8 @@ class AcceptForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("create_contact"):
             if (
                 not data.get("new_contact_organisation")

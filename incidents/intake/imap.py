@@ -108,11 +108,17 @@ def connect(mailbox: Mailbox) -> imaplib.IMAP4:
     return client
 
 
+def _uid(client: imaplib.IMAP4, command: str, *args: str | bytes | None) -> tuple[str, list]:
+    """`client.uid`: imaplib sends the bytes uids SEARCH returned as they are (and None
+    as no charset); typeshed allows only str."""
+    return client.uid(command, *args)  # type: ignore[arg-type]
+
+
 def _poll(client: imaplib.IMAP4, mailbox: Mailbox, batch: int, result: PollResult) -> None:
     _ok(client.select(quote(mailbox.folder)), f"select {mailbox.folder}")
     if mailbox.after_processing == Mailbox.AfterProcessing.MOVE:
         _ensure_folder(client, mailbox.processed_folder)
-    typ, data = client.uid("SEARCH", None, "UNDELETED")
+    typ, data = _uid(client, "SEARCH", None, "UNDELETED")
     _ok((typ, data), "search")
     uids = (data[0] or b"").split()[:batch]
     try:
@@ -133,7 +139,7 @@ def _poll(client: imaplib.IMAP4, mailbox: Mailbox, batch: int, result: PollResul
 
 def _take(client: imaplib.IMAP4, mailbox: Mailbox, uid: bytes, result: PollResult) -> bool:
     """Fetch, store and process one message; True once it is safely committed."""
-    typ, data = client.uid("FETCH", uid, "(RFC822.SIZE)")
+    typ, data = _uid(client, "FETCH", uid, "(RFC822.SIZE)")
     _ok((typ, data), f"fetch size of {uid!r}")
     found = _SIZE.search(b" ".join(d for d in data if isinstance(d, bytes)))
     if found is None:
@@ -157,7 +163,7 @@ def _take(client: imaplib.IMAP4, mailbox: Mailbox, uid: bytes, result: PollResul
 
 
 def _fetch(client: imaplib.IMAP4, uid: bytes, what: str) -> bytes:
-    typ, data = client.uid("FETCH", uid, f"({what})")
+    typ, data = _uid(client, "FETCH", uid, f"({what})")
     _ok((typ, data), f"fetch {uid!r}")
     for item in data:
         if isinstance(item, tuple) and len(item) == 2:
@@ -170,12 +176,12 @@ def mark_processed(client: imaplib.IMAP4, mailbox: Mailbox, uid: bytes) -> None:
     deleted (expunged at the end of the poll)."""
     if mailbox.after_processing == Mailbox.AfterProcessing.MOVE:
         target = quote(mailbox.processed_folder)
-        _ok(client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen)"), f"flag {uid!r}")
+        _ok(_uid(client, "STORE", uid, "+FLAGS.SILENT", r"(\Seen)"), f"flag {uid!r}")
         if not _flags_deleted(client, mailbox):
-            _ok(client.uid("MOVE", uid, target), f"move {uid!r}")
+            _ok(_uid(client, "MOVE", uid, target), f"move {uid!r}")
             return
-        _ok(client.uid("COPY", uid, target), f"copy {uid!r}")
-    _ok(client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen \Deleted)"), f"flag {uid!r}")
+        _ok(_uid(client, "COPY", uid, target), f"copy {uid!r}")
+    _ok(_uid(client, "STORE", uid, "+FLAGS.SILENT", r"(\Seen \Deleted)"), f"flag {uid!r}")
 
 
 def _flags_deleted(client: imaplib.IMAP4, mailbox: Mailbox) -> bool:

@@ -11,9 +11,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
-from email.message import Message
+from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -99,7 +100,7 @@ class ParsedEmail:
         for a in self.attachments:
             if id(a) in kept:
                 continue
-            values = {
+            values: dict[str, object] = {
                 "name": a.name,
                 "size": filesizeformat(a.size),
                 "limit": filesizeformat(limit),
@@ -251,7 +252,7 @@ def auto_reason(message: Message, from_address: str) -> str:
 # ----- content -----------------------------------------------------------------------------
 
 
-def _read_content(message: Message, parsed: ParsedEmail, attachment_max_bytes: int) -> None:
+def _read_content(message: EmailMessage, parsed: ParsedEmail, attachment_max_bytes: int) -> None:
     plain = message.get_body(preferencelist=("plain",))
     html_part = message.get_body(preferencelist=("html",))
     texts: list[str] = []
@@ -279,7 +280,7 @@ def _read_content(message: Message, parsed: ParsedEmail, attachment_max_bytes: i
     parsed.text = text
 
 
-def _leaves(part: Message):
+def _leaves(part: MIMEPart):
     """The leaf parts in order; an attached message counts as one leaf (one .eml file)."""
     if part.get_content_maintype() == "message":
         yield part
@@ -302,7 +303,8 @@ def _is_inline_text(part: Message) -> bool:
 def decode_text(part: Message) -> str:
     """A text part as str: its declared charset if that decodes, else UTF-8, else
     Windows-1252, else UTF-8 with replacement characters. Never raises."""
-    payload = part.get_payload(decode=True) or b""
+    # decode=True on a leaf part: bytes, or None when there is no payload.
+    payload = cast(bytes | None, part.get_payload(decode=True)) or b""
     if isinstance(payload, str):  # pragma: no cover - decode=True gives bytes
         return payload
     candidates = []
@@ -323,7 +325,7 @@ def _attachment(part: Message, index: int, max_bytes: int) -> MailAttachment:
     if part.get_content_maintype() == "message":
         data = _attached_message_bytes(part)
     else:
-        data = part.get_payload(decode=True) or b""
+        data = cast(bytes | None, part.get_payload(decode=True)) or b""
     name = safe_filename(part.get_filename() or "", content_type, index)
     size = len(data)
     return MailAttachment(

@@ -1,19 +1,20 @@
 """Attachments are stored outside the served files and streamed only to those who may
 see the ticket, always as a download so nothing uploaded runs in our origin."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from incidents.access import get_incident_for
 
 
 @require_GET
-def download(request, number: str, pk: int) -> HttpResponse:
+def download(request, number: str, pk: int) -> FileResponse:
     incident = get_incident_for(request.user, number)
     attachment = incident.attachments.filter(pk=pk).first()
     if attachment is None:
         raise Http404
-    if attachment.comment_id and not attachment.comment.is_public and _is_contact(request.user):
+    comment = attachment.comment
+    if comment is not None and not comment.is_public and _is_contact(request.user):
         raise Http404
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name

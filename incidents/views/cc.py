@@ -13,17 +13,18 @@ from incidents.access import get_incident_for, staff_required
 from incidents.forms import apply_service_errors
 from incidents.forms_cc import CcForm
 from incidents.templatetags.ticket_cc import cc_panel_context
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.roles import is_agent
 
 
-def _panel(request, incident, form=None, status=200) -> HttpResponse:
+def _panel(request: AuthenticatedHttpRequest, incident, form=None, status=200) -> HttpResponse:
     context = cc_panel_context(request, incident, form)
     if request.htmx:
         return render(request, "incidents/_cc_panel.html", context, status=status)
     return render(request, "incidents/cc.html", context, status=status)
 
 
-def _done(request, incident, message: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, incident, message: str) -> HttpResponse:
     if request.htmx:
         return _panel(request, incident)
     messages.success(request, message)
@@ -32,7 +33,7 @@ def _done(request, incident, message: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_required
-def cc_view(request, number: str) -> HttpResponse:
+def cc_view(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     incident = get_incident_for(request.user, number)
     if request.method == "GET":
         return _panel(request, incident)
@@ -53,7 +54,7 @@ def cc_view(request, number: str) -> HttpResponse:
 
 @require_POST
 @staff_required
-def cc_remove(request, number: str, pk: int) -> HttpResponse:
+def cc_remove(request: AuthenticatedHttpRequest, number: str, pk: int) -> HttpResponse:
     incident = get_incident_for(request.user, number)
     try:
         cc.incident_cc_remove(incident=incident, entry_id=pk, actor=request.user)

@@ -117,8 +117,9 @@ def home(request) -> HttpResponse:
     if state not in STATES:
         state = "open"
     rows = Incident.objects.filter(organisation_id=contact.organisation_id)
-    if STATES[state] is not None:
-        rows = rows.filter(status__in=STATES[state])
+    statuses = STATES[state]
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
     after = _int(request.GET.get("after"))
     if after:
         rows = rows.filter(pk__lt=after)
@@ -159,7 +160,7 @@ def raise_ticket(request, service_id: int) -> HttpResponse:
     what they post is refused)."""
     contact = _contact(request)
     service = get_object_or_404(_services_for(contact), pk=service_id)
-    context = {"contact": contact, "service": service, "form": None}
+    context: dict[str, object] = {"contact": contact, "service": service, "form": None}
     if not contact.may_raise:
         if request.method == "POST":
             raise PermissionDenied

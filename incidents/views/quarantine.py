@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
@@ -155,7 +156,7 @@ def discard(request, pk: int) -> HttpResponse:
 
 @require_GET
 @staff_required
-def source_email(request, number: str, pk: int) -> HttpResponse:
+def source_email(request, number: str, pk: int) -> HttpResponseBase:
     """The stored message a ticket was made from or given (.eml), for staff who may see
     the ticket."""
     incident = get_incident_for(request.user, number)
@@ -179,12 +180,12 @@ def attachment(request, pk: int, index: int) -> HttpResponse:
 
 @require_GET
 @quarantine_required
-def original(request, pk: int) -> HttpResponse:
+def original(request, pk: int) -> FileResponse:
     """The message exactly as it arrived (.eml), as a download."""
     return _download_original(_get(pk))
 
 
-def _download_original(email: InboundEmail) -> HttpResponse:
+def _download_original(email: InboundEmail) -> FileResponse:
     if not email.raw:
         raise Http404
     response = FileResponse(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from incidents import queues, sla
 from incidents.access import agent_required, staff_required
 from incidents.models import OPEN_STATUSES, Status
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Line
 
 LINE_STATUSES = [s for s in OPEN_STATUSES if s != Status.REGISTERED]
@@ -55,7 +56,7 @@ def _render_queue(
     return render(request, template, context)
 
 
-def _by_status(request, tickets, statuses):
+def _by_status(request: AuthenticatedHttpRequest, tickets, statuses):
     """Narrow a queue to one status tab (?status=…) and count every tab."""
     tabs = queues.status_tabs(tickets, statuses)
     active = request.GET.get("status", "")
@@ -68,7 +69,7 @@ def _by_status(request, tickets, statuses):
 
 @require_GET
 @agent_required
-def triage(request) -> HttpResponse:
+def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets = queues.triage_tickets()
     tabs = queues.priority_tabs(tickets)
     active = request.GET.get("priority", "")
@@ -90,7 +91,7 @@ def triage(request) -> HttpResponse:
 
 @require_GET
 @agent_required
-def queue_l2(request) -> HttpResponse:
+def queue_l2(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets, tabs, active = _by_status(
         request, queues.line_tickets(request.user, Line.L2), LINE_STATUSES
     )
@@ -107,7 +108,7 @@ def queue_l2(request) -> HttpResponse:
 
 @require_GET
 @agent_required
-def queue_l3(request) -> HttpResponse:
+def queue_l3(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets = queues.line_tickets(request.user, Line.L3)
     tabs = queues.specialisation_tabs(request.user)
     active = request.GET.get("specialisation", "")
@@ -129,7 +130,7 @@ def queue_l3(request) -> HttpResponse:
 
 @require_GET
 @agent_required
-def mine(request) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets, tabs, active = _by_status(request, queues.my_tickets(request.user), LINE_STATUSES)
     return _render_queue(
         request,
@@ -144,7 +145,7 @@ def mine(request) -> HttpResponse:
 
 @require_GET
 @staff_required
-def overview(request) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets, tabs, active = _by_status(request, queues.open_tickets(), OPEN_STATUSES)
     return _render_queue(
         request,
@@ -159,7 +160,7 @@ def overview(request) -> HttpResponse:
 
 @require_GET
 @staff_required
-def sla_dashboard(request) -> HttpResponse:
+def sla_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The service desk manager's view of SLA risk: what is breached, what is about to.
     Reads only what the sweep marked (small partial indexes), so its cost stays flat as
     the backlog grows; counts above COUNT_CAP show as "1,000+"."""

@@ -31,7 +31,12 @@ def jump(request: HttpRequest) -> HttpResponse:
     visible = Incident.objects.visible_to(request.user).filter(number__in=candidates)
     number = visible.order_by("id").values_list("number", flat=True).first()
     if number is None:
-        context = {"query": typed, "missing": candidates[0], "rows": [], "next_cursor": None}
+        context: dict[str, object] = {
+            "query": typed,
+            "missing": candidates[0],
+            "rows": [],
+            "next_cursor": None,
+        }
         return render(request, "incidents/search.html", context, status=404)
     return redirect("incidents:detail", number=number)
 

@@ -15,6 +15,7 @@ from incidents.actions import ACTIONS, actions_for
 from incidents.exceptions import StaleTicket
 from incidents.forms import ClassifyForm, CommentForm, apply_service_errors
 from incidents.timeline import timeline_for
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.notifications import notifications_for
 from servicedesk.roles import is_agent
 
@@ -24,7 +25,7 @@ def _sla_context(incident) -> dict:
     return {"clock": clock, "countdowns": sla.countdowns(incident, clock)}
 
 
-def _context(request, incident, **extra):
+def _context(request: AuthenticatedHttpRequest, incident, **extra):
     context = {
         **_sla_context(incident),
         "incident": incident,
@@ -57,7 +58,7 @@ def _classify_form(incident, data=None):
     )
 
 
-def _ticket_changed(request, incident) -> HttpResponse:
+def _ticket_changed(request: AuthenticatedHttpRequest, incident) -> HttpResponse:
     """After a change: the whole ticket re-rendered in place (htmx) or a redirect."""
     if not request.htmx:
         return redirect("incidents:detail", number=incident.number)
@@ -67,13 +68,13 @@ def _ticket_changed(request, incident) -> HttpResponse:
 
 @require_GET
 @staff_required
-def detail(request, number: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     incident = get_incident_for(request.user, number)
     return render(request, "incidents/detail.html", _context(request, incident))
 
 
 @staff_required
-def action(request, number: str, key: str) -> HttpResponse:
+def action(request: AuthenticatedHttpRequest, number: str, key: str) -> HttpResponse:
     """GET shows the action's form inline; POST performs it."""
     incident = get_incident_for(request.user, number)
     spec = ACTIONS.get(key)
@@ -122,7 +123,9 @@ def _action_initial(incident, key: str) -> dict:
     return initial
 
 
-def _show_action_form(request, incident, spec, form, status=200) -> HttpResponse:
+def _show_action_form(
+    request: AuthenticatedHttpRequest, incident, spec, form, status=200
+) -> HttpResponse:
     """htmx gets the panel alone; a plain request gets the whole page with it open."""
     if request.htmx:
         context = {"incident": incident, "open_action": spec, "action_form": form}
@@ -134,7 +137,7 @@ def _show_action_form(request, incident, spec, form, status=200) -> HttpResponse
 
 @require_POST
 @agent_required
-def classify(request, number: str) -> HttpResponse:
+def classify(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     incident = get_incident_for(request.user, number)
     form = _classify_form(incident, request.POST)
     if form.is_valid():
@@ -159,7 +162,7 @@ def classify(request, number: str) -> HttpResponse:
 
 @require_POST
 @agent_required
-def confirm_urgency(request, number: str) -> HttpResponse:
+def confirm_urgency(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     incident = get_incident_for(request.user, number)
     try:
         incident = services.incident_confirm_urgency(
@@ -175,7 +178,7 @@ def confirm_urgency(request, number: str) -> HttpResponse:
 
 @require_POST
 @staff_required
-def comment(request, number: str) -> HttpResponse:
+def comment(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     incident = get_incident_for(request.user, number)
     form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -210,7 +213,7 @@ def _int(value) -> int | None:
 
 @require_GET
 @staff_required
-def sla_panel(request, number: str) -> HttpResponse:
+def sla_panel(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The SLA box, polled by the ticket page so its countdown stays current."""
     incident = get_incident_for(request.user, number)
     context = {"incident": incident, **_sla_context(incident)}

@@ -99,7 +99,9 @@ class Command(BaseCommand):
         **options,
     ) -> None:
         if generate:
-            call_command(OpenTickets(stdout=self.stdout, stderr=self.stderr), count=generate)
+            # OutputWrapper is a TextIOBase; django-stubs asks for a TextIO.
+            command = OpenTickets(stdout=self.stdout, stderr=self.stderr)  # type: ignore[arg-type]
+            call_command(command, count=generate)
         if newly_due:
             make_due(newly_due, timezone.now())
         running = Incident.objects.filter(resolution_due_at__isnull=False).count()
@@ -107,7 +109,9 @@ class Command(BaseCommand):
             f"Database: {connection.vendor}; tickets: {Incident.objects.count():,}; "
             f"running resolution clocks: {running:,}"
         )
-        timings, result, side_effects = [], {}, ""
+        timings: list[float] = []
+        result: dict[str, int] = {}
+        side_effects = ""
         for _ in range(max(repeat, 1)):
             if commit:
                 elapsed, result, side_effects = committed_sweep(timezone.now())

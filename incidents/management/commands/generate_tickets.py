@@ -30,9 +30,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Max
@@ -193,7 +194,7 @@ def ensure_support_groups() -> dict[str, SupportGroup]:
     return groups
 
 
-def ensure_user(username: str, role: str) -> tuple[object, bool]:
+def ensure_user(username: str, role: str) -> tuple[User, bool]:
     user, created = get_user_model().objects.get_or_create(
         username=username, defaults={"email": f"{username}@bench.example"}
     )
@@ -212,7 +213,7 @@ def ensure_members(group: SupportGroup, users: list) -> None:
         group.members.add(*missing)
 
 
-def ensure_bench_users() -> dict[str, object]:
+def ensure_bench_users() -> dict[str, User]:
     """bench-l1, bench-l2, bench-l3 and bench-manager in their role groups, the line users
     members of every bench support group of their line. Returns them by key (l1, l2, ...)."""
     groups = ensure_support_groups()
@@ -391,7 +392,7 @@ class Command(BaseCommand):
             code = ClosureCode.FULFILLED if kind == Kind.REQUEST else rng.choice(DONE_CLOSURE_CODES)
             closure_code = code.value
         if status == Status.CLOSED:
-            closed = resolved + timedelta(seconds=rng.uniform(600, 3 * 86400))
+            closed = cast(datetime, resolved) + timedelta(seconds=rng.uniform(600, 3 * 86400))
         if status == Status.EXTERNAL_PROCESSING:
             third_party = rng.choice(THIRD_PARTIES)
 
@@ -443,7 +444,7 @@ class Command(BaseCommand):
         }
         quote = connection.ops.quote_name
         sql = "COPY {} ({}) FROM STDIN".format(
-            quote(Incident._meta.db_table), ", ".join(quote(f.column) for f in fields)
+            quote(Incident._meta.db_table), ", ".join(quote(cast(str, f.column)) for f in fields)
         )
         names = [f.attname for f in fields]
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
