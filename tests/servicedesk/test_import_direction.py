@@ -73,3 +73,25 @@ def test_a_backward_import_is_reported(app, path, source):
 )
 def test_a_forward_or_composition_import_is_allowed(app, path, source):
     assert backward_imports(app, Path(path), source) == []
+
+
+LATER_APP_NAMESPACES = ("incidents:", "portal:", "knowledge:", "problems:", "changes:")
+
+
+def test_the_core_names_no_app_url_outside_its_composition_root():
+    """Navigation, landing pages and the header are filled by the apps (workspaces
+    registry), so neither servicedesk's modules nor the core templates name an app's URL."""
+    named = []
+    for file in sorted((ROOT / "servicedesk").rglob("*.py")):
+        path = file.relative_to(ROOT)
+        if path in COMPOSITION_ROOT or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and value.startswith(LATER_APP_NAMESPACES):
+                named.append(f"{path}:{node.lineno} {value}")
+    core_templates = [ROOT / "templates/base.html", *(ROOT / "templates/servicedesk").rglob("*")]
+    for file in core_templates:
+        text = file.read_text(encoding="utf-8") if file.is_file() else ""
+        named += [f"{file.relative_to(ROOT)} {ns}" for ns in LATER_APP_NAMESPACES if ns in text]
+    assert named == [], "the core names app URLs:\n" + "\n".join(named)
