@@ -31,6 +31,7 @@ from incidents.portal_forms import (
 )
 from incidents.timeline import timeline_for
 from servicedesk.models import Contact, Service
+from servicedesk.parsing import parse_int
 from servicedesk.roles import contact_of
 
 PAGE = 25
@@ -98,13 +99,6 @@ def _services_for(contact: Contact) -> QuerySet[Service]:
     return catalogue
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 # ----- the list of the organisation's tickets ---------------------------------------------------
 
 
@@ -119,7 +113,7 @@ def home(request) -> HttpResponse:
     rows = Incident.objects.filter(organisation_id=contact.organisation_id)
     if STATES[state] is not None:
         rows = rows.filter(status__in=STATES[state])
-    after = _int(request.GET.get("after"))
+    after = parse_int(request.GET.get("after"))
     if after:
         rows = rows.filter(pk__lt=after)
     tickets = list(rows.select_related("contact", "service").order_by("-pk")[: PAGE + 1])

@@ -16,6 +16,7 @@ from incidents.exceptions import StaleTicket
 from incidents.forms import ClassifyForm, CommentForm, apply_service_errors
 from incidents.timeline import timeline_for
 from servicedesk.notifications import notifications_for
+from servicedesk.parsing import parse_int
 from servicedesk.roles import is_agent
 
 
@@ -165,7 +166,7 @@ def confirm_urgency(request, number: str) -> HttpResponse:
         incident = services.incident_confirm_urgency(
             incident=incident,
             actor=request.user,
-            expected_version=_int(request.POST.get("version")),
+            expected_version=parse_int(request.POST.get("version")),
         )
     except StaleTicket:
         messages.error(request, StaleTicket.message)
@@ -199,13 +200,6 @@ def comment(request, number: str) -> HttpResponse:
         response = render(request, "incidents/detail.html#comment_form", context, status=422)
         return retarget(response, "#comment-form")
     return render(request, "incidents/detail.html", context, status=422)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_GET
