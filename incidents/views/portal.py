@@ -45,6 +45,7 @@ STATES = {
     "closed": [Status.CLOSED],
     "all": None,
 }
+#: The banner counts up to this many exactly, then says "More than 100".
 WAITING_CAP = 100
 
 STATUS_HELP = {
@@ -128,8 +129,8 @@ def home(request) -> HttpResponse:
         return render(request, "incidents/portal/home.html#rows", context)
     waiting = Incident.objects.filter(
         organisation_id=contact.organisation_id, status__in=WAITING_STATUSES
-    )[:WAITING_CAP].count()
-    context.update(waiting=waiting, waiting_capped=waiting >= WAITING_CAP)
+    )[: WAITING_CAP + 1].count()
+    context.update(waiting=min(waiting, WAITING_CAP), waiting_capped=waiting > WAITING_CAP)
     return render(request, "incidents/portal/home.html", context)
 
 
