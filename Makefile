@@ -61,6 +61,7 @@ run: seed
 test: $(STAMP) messages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
 test-fast: $(STAMP) messages
