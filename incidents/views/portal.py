@@ -30,7 +30,7 @@ from incidents.portal_forms import (
     UrgencyRequestForm,
 )
 from incidents.timeline import timeline_for
-from servicedesk.models import Contact, Service
+from servicedesk.models import Contact, Service, Urgency
 from servicedesk.parsing import parse_int
 from servicedesk.roles import contact_of
 
@@ -219,7 +219,7 @@ def _ticket_context(contact: Contact, incident: Incident, **forms) -> dict:
         "comment_form": PortalCommentForm() if may_act and not incident.is_final else None,
         "urgency_form": (
             UrgencyRequestForm(incident=incident)
-            if may_act and is_open and incident.urgency > 1
+            if may_act and is_open and incident.urgency > Urgency.VERY_HIGH
             else None
         ),
         "reject_form": RejectForm() if may_act and incident.status == Status.COMPLETED else None,
