@@ -11,7 +11,9 @@ class IncidentsConfig(AppConfig):
             notifications,
             receivers,  # noqa: F401  (connects the signal receivers)
             staff_notifications,
+            workspaces,
         )
 
         notifications.register_events()
         staff_notifications.register_events()
+        workspaces.register()

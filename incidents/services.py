@@ -46,6 +46,7 @@ from incidents.signals import (
 )
 from servicedesk.models import (
     Contact,
+    Impact,
     Line,
     Organisation,
     Priority,
@@ -135,7 +136,7 @@ def incident_register(
     )
     if actor is not None and contact_of(actor) is not None:
         _check_contact_scope(contact=contact, kind=kind, service=service)
-    impact = impact or 4  # Impact.LOW: support sets the real impact on triage
+    impact = impact or Impact.LOW  # support sets the real impact on triage
     incident = Incident(
         kind=kind,
         title=title.strip(),

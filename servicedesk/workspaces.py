@@ -1,14 +1,18 @@
-"""Each role has its own workspace. This maps roles to their landing page and to the
-navigation entries they see. URL names only: apps register their pages by name, so
-the core app imports none of them."""
+"""Each role has its own workspace. Apps register, from their AppConfig.ready(), the
+navigation entries each audience (a staff role, or CONTACT for a customer's contact) sees,
+where it lands, and the page the header's ticket-number box jumps to. The core lists no
+app: it only keeps the registry and answers "where does this user go"."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from servicedesk import roles
+
+CONTACT = "contact"
+"""The audience of a customer's contact (anyone with a Contact), beside the staff roles."""
 
 
 @dataclass(frozen=True)
@@ -22,61 +26,52 @@ class NavEntry:
         return reverse(self.url_name)
 
 
-TRIAGE = NavEntry("incidents:triage", _("Triage"), "g t")
-L2_QUEUE = NavEntry("incidents:queue_l2", _("L2 queue"), "g 2")
-L3_QUEUE = NavEntry("incidents:queue_l3", _("L3 queue"), "g 3")
-MY_WORK = NavEntry("incidents:mine", _("My work"), "g m")
-OVERVIEW = NavEntry("incidents:overview", _("All open"), "g o")
-LOG_CALL = NavEntry("incidents:log_call", _("Log a call"), "n")
-SLA = NavEntry("incidents:sla", _("SLA"), "g s")
-QUARANTINE = NavEntry("incidents:quarantine", _("Quarantine"), "g q")
-PORTAL = NavEntry("portal:home", _("Our tickets"))
-CATALOGUE = NavEntry("portal:catalogue", _("Service catalogue"))
+_nav: dict[str, list[NavEntry]] = {}
+_landing: dict[str, NavEntry] = {}
+_jump: list[str] = []
 
-# Order matters: the first role a user has decides where they land.
-_LANDING = [
-    (roles.L1_AGENT, TRIAGE),
-    (roles.L2_AGENT, L2_QUEUE),
-    (roles.L3_ENGINEER, L3_QUEUE),
-    (roles.DESK_MANAGER, OVERVIEW),
-    (roles.PROBLEM_MANAGER, OVERVIEW),
-    (roles.CHANGE_MANAGER, OVERVIEW),
-    (roles.CAB_MEMBER, OVERVIEW),
-    (roles.KNOWLEDGE_MANAGER, OVERVIEW),
-]
-_NAV = {
-    roles.L1_AGENT: [TRIAGE, MY_WORK, OVERVIEW, SLA, LOG_CALL, QUARANTINE],
-    roles.L2_AGENT: [L2_QUEUE, MY_WORK, OVERVIEW, SLA, LOG_CALL],
-    roles.L3_ENGINEER: [L3_QUEUE, MY_WORK, OVERVIEW, SLA],
-    roles.DESK_MANAGER: [OVERVIEW, SLA, TRIAGE, L2_QUEUE, L3_QUEUE, MY_WORK, LOG_CALL, QUARANTINE],
-    roles.PROBLEM_MANAGER: [OVERVIEW],
-    roles.CHANGE_MANAGER: [OVERVIEW],
-    roles.CAB_MEMBER: [OVERVIEW],
-    roles.KNOWLEDGE_MANAGER: [OVERVIEW],
-}
+
+def register_workspace(
+    audience: str, *, nav: Iterable[NavEntry], landing: NavEntry | None = None
+) -> None:
+    """Add entries to an audience's navigation (after those already registered, once
+    each) and, if none is set yet, where it lands. Apps call this in INSTALLED_APPS order."""
+    entries = _nav.setdefault(audience, [])
+    entries += [entry for entry in nav if entry not in entries]
+    if landing is not None:
+        _landing.setdefault(audience, landing)
+
+
+def register_jump(url_name: str) -> None:
+    """The page the header's "go to number" box submits to (GET ?number=); first wins."""
+    if not _jump:
+        _jump.append(url_name)
+
+
+def jump_url() -> str | None:
+    return reverse(_jump[0]) if _jump else None
+
+
+def _audiences(user) -> list[str]:
+    """The user's audiences in ALL_ROLES order; a superuser works as a desk manager too."""
+    if roles.contact_of(user) is not None:
+        return [CONTACT]
+    names = roles.role_names(user)
+    if user.is_superuser:
+        names = names | {roles.DESK_MANAGER}
+    return [role for role in roles.ALL_ROLES if role in names]
 
 
 def landing_for(user) -> str:
-    if roles.contact_of(user) is not None:
-        return PORTAL.url
-    names = roles.role_names(user)
-    for role, entry in _LANDING:
-        if role in names:
-            return entry.url
-    if user.is_superuser:
-        return OVERVIEW.url
+    """The first of the user's audiences (in ALL_ROLES order) that has a landing page."""
+    for audience in _audiences(user):
+        if audience in _landing:
+            return _landing[audience].url
     return reverse("no_workspace")
 
 
 def navigation_for(user) -> list[NavEntry]:
-    if roles.contact_of(user) is not None:
-        return [PORTAL, CATALOGUE]
-    names = roles.role_names(user)
-    if user.is_superuser:
-        names = names | {roles.DESK_MANAGER}
     entries: list[NavEntry] = []
-    for role in roles.ALL_ROLES:
-        for entry in _NAV.get(role, []) if role in names else []:
-            if entry not in entries:
-                entries.append(entry)
+    for audience in _audiences(user):
+        entries += [entry for entry in _nav.get(audience, []) if entry not in entries]
     return entries

@@ -14,6 +14,7 @@ from incidents.intake.idempotency import form_submission
 from incidents.models import Channel
 from incidents.selectors import configuration_items_for
 from servicedesk.models import Contact, Impact, Priority, Urgency
+from servicedesk.parsing import parse_int
 
 CONTACT_RESULTS = 10
 
@@ -65,10 +66,8 @@ def _priority_from(form) -> Priority:
 
 
 def _choice(value, enum, default):
-    try:
-        return enum(int(value))
-    except (TypeError, ValueError):
-        return default
+    number = parse_int(value)
+    return enum(number) if number in enum.values else default
 
 
 @require_GET

@@ -30,7 +30,8 @@ from incidents.portal_forms import (
     UrgencyRequestForm,
 )
 from incidents.timeline import timeline_for
-from servicedesk.models import Contact, Service
+from servicedesk.models import Contact, Service, Urgency
+from servicedesk.parsing import parse_int
 from servicedesk.roles import contact_of
 
 PAGE = 25
@@ -44,6 +45,7 @@ STATES = {
     "closed": [Status.CLOSED],
     "all": None,
 }
+#: The banner counts up to this many exactly, then says "More than 100".
 WAITING_CAP = 100
 
 STATUS_HELP = {
@@ -98,13 +100,6 @@ def _services_for(contact: Contact) -> QuerySet[Service]:
     return catalogue
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 # ----- the list of the organisation's tickets ---------------------------------------------------
 
 
@@ -120,7 +115,7 @@ def home(request) -> HttpResponse:
     statuses = STATES[state]
     if statuses is not None:
         rows = rows.filter(status__in=statuses)
-    after = _int(request.GET.get("after"))
+    after = parse_int(request.GET.get("after"))
     if after:
         rows = rows.filter(pk__lt=after)
     tickets = list(rows.select_related("contact", "service").order_by("-pk")[: PAGE + 1])
@@ -135,8 +130,8 @@ def home(request) -> HttpResponse:
         return render(request, "incidents/portal/home.html#rows", context)
     waiting = Incident.objects.filter(
         organisation_id=contact.organisation_id, status__in=WAITING_STATUSES
-    )[:WAITING_CAP].count()
-    context.update(waiting=waiting, waiting_capped=waiting >= WAITING_CAP)
+    )[: WAITING_CAP + 1].count()
+    context.update(waiting=min(waiting, WAITING_CAP), waiting_capped=waiting > WAITING_CAP)
     return render(request, "incidents/portal/home.html", context)
 
 
@@ -225,7 +220,7 @@ def _ticket_context(contact: Contact, incident: Incident, **forms) -> dict:
         "comment_form": PortalCommentForm() if may_act and not incident.is_final else None,
         "urgency_form": (
             UrgencyRequestForm(incident=incident)
-            if may_act and is_open and incident.urgency > 1
+            if may_act and is_open and incident.urgency > Urgency.VERY_HIGH
             else None
         ),
         "reject_form": RejectForm() if may_act and incident.status == Status.COMPLETED else None,

@@ -24,11 +24,10 @@ from incidents.forms import apply_service_errors
 from incidents.intake import mime
 from incidents.intake.forms import AcceptForm, AddToTicketForm, DiscardForm
 from incidents.intake.models import InboundEmail, InboundStatus
+from incidents.queues import COUNT_CAP  # tab counts stop here ("1,000+")
 from servicedesk.models import Contact
 
 PAGE_SIZE = 50
-#: Tab counts stop here ("1,000+"): no count over the whole table on every view.
-COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)

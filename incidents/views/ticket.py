@@ -17,6 +17,7 @@ from incidents.forms import ClassifyForm, CommentForm, apply_service_errors
 from incidents.timeline import timeline_for
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.notifications import notifications_for
+from servicedesk.parsing import parse_int
 from servicedesk.roles import is_agent
 
 
@@ -168,7 +169,7 @@ def confirm_urgency(request: AuthenticatedHttpRequest, number: str) -> HttpRespo
         incident = services.incident_confirm_urgency(
             incident=incident,
             actor=request.user,
-            expected_version=_int(request.POST.get("version")),
+            expected_version=parse_int(request.POST.get("version")),
         )
     except StaleTicket:
         messages.error(request, StaleTicket.message)
@@ -202,13 +203,6 @@ def comment(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
         response = render(request, "incidents/detail.html#comment_form", context, status=422)
         return retarget(response, "#comment-form")
     return render(request, "incidents/detail.html", context, status=422)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_GET

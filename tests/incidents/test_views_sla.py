@@ -188,3 +188,18 @@ def test_counts_above_the_cap_show_as_capped(client, desk_manager, now, policy, 
     [unassigned] = response.context["groups"]
     assert unassigned.breached.shown == "3+"
     assert "3+ / 0" in response.content.decode()
+
+
+def test_a_count_at_the_cap_is_exact(client, desk_manager, now, policy, monkeypatch):
+    """Issue 8: "1,000+" only above 1,000; exactly the cap shows as the plain number."""
+    from incidents import queues
+
+    monkeypatch.setattr(queues, "COUNT_CAP", 3)
+    tickets(policy, 3)
+    now["now"] += 3 * H
+    services.sla_sweep()
+    client.force_login(desk_manager)
+    response = client.get(reverse("incidents:sla"))
+    assert [t.shown for t in response.context["tabs"]] == ["0", "3"]
+    [unassigned] = response.context["groups"]
+    assert unassigned.breached.shown == "3"

@@ -49,3 +49,21 @@ def test_no_banner_when_nothing_waits(client, contact_a):
     IncidentFactory(contact=contact_a.contact)
     client.force_login(contact_a)
     assert "waiting for your answer" not in client.get(reverse("portal:home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("waiting", "shown"),
+    [
+        (2, "2 tickets are waiting for your answer."),
+        (3, "More than 2 tickets are waiting for your answer."),
+    ],
+)
+def test_the_count_is_exact_up_to_the_cap(client, contact_a, monkeypatch, waiting, shown):
+    """Issue 8: the banner said "More than 100" with exactly 100 waiting (cap set to 2 here)."""
+    monkeypatch.setattr("incidents.views.portal.WAITING_CAP", 2)
+    for _ in range(waiting):
+        make_incident_in(Status.INFORMATION_NEEDED, contact=contact_a.contact)
+    client.force_login(contact_a)
+    page = client.get(reverse("portal:home")).content.decode()
+    banner = page.split('<p class="callout" role="status">', 1)[1].split("<a", 1)[0]
+    assert banner.strip() == shown

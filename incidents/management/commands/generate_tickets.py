@@ -50,6 +50,7 @@ from servicedesk.models import (
     Service,
     Specialisation,
     SupportGroup,
+    Urgency,
 )
 from servicedesk.models.priority import default_priority
 
@@ -409,7 +410,9 @@ class Command(BaseCommand):
             category=category,
             urgency=urgency,
             urgency_confirmed=not (
-                status == Status.REGISTERED and urgency <= 2 and channel in _CUSTOMER_CHANNELS
+                status == Status.REGISTERED
+                and urgency <= Urgency.HIGH
+                and channel in _CUSTOMER_CHANNELS
             ),
             impact=impact,
             priority=ref.matrix.get((urgency, impact)) or default_priority(urgency, impact),

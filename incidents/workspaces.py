@@ -1,0 +1,40 @@
+"""The incident workspaces each role sees and lands on, registered with the core's
+registry (servicedesk.workspaces) from IncidentsConfig.ready()."""
+
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk import roles
+from servicedesk.workspaces import CONTACT, NavEntry, register_jump, register_workspace
+
+TRIAGE = NavEntry("incidents:triage", _("Triage"), "g t")
+L2_QUEUE = NavEntry("incidents:queue_l2", _("L2 queue"), "g 2")
+L3_QUEUE = NavEntry("incidents:queue_l3", _("L3 queue"), "g 3")
+MY_WORK = NavEntry("incidents:mine", _("My work"), "g m")
+OVERVIEW = NavEntry("incidents:overview", _("All open"), "g o")
+LOG_CALL = NavEntry("incidents:log_call", _("Log a call"), "n")
+SLA = NavEntry("incidents:sla", _("SLA"), "g s")
+QUARANTINE = NavEntry("incidents:quarantine", _("Quarantine"), "g q")
+PORTAL = NavEntry("portal:home", _("Our tickets"))
+CATALOGUE = NavEntry("portal:catalogue", _("Service catalogue"))
+
+_DESK_MANAGER_NAV = [OVERVIEW, SLA, TRIAGE, L2_QUEUE, L3_QUEUE, MY_WORK, LOG_CALL, QUARANTINE]
+
+
+def register() -> None:
+    register_workspace(CONTACT, nav=[PORTAL, CATALOGUE], landing=PORTAL)
+    register_workspace(
+        roles.L1_AGENT, nav=[TRIAGE, MY_WORK, OVERVIEW, SLA, LOG_CALL, QUARANTINE], landing=TRIAGE
+    )
+    register_workspace(
+        roles.L2_AGENT, nav=[L2_QUEUE, MY_WORK, OVERVIEW, SLA, LOG_CALL], landing=L2_QUEUE
+    )
+    register_workspace(roles.L3_ENGINEER, nav=[L3_QUEUE, MY_WORK, OVERVIEW, SLA], landing=L3_QUEUE)
+    register_workspace(roles.DESK_MANAGER, nav=_DESK_MANAGER_NAV, landing=OVERVIEW)
+    for role in (
+        roles.PROBLEM_MANAGER,
+        roles.CHANGE_MANAGER,
+        roles.CAB_MEMBER,
+        roles.KNOWLEDGE_MANAGER,
+    ):
+        register_workspace(role, nav=[OVERVIEW], landing=OVERVIEW)
+    register_jump("incidents:jump")
