@@ -19,9 +19,13 @@ def test_the_contact_search_follows_the_chosen_organisation(page, login, live_se
     page.on("pageerror", lambda error: errors.append(str(error)))
     login("root")
     page.goto(f"{live_server.url}/admin/incidents/alertsource/add/")
+    page.wait_for_load_state("networkidle")
     page.select_option("#id_organisation", label="Northwind")
     page.click("#id_contact + .select2 .select2-selection")
-    expect(page.locator(".select2-results__option", has_text="Nora North")).to_be_visible()
+    # The search is a request through the live server: give a loaded CI machine time.
+    expect(page.locator(".select2-results__option", has_text="Nora North")).to_be_visible(
+        timeout=20_000
+    )
     offered = page.locator(".select2-results__option").all_inner_texts()
     assert not any("Carl Contoso" in text for text in offered), offered
     assert errors == []
