@@ -65,35 +65,4 @@
     if (!row || event.target.closest("a, button, input, select, textarea")) return;
     window.location.assign(row.dataset.href);
   });
-
-  // Due times count down in the browser between server refreshes. The server's due
-  // time already accounts for business hours, so real time to it is time to breach.
-  // Wording comes from the page (translated by Django) via data-t-* on <body>.
-  function relative(ms) {
-    const t = document.body.dataset;
-    const minutes = Math.round(Math.abs(ms) / 60000);
-    const d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
-    const pattern = d ? t.tDays : h ? t.tHours : t.tMinutes;
-    const text = pattern.replace("%d", d).replace("%h", h).replace("%m", m);
-    return (ms >= 0 ? t.tFuture : t.tPast).replace("%s", text);
-  }
-
-  function countdown() {
-    const now = Date.now();
-    document.querySelectorAll("time[data-countdown]").forEach((el) => {
-      const due = Date.parse(el.getAttribute("datetime"));
-      if (Number.isNaN(due)) return;
-      let hint = el.querySelector(".left");
-      if (!hint) {
-        hint = document.createElement("small");
-        hint.className = "left";
-        el.append(" ", hint);
-      }
-      hint.textContent = relative(due - now);
-      el.classList.toggle("overdue", due < now);
-    });
-  }
-  countdown();
-  setInterval(countdown, 30000);
-  document.addEventListener("htmx:afterSettle", countdown);
 })();
