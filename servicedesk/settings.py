@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",  # the API docs page (/api/v1/docs) with its vendored Swagger UI: no CDN
     "servicedesk",
+    "knowledge",
     "incidents",
 ]
 

@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+
+class StaleArticle(Exception):
+    """Someone else changed the article since the form was shown."""
+
+    message = _(
+        "Someone else changed this article while you were working on it. "
+        "Your text is kept below: review the article's current state and submit again."
+    )

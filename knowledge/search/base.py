@@ -1,0 +1,81 @@
+"""What both search backends share: the filters every query applies, and the interface
+knowledge/search/__init__.py drives (postgres.py, sqlite.py)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.utils.safestring import SafeString
+
+from knowledge.models import Status, Visibility
+from knowledge.search.text import Term
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Published articles only; public ones only unless the reader sees internal ones."""
+
+    internal: bool
+    service_id: int | None = None
+    category_id: int | None = None
+    language: str | None = None
+
+    def where(self, alias: str = "a") -> tuple[str, list]:
+        """A SQL condition on the article table (as `alias`) and its parameters."""
+        sql = [f"{alias}.status = %s"]
+        params: list = [Status.PUBLISHED.value]
+        if not self.internal:
+            sql.append(f"{alias}.visibility = %s")
+            params.append(Visibility.PUBLIC.value)
+        for column, value in (
+            ("service_id", self.service_id),
+            ("category_id", self.category_id),
+            ("language", self.language),
+        ):
+            if value is not None:
+                sql.append(f"{alias}.{column} = %s")
+                params.append(value)
+        return " AND ".join(sql), params
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a hit's snippet is made from."""
+
+    title: str
+    text: str  # the body as plain text (knowledge.markdown.plain_text)
+    language: str
+
+
+class Backend(Protocol):
+    def match(
+        self, terms: Sequence[Term], filters: Filters, *, require_all: bool, limit: int
+    ) -> list[tuple[int, float]]:
+        """(article id, score) of the best matches, best first; higher scores are better."""
+        ...
+
+    def unknown(self, terms: Sequence[Term], filters: Filters) -> list[Term]:
+        """The terms no article matches (typos, most likely)."""
+        ...
+
+    def similar_titles(
+        self, terms: Sequence[Term], filters: Filters, *, limit: int
+    ) -> list[tuple[int, str]]:
+        """(article id, title) of titles with words like these, best first."""
+        ...
+
+    def highlight(
+        self, documents: Sequence[Document], terms: Sequence[Term]
+    ) -> list[tuple[SafeString, SafeString]]:
+        """(title, snippet) per document: escaped text, the matches in <mark>."""
+        ...
+
+    def index(self, rows: Sequence[tuple[int, str, str, str, str]]) -> None:
+        """(id, title, keywords, body, language) of articles saved."""
+        ...
+
+    def remove(self, ids: Sequence[int]) -> None: ...
+
+    def rebuild(self, *, batch: int) -> int:
+        """Index every article anew; returns how many."""
+        ...

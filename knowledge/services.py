@@ -1,0 +1,386 @@
+"""What can happen to a knowledge article. Every change goes through here: a service
+checks who is asking, locks the row, refuses stale edits, calls the model's transition,
+saves, records actor and reason in the history, and announces the change after commit."""
+
+import copy
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from knowledge import rules
+from knowledge.exceptions import StaleArticle
+from knowledge.files import sniff_content_type
+from knowledge.models import (
+    Article,
+    ArticleAttachment,
+    ArticleFeedback,
+    Audience,
+    Category,
+    SearchLog,
+    Status,
+    Visibility,
+)
+from knowledge.search import SearchResults, search_articles
+from knowledge.signals import article_status_changed
+from servicedesk.models import Service
+from servicedesk.roles import contact_of, is_agent
+
+#: The fields an author edits (article_update); the lifecycle's own are saved by the runner.
+CONTENT_FIELDS = ("title", "body", "service", "category", "keywords", "visibility", "language")
+LIFECYCLE_FIELDS = ["status", "published_at", "reviewed_at"]
+MAX_BODY_LENGTH = 200_000
+TITLE_LENGTH, KEYWORDS_LENGTH = 200, 500  # the columns' lengths
+MAX_COMMENT_LENGTH = 2000
+
+
+# ----- writing ------------------------------------------------------------------------------
+
+
+def article_create(
+    *,
+    title: str,
+    body: str = "",
+    service: Service | None = None,
+    category: Category | None = None,
+    keywords: str = "",
+    visibility: str = Visibility.INTERNAL,
+    language: str | None = None,
+    actor,
+) -> Article:
+    """A new draft by `actor`; it takes the next KB number."""
+    if not rules.may_write(actor):
+        raise PermissionDenied(_("You may not write knowledge articles."))
+    article = Article(author=actor, language=language or settings.LANGUAGE_CODE)
+    _apply_content(
+        article,
+        title=title,
+        body=body,
+        service=service,
+        category=category,
+        keywords=keywords,
+        visibility=visibility,
+    )
+    with transaction.atomic():
+        _save(article, actor, _("Created"))
+    return article
+
+
+def article_update(*, article: Article, actor, expected_version: int | None, **changes) -> Article:
+    """Change the text and classification (CONTENT_FIELDS) of an article `actor` may edit."""
+    unknown = set(changes) - set(CONTENT_FIELDS)
+    if unknown:
+        raise TypeError(f"article_update() does not change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        fresh = _lock(article, expected_version)
+        if not rules.may_edit(fresh, actor):
+            raise PermissionDenied(_("You may not change this article now."))
+        _apply_content(fresh, **changes)
+        _save(fresh, actor, _("Edited"), fields=[*CONTENT_FIELDS])
+    _copy_into(article, fresh)
+    return fresh
+
+
+def _apply_content(article: Article, **changes) -> None:
+    """Set the fields after cleaning them; a ValidationError names the field at fault."""
+    for name, value in changes.items():
+        if name in ("title", "body", "keywords"):
+            value = (value or "").replace("\x00", "").strip()
+        setattr(article, name, value)
+    errors = {}
+    if not article.title:
+        errors["title"] = _("An article needs a title.")
+    for name, limit in (("title", TITLE_LENGTH), ("keywords", KEYWORDS_LENGTH)):
+        if len(getattr(article, name)) > limit:
+            errors[name] = _("Please keep it under %(limit)s characters.") % {"limit": limit}
+    if len(article.body) > MAX_BODY_LENGTH:
+        errors["body"] = _("The text is longer than %(limit)s characters.") % {
+            "limit": f"{MAX_BODY_LENGTH:,}"
+        }
+    if article.visibility not in Visibility.values:
+        errors["visibility"] = _("Choose internal or public.")
+    if article.language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Choose one of the offered languages.")
+    if errors:
+        raise ValidationError(errors)
+
+
+# ----- the lifecycle ------------------------------------------------------------------------
+
+
+def article_submit(*, article: Article, actor, reason: str = "", expected_version=None) -> Article:
+    return _run_transition(
+        article,
+        "submit",
+        actor=actor,
+        reason=reason or _("Submitted for review"),
+        expected_version=expected_version,
+    )
+
+
+def article_publish(*, article: Article, actor, reason: str = "", expected_version=None) -> Article:
+    return _run_transition(
+        article,
+        "publish",
+        actor=actor,
+        reason=reason or _("Published"),
+        expected_version=expected_version,
+    )
+
+
+def article_send_back(*, article: Article, reason: str, actor, expected_version=None) -> Article:
+    """Back to draft; the reason (what to change) is required."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say what should change.")})
+    return _run_transition(
+        article, "send_back", actor=actor, reason=reason.strip(), expected_version=expected_version
+    )
+
+
+def article_retire(*, article: Article, actor, reason: str = "", expected_version=None) -> Article:
+    return _run_transition(
+        article,
+        "retire",
+        actor=actor,
+        reason=reason or _("Retired"),
+        expected_version=expected_version,
+    )
+
+
+def article_new_revision(
+    *, article: Article, actor, reason: str = "", expected_version=None
+) -> Article:
+    return _run_transition(
+        article,
+        "new_revision",
+        actor=actor,
+        reason=reason or _("New revision started"),
+        expected_version=expected_version,
+    )
+
+
+def available_transitions(article: Article, user) -> list[str]:
+    """Names of the transitions this user may start from the article's current status."""
+    names: list[str] = []
+    for t in article.get_all_status_transitions():
+        if t.source == article.status and t.name not in names and t.has_perm(article, user):
+            names.append(t.name)
+    return names
+
+
+# ----- the transition runner ----------------------------------------------------------------
+# In the shape of the platform's runner (servicedesk/workflow.py, when it lands): lock the
+# row, check the expected version, check state then permission, call the @transition, save
+# the fields it changed, record actor and reason, announce after commit.
+
+
+def _run_transition(
+    article: Article,
+    name: str,
+    *,
+    actor,
+    reason: str,
+    expected_version: int | None = None,
+) -> Article:
+    with transaction.atomic():
+        fresh = _lock(article, expected_version)
+        method = getattr(fresh, name)
+        _check_may_start(fresh, method, actor)
+        if not can_proceed(method):
+            raise ValidationError(_("An article needs a title and a text before this step."))
+        source = fresh.status
+        method()
+        _save(fresh, actor, reason, fields=LIFECYCLE_FIELDS)
+        _announce(fresh, source=source, actor=actor, reason=reason)
+    _copy_into(article, fresh)
+    return fresh
+
+
+def _check_may_start(article: Article, method: Callable, actor) -> None:
+    """State first, then permission: someone who may not act is told so, not what is
+    missing."""
+    if not can_proceed(method, check_conditions=False):
+        raise TransitionNotAllowed(
+            _("This is not possible while the article is %(status)s.")
+            % {"status": article.get_status_display()}
+        )
+    if not method._django_fsm.has_transition_perm(article, article.status, actor):  # type: ignore[attr-defined]
+        raise PermissionDenied(_("You may not do this with this article."))
+
+
+def _lock(article: Article, expected_version: int | None) -> Article:
+    fresh = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise StaleArticle
+    return fresh
+
+
+def _save(article: Article, actor, reason: str, *, fields: list[str] | None = None) -> None:
+    """Save (the model bumps the version), recording who and why in the history."""
+    article._change_reason = reason
+    _set_history_user(article, actor)
+    article.save(update_fields=fields)
+
+
+def _set_history_user(instance, actor) -> None:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+
+
+def _announce(article: Article, *, source: str, actor, reason: str) -> None:
+    snapshot = copy.copy(article)
+    target = article.status
+    transaction.on_commit(
+        lambda: article_status_changed.send(
+            sender=Article,
+            article=snapshot,
+            source=source,
+            target=target,
+            actor=actor,
+            reason=reason,
+        )
+    )
+
+
+def _copy_into(stale: Article, fresh: Article) -> None:
+    """Let the caller's instance reflect what was saved."""
+    for field in fresh._meta.concrete_fields:
+        stale.__dict__[field.attname] = fresh.__dict__[field.attname]
+    stale._update_initial_state()
+
+
+# ----- readers: feedback, uses, attachments -------------------------------------------------
+
+
+def feedback_record(
+    *, article: Article, helpful: bool, comment: str = "", actor
+) -> ArticleFeedback:
+    """A reader's verdict on a published article they may read; given again, it replaces
+    their earlier one (one per person and article)."""
+    if not getattr(actor, "is_authenticated", False) or not _may_read_published(article, actor):
+        raise PermissionDenied(_("You cannot give feedback on this article."))
+    comment = (comment or "").replace("\x00", "").strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise ValidationError(
+            {
+                "comment": _("Please keep it under %(limit)s characters.")
+                % {"limit": MAX_COMMENT_LENGTH}
+            }
+        )
+    try:
+        return _save_feedback(article, actor, helpful, comment)
+    except IntegrityError:  # their first verdict, given twice at once: the other one won
+        return _save_feedback(article, actor, helpful, comment)
+
+
+def _save_feedback(article: Article, actor, helpful: bool, comment: str) -> ArticleFeedback:
+    with transaction.atomic():
+        mine = ArticleFeedback.objects.select_for_update().filter(article=article, user=actor)
+        feedback = mine.first() or ArticleFeedback(article=article, user=actor)
+        feedback.helpful = helpful
+        feedback.comment = comment
+        _set_history_user(feedback, actor)
+        feedback.save()
+    return feedback
+
+
+def _may_read_published(article: Article, user) -> bool:
+    if article.status != Status.PUBLISHED:
+        return False
+    if rules.may_see_internal(user):
+        return True
+    return contact_of(user) is not None and article.visibility == Visibility.PUBLIC
+
+
+def article_record_use(*, article: Article, actor) -> None:
+    """A ticket was resolved with the article (incidents call this on resolution). Counted
+    in place: no new version, so nobody's open form goes stale."""
+    if not is_agent(actor):
+        raise PermissionDenied(_("Only support staff resolve tickets with articles."))
+    Article.objects.filter(pk=article.pk).update(use_count=F("use_count") + 1)
+
+
+def attachment_add(*, article: Article, upload: UploadedFile, actor) -> ArticleAttachment:
+    """A file for the article (an image its text shows, or a download), within the
+    upload size limit of tickets."""
+    if not rules.may_edit(article, actor):
+        raise PermissionDenied(_("You may not change this article now."))
+    validate_upload(upload)
+    attachment = ArticleAttachment(
+        article=article,
+        original_name=(upload.name or "file")[-200:],
+        content_type=sniff_content_type(upload),
+        size=upload.size or 0,
+        uploaded_by=actor,
+    )
+    _set_history_user(attachment, actor)
+    with transaction.atomic():
+        attachment.file.save(upload.name or "file", upload, save=False)
+        attachment.save()
+    return attachment
+
+
+def validate_upload(upload: UploadedFile) -> None:
+    if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "files": _("%(name)s is larger than %(limit)s.")
+                % {"name": upload.name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+            }
+        )
+
+
+# ----- search -------------------------------------------------------------------------------
+
+
+def article_search(
+    *,
+    text: str,
+    actor,
+    service=None,
+    category=None,
+    language: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    log: bool = True,
+) -> SearchResults:
+    """Search what `actor` may read (staff: internal articles too; a contact: public
+    ones); the first page of a search is logged, so the gaps show (log=False for
+    suggestions made while someone types)."""
+    staff = rules.may_see_internal(actor)
+    if not staff and contact_of(actor) is None:
+        raise PermissionDenied
+    results = search_articles(
+        text=text,
+        user_can_see_internal=staff,
+        service=service,
+        category=category,
+        language=language,
+        limit=limit,
+        offset=offset,
+    )
+    if log and offset == 0 and results.terms:
+        search_log_record(text=text, language=language or "", results=results, actor=actor)
+    return results
+
+
+def search_log_record(*, text: str, language: str, results: SearchResults, actor) -> SearchLog:
+    query = " ".join((text or "").replace("\x00", "").split())[:200]
+    contact = contact_of(actor)
+    return SearchLog.objects.create(
+        query=query,
+        normalised=query.lower(),
+        language=language[:10],
+        # What the first page found, one more when there were more: enough to tell
+        # the searches that found nothing.
+        result_count=len(results.hits) + (1 if results.has_more else 0),
+        audience=Audience.PORTAL if contact is not None else Audience.STAFF,
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+        contact=contact,
+    )
