@@ -1,17 +1,18 @@
 """Searching published knowledge articles, the same way on PostgreSQL and SQLite.
 
-`search_articles()` looks for articles that have every word of the query (in any of its
-forms: stemming per article language); when that finds too few, it adds articles that
-have some of the words, and articles whose titles have words like those no article has
-(typos), scored together. The backends (postgres.py, sqlite.py) keep the index and find,
-rank and highlight; this module decides what to ask them.
+`search_articles()` first corrects words no article has (typos) to the most alike word of
+the articles' titles and keywords. Then it looks for articles that have every word of the
+query (in any of its forms: stemming per article language); when that finds too few, it
+adds articles that have some of the words, scored by how many they have. The backends
+(postgres.py, sqlite.py) keep the index and find, rank and highlight; this module decides
+what to ask them.
 
 The index follows every save of an article: a database trigger on PostgreSQL, the
 post_save and post_delete receivers (knowledge/receivers.py) on SQLite. A bulk write that
 bypasses both calls `index_articles()`; `manage.py rebuild_search_index` rebuilds it."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.safestring import SafeString
@@ -19,16 +20,17 @@ from django.utils.safestring import SafeString
 from knowledge.markdown import plain_text
 from knowledge.models import Article
 from knowledge.search.base import Backend, Document, Filters
-from knowledge.search.text import Term, index_stems, query_terms, title_similarity
+from knowledge.search.text import Term, corrected, query_terms, spelling_similarity
 
 #: The fields whose change needs the article indexed again.
 INDEXED_FIELDS = frozenset({"title", "keywords", "body", "language"})
-#: How many articles with some of the words, or a title like a typo, are scored together
-#: when articles with every word are too few.
+#: How many articles with some of the words are scored together when articles with every
+#: word are too few.
 RELAXED_POOL = 50
-#: A title word this similar to a word no article has (a typo) counts as a match of it,
-#: in proportion to the similarity.
-TITLE_THRESHOLD = 0.45
+#: A typo is corrected to a word at least this alike (text.spelling_similarity), chosen
+#: among this many candidates the database finds.
+SPELLING_THRESHOLD = 0.45
+SPELLING_CANDIDATES = 10
 #: Among articles with as many of the words, the text rank (scaled to 0..1) decides;
 #: it never outweighs one more word matched.
 TEXT_WEIGHT = 0.25
@@ -46,7 +48,7 @@ class SearchHit:
     #: Escaped text with the matching words in <mark>: safe to show as it is.
     title: SafeString
     snippet: SafeString
-    #: False when the article has only some of the words or a title like them.
+    #: False when the article has only some of the words, or the query was corrected.
     exact: bool
 
 
@@ -55,6 +57,8 @@ class SearchResults:
     hits: list[SearchHit]
     has_more: bool
     terms: tuple[Term, ...]
+    #: Words of the query no article has, and what they were read as ("did you mean").
+    corrections: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -93,60 +97,80 @@ def search_articles(
         language=language or None,
     )
     engine = backend()
-    need = offset + limit + 1
+    with engine.session():
+        terms, corrections, unmatched = _corrected(engine, terms)
+        ranked = _ranked(
+            engine, terms, unmatched, filters, exact=not corrections, need=offset + limit + 1
+        )
+        page = ranked[offset : offset + limit]
+        hits = _hits(engine, page, terms)
+    return SearchResults(
+        hits=hits,
+        has_more=len(ranked) > offset + limit,
+        terms=tuple(terms),
+        corrections=corrections,
+    )
+
+
+def _ranked(
+    engine: Backend,
+    terms: list[Term],
+    unmatched: list[Term],
+    filters: Filters,
+    *,
+    exact: bool,
+    need: int,
+) -> list[tuple[int, float, bool]]:
+    """(article id, score, has every word) of the best `need` matches, best first."""
     ranked = [
-        (pk, score, True)
+        (pk, score, exact)
         for pk, score in engine.match(terms, filters, require_all=True, limit=need)
     ]
-    if len(ranked) < need:
+    if len(ranked) < need and len(terms) > 1:
         found = {pk for pk, _, _ in ranked}
-        ranked += [
-            (pk, score, False)
-            for pk, score in _relaxed(engine, terms, filters, pool=max(need, RELAXED_POOL))
-            if pk not in found
-        ]
-    page = ranked[offset : offset + limit]
-    return SearchResults(
-        hits=_hits(engine, page, terms), has_more=len(ranked) > offset + limit, terms=tuple(terms)
-    )
+        relaxed = _relaxed(engine, terms, unmatched, filters, pool=max(need, RELAXED_POOL))
+        ranked += [(pk, score, False) for pk, score in relaxed if pk not in found]
+    return ranked
+
+
+def _corrected(engine: Backend, terms: list[Term]) -> tuple[list[Term], dict[str, str], list[Term]]:
+    """The terms with each word no article has replaced by the most alike word of the
+    articles' titles and keywords (when one is alike enough); the corrections; the terms
+    that still match nothing."""
+    unknown = engine.unknown(terms)
+    if not unknown:
+        return terms, {}, []
+    spellings = engine.spellings([term.word for term in unknown], limit=SPELLING_CANDIDATES)
+    corrections = {}
+    for term in unknown:
+        scored = [(spelling_similarity(term.word, word), word) for word in spellings[term.word]]
+        best = max(scored, default=(0.0, ""), key=lambda pair: (pair[0], -len(pair[1])))
+        if best[0] >= SPELLING_THRESHOLD:
+            corrections[term.word] = best[1]
+    fixed = [corrected(t, corrections[t.word]) if t.word in corrections else t for t in terms]
+    return fixed, corrections, [t for t in unknown if t.word not in corrections]
 
 
 def _relaxed(
-    engine: Backend, terms: list[Term], filters: Filters, *, pool: int
+    engine: Backend, terms: list[Term], unmatched: list[Term], filters: Filters, *, pool: int
 ) -> list[tuple[int, float]]:
-    """Articles with some of the words, and articles whose title has a word like one no
-    article has (a typo), scored by how many of the query's words they have, then by
-    their text rank."""
-    text_scores: dict[int, float] = {}
-    if len(terms) > 1:
-        some = engine.match(terms, filters, require_all=False, limit=pool)
-        top = max((score for _, score in some), default=0.0) or 1.0
-        text_scores = {pk: score / top for pk, score in some}
-    unknown = engine.unknown(terms, filters)
-    if unknown:
-        for pk, _title in engine.similar_titles(unknown, filters, limit=pool):
-            text_scores.setdefault(pk, 0.0)
-    candidates = Article.objects.filter(pk__in=text_scores).values_list(
-        "pk", "title", "keywords", "body", "language"
-    )
-    scored = []
-    for pk, title, keywords, body, language in candidates:
-        coverage = _coverage(terms, unknown, title, f"{title} {keywords} {body}", language)
-        if coverage > 0:
-            scored.append((pk, coverage + TEXT_WEIGHT * text_scores[pk]))
+    """Articles with some of the words, scored by how many of them they have, then by
+    their text rank. Words most articles have find nothing in particular: the others
+    find the candidates (all of the words when too few), and all of them count."""
+    known = [term for term in terms if term not in unmatched]
+    if not known:
+        return []
+    common = engine.common(known)
+    finding = [term for term in known if term not in common] or known
+    some = engine.match(finding, filters, require_all=False, limit=pool)
+    if len(some) < pool and len(finding) < len(known):
+        found = {pk for pk, _ in some}
+        more = engine.match(known, filters, require_all=False, limit=pool)
+        some += [(pk, score) for pk, score in more if pk not in found]
+    top = max((score for _, score in some), default=0.0) or 1.0
+    has = engine.term_hits([pk for pk, _ in some], known)
+    scored = [(pk, has.get(pk, 0) / len(terms) + TEXT_WEIGHT * score / top) for pk, score in some]
     return sorted(scored, key=lambda item: (-item[1], item[0]))
-
-
-def _coverage(terms: list[Term], unknown: list[Term], title: str, text: str, language: str):
-    """The share of the query's words the article has: a known word in any of its forms,
-    a typo by its similarity to a word of the title."""
-    stems = set(index_stems(text, language))
-    found = sum(1 for term in terms if term not in unknown and stems.intersection(term.forms))
-    for term in unknown:
-        similarity = title_similarity([term], title)
-        if similarity >= TITLE_THRESHOLD:
-            found += similarity
-    return found / len(terms)
 
 
 def _hits(

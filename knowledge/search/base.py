@@ -2,6 +2,7 @@
 knowledge/search/__init__.py drives (postgres.py, sqlite.py)."""
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -47,21 +48,37 @@ class Document:
     language: str
 
 
+#: A search ranks at most this many matching articles: when more match (words that most
+#: articles have), it ranks the first this many it finds, so its time stays bounded.
+CANDIDATE_CAP = 1000
+
+
 class Backend(Protocol):
+    def session(self) -> AbstractContextManager[None]:
+        """Around the queries of one search."""
+        ...
+
     def match(
         self, terms: Sequence[Term], filters: Filters, *, require_all: bool, limit: int
     ) -> list[tuple[int, float]]:
-        """(article id, score) of the best matches, best first; higher scores are better."""
+        """(article id, score) of the best matches, best first; higher scores are better.
+        At most CANDIDATE_CAP matches are ranked."""
         ...
 
-    def unknown(self, terms: Sequence[Term], filters: Filters) -> list[Term]:
-        """The terms no article matches (typos, most likely)."""
+    def common(self, terms: Sequence[Term]) -> list[Term]:
+        """The terms more than CANDIDATE_CAP articles have (an estimate will do)."""
         ...
 
-    def similar_titles(
-        self, terms: Sequence[Term], filters: Filters, *, limit: int
-    ) -> list[tuple[int, str]]:
-        """(article id, title) of titles with words like these, best first."""
+    def unknown(self, terms: Sequence[Term]) -> list[Term]:
+        """The terms no article has, whatever its status (typos, most likely)."""
+        ...
+
+    def spellings(self, words: Sequence[str], *, limit: int) -> dict[str, list[str]]:
+        """Words of titles and keywords like each of these (typos), most alike first."""
+        ...
+
+    def term_hits(self, ids: Sequence[int], terms: Sequence[Term]) -> dict[int, int]:
+        """How many of the terms each of these articles has."""
         ...
 
     def highlight(
@@ -71,7 +88,8 @@ class Backend(Protocol):
         ...
 
     def index(self, rows: Sequence[tuple[int, str, str, str, str]]) -> None:
-        """(id, title, keywords, body, language) of articles saved."""
+        """(id, title, keywords, body, language) of articles saved; their title and
+        keyword words join the vocabulary."""
         ...
 
     def remove(self, ids: Sequence[int]) -> None: ...

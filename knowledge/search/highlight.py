@@ -4,8 +4,8 @@ the article's own markup can get through."""
 
 import re
 from collections.abc import Sequence
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from knowledge.search.text import Term, fold, stem, stemmer_for
@@ -21,10 +21,13 @@ ELLIPSIS = "…"
 def matcher(terms: Sequence[Term], language: str):
     forms = {form for term in terms for form in term.forms}
     words = {term.word for term in terms}
+    seen: dict[str, bool] = {}  # a text repeats its words: each is stemmed once
 
     def matches(word: str) -> bool:
-        word = fold(word)
-        return word in words or stem(word, stemmer_for(word, language)) in forms
+        if word not in seen:
+            folded = fold(word)
+            seen[word] = folded in words or stem(folded, stemmer_for(folded, language)) in forms
+        return seen[word]
 
     return matches
 
@@ -41,7 +44,7 @@ def snippet(text: str, terms: Sequence[Term], language: str) -> SafeString:
     beginning of the text when nothing in it matches."""
     spans = list(_WORD.finditer(text))
     if not spans:
-        return escape(text[:200])
+        return mark_safe(escape(text[:200]))
     matches = matcher(terms, language)
     hits = [i for i, m in enumerate(spans) if matches(m[0])]
     windows: list[tuple[int, int]] = []
@@ -63,7 +66,7 @@ def snippet(text: str, terms: Sequence[Term], language: str) -> SafeString:
 
 def _render(text: str, spans: list[re.Match], start: int, end: int, marked: set[int]) -> SafeString:
     if start >= end:
-        return escape(text)
+        return mark_safe(escape(text))
     begin = 0 if start == 0 else spans[start].start()
     finish = len(text) if end == len(spans) else spans[end - 1].end()
     out: list[str] = [ELLIPSIS if start > 0 else ""]

@@ -1,18 +1,21 @@
-"""SQLite: FTS5 tables (migration 0002) fed with Snowball stems made in Python
-(knowledge/search/text.py), ranked by bm25 with column weights, and a trigram table of
-the titles as typed for typos. Snippets are made in Python (highlight.py)."""
+"""SQLite: an FTS5 table (migration 0002) fed with Snowball stems made in Python
+(knowledge/search/text.py), ranked by bm25 with column weights; the vocabulary of titles
+and keywords with an FTS5 trigram table, for typos. Snippets are made in Python
+(highlight.py)."""
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 from django.db import connection, transaction
 from django.utils.safestring import SafeString
 
 from knowledge.search import highlight
-from knowledge.search.base import Document, Filters
-from knowledge.search.text import Term, index_stems, index_words, trigrams
+from knowledge.search.base import CANDIDATE_CAP, Document, Filters
+from knowledge.search.text import Term, index_stems, trigrams, vocabulary
 
 FTS = "knowledge_article_fts"
-TITLES = "knowledge_article_title_trgm"
+WORDS = "knowledge_search_word"
+WORD_TRIGRAMS = "knowledge_search_word_trgm"
 #: bm25 weights of the columns title, keywords, body.
 WEIGHTS = (10.0, 4.0, 1.0)
 
@@ -32,49 +35,76 @@ def fts_query(terms: Sequence[Term], *, require_all: bool) -> str:
 
 
 class SqliteBackend:
+    def session(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
     def match(
         self, terms: Sequence[Term], filters: Filters, *, require_all: bool, limit: int
     ) -> list[tuple[int, float]]:
         where, params = filters.where()
         weights = ", ".join(str(w) for w in WEIGHTS)
         sql = (
-            f"SELECT a.id, -bm25({FTS}, {weights}) AS score FROM {FTS} "
-            f"JOIN knowledge_article a ON a.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s AND {where} ORDER BY score DESC, a.id LIMIT %s"
+            f"SELECT id, score FROM (SELECT a.id, -bm25({FTS}, {weights}) AS score "
+            f"FROM {FTS} JOIN knowledge_article a ON a.id = {FTS}.rowid "
+            f"WHERE {FTS} MATCH %s AND {where} LIMIT {CANDIDATE_CAP}) "
+            "ORDER BY score DESC, id LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [fts_query(terms, require_all=require_all), *params, limit])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
-    def unknown(self, terms: Sequence[Term], filters: Filters) -> list[Term]:
-        where, params = filters.where()
-        sql = (
-            f"SELECT 1 FROM {FTS} JOIN knowledge_article a ON a.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s AND {where} LIMIT 1"
-        )
+    def common(self, terms: Sequence[Term]) -> list[Term]:
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT %s)"
+        common = []
+        with connection.cursor() as cursor:
+            for term in terms:
+                cursor.execute(sql, [_term_query(term), CANDIDATE_CAP + 1])
+                if cursor.fetchone()[0] > CANDIDATE_CAP:
+                    common.append(term)
+        return common
+
+    def unknown(self, terms: Sequence[Term]) -> list[Term]:
         missing = []
         with connection.cursor() as cursor:
             for term in terms:
-                cursor.execute(sql, [_term_query(term), *params])
+                cursor.execute(
+                    f"SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT 1", [_term_query(term)]
+                )
                 if cursor.fetchone() is None:
                     missing.append(term)
         return missing
 
-    def similar_titles(
-        self, terms: Sequence[Term], filters: Filters, *, limit: int
-    ) -> list[tuple[int, str]]:
-        grams = sorted({g.strip() for t in terms for g in trigrams(t.word) if len(g.strip()) == 3})
-        if not grams:
-            return []
-        where, params = filters.where()
+    def spellings(self, words: Sequence[str], *, limit: int) -> dict[str, list[str]]:
         sql = (
-            f"SELECT a.id, a.title FROM {TITLES} JOIN knowledge_article a "
-            f"ON a.id = {TITLES}.rowid WHERE {TITLES} MATCH %s AND {where} "
-            f"ORDER BY bm25({TITLES}), a.id LIMIT %s"
+            f"SELECT word FROM {WORD_TRIGRAMS} WHERE {WORD_TRIGRAMS} MATCH %s "
+            f"ORDER BY bm25({WORD_TRIGRAMS}), word LIMIT %s"
         )
+        found: dict[str, list[str]] = {}
         with connection.cursor() as cursor:
-            cursor.execute(sql, [" OR ".join(_phrase(g) for g in grams), *params, limit])
-            return [(row[0], row[1]) for row in cursor.fetchall()]
+            for word in words:
+                grams = sorted({g for g in trigrams(word) if " " not in g})
+                if not grams:
+                    found[word] = []
+                    continue
+                cursor.execute(sql, [" OR ".join(_phrase(g) for g in grams), limit])
+                found[word] = [row[0] for row in cursor.fetchall()]
+        return found
+
+    def term_hits(self, ids: Sequence[int], terms: Sequence[Term]) -> dict[int, int]:
+        if not ids or not terms:
+            return {}
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, title || ' ' || keywords || ' ' || body FROM {FTS} "
+                f"WHERE rowid IN ({marks})",
+                list(ids),
+            )
+            rows = cursor.fetchall()
+        return {
+            pk: sum(1 for term in terms if stems.intersection(term.forms))
+            for pk, stems in ((pk, set(text.split())) for pk, text in rows)
+        }
 
     def highlight(
         self, documents: Sequence[Document], terms: Sequence[Term]
@@ -105,25 +135,42 @@ class SqliteBackend:
                 f"INSERT INTO {FTS} (rowid, title, keywords, body) VALUES (%s, %s, %s, %s)",
                 stemmed,
             )
-            cursor.executemany(
-                f"INSERT INTO {TITLES} (rowid, title) VALUES (%s, %s)",
-                [(pk, " ".join(index_words(title))) for pk, title, *_ in rows],
-            )
+        self._add_words(set().union(*(vocabulary(title, kw) for _, title, kw, _, _ in rows)))
+
+    def _add_words(self, words: set[str]) -> None:
+        """New words join the vocabulary and its trigram table (words stay when the
+        articles that had them change: a correction to them still finds nothing)."""
+        if not words:
+            return
+        with connection.cursor() as cursor:
+            ordered = sorted(words)
+            for start in range(0, len(ordered), 500):
+                chunk = ordered[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT word FROM {WORDS} WHERE word IN ({marks})", chunk)
+                known = {row[0] for row in cursor.fetchall()}
+                for word in chunk:
+                    if word in known:
+                        continue
+                    cursor.execute(f"INSERT INTO {WORDS} (word) VALUES (%s)", [word])
+                    cursor.execute(
+                        f"INSERT INTO {WORD_TRIGRAMS} (rowid, word) VALUES (%s, %s)",
+                        [cursor.lastrowid, word],
+                    )
 
     def remove(self, ids: Sequence[int]) -> None:
         if not ids:
             return
         marks = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
-            for table in (FTS, TITLES):
-                cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", list(ids))
+            cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({marks})", list(ids))
 
     def rebuild(self, *, batch: int) -> int:
         from knowledge.models import Article
 
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS}")
-            cursor.execute(f"DELETE FROM {TITLES}")
+            for table in (FTS, WORDS, WORD_TRIGRAMS):
+                cursor.execute(f"DELETE FROM {table}")
         done, last = 0, 0
         columns = ("id", "title", "keywords", "body", "language")
         while True:

@@ -103,31 +103,32 @@ def _forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(stem(word, algorithm) for algorithm in algorithms))
 
 
+def vocabulary(title: str, keywords: str) -> set[str]:
+    """The words typos are corrected to: those of titles and keywords, three letters or
+    more, not numbers (migration 0002: knowledge_search_vocabulary)."""
+    return {
+        word for word in index_words(f"{title} {keywords}") if len(word) >= 3 and not word.isdigit()
+    }
+
+
 def trigrams(word: str) -> set[str]:
     """pg_trgm's trigrams of a word: padded with two spaces in front and one behind."""
     padded = f"  {word} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-def title_similarity(terms: list[Term], title: str) -> float:
-    """How closely the query's words appear in a title, typos forgiven: for each query
-    word the best trigram similarity to a word of the title (or its stem, so endings do
-    not count against it), averaged (0 to 1)."""
-    title_words = [_word_trigrams(w) for w in index_words(title) if w not in stopwords.ALL]
-    if not terms or not title_words:
-        return 0.0
-    total = 0.0
-    for term in terms:
-        query = _word_trigrams(term.word)
-        total += max(_jaccard(q, t) for t in (g for w in title_words for g in w) for q in query)
-    return total / len(terms)
-
-
-def _word_trigrams(word: str) -> list[set[str]]:
-    """Trigrams of the word and of its stem."""
+def spelling_similarity(typed: str, word: str) -> float:
+    """How alike two words are, 0 to 1: the trigram similarity of the words, or of the
+    typed word and the other's stem, whichever is higher (endings do not count)."""
+    typed_grams = trigrams(typed)
     stemmed = stem(word, "russian" if is_cyrillic(word) else "english")
-    return [trigrams(word)] if stemmed == word else [trigrams(word), trigrams(stemmed)]
+    return max(_jaccard(typed_grams, trigrams(form)) for form in {word, stemmed})
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
+
+
+def corrected(term: Term, word: str) -> Term:
+    """The term for a word that replaces a typo."""
+    return Term(word=word, forms=_forms(word))

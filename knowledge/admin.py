@@ -1,0 +1,100 @@
+"""Knowledge managers keep the categories here, and admins see every article, its
+history and the feedback. An article's status changes only through its lifecycle
+(knowledge/services.py); the admin edits its text and classification."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from knowledge.models import (
+    Article,
+    ArticleAttachment,
+    ArticleFeedback,
+    Category,
+    SearchLog,
+)
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+class AttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ArticleAttachment
+    extra = 0
+    fields = ("original_name", "content_type", "size", "uploaded_by", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "number",
+        "title",
+        "status",
+        "visibility",
+        "language",
+        "service",
+        "category",
+        "use_count",
+        "updated_at",
+    ]
+    list_filter = ["status", "visibility", "language", "category", "service"]
+    search_fields = ["number", "title", "keywords"]
+    list_select_related = ["service", "category"]
+    readonly_fields = [
+        "number",
+        "status",
+        "version",
+        "published_at",
+        "reviewed_at",
+        "use_count",
+        "created_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["author"]
+    show_full_result_count = False
+    inlines = [AttachmentInline]
+
+
+@admin.register(ArticleAttachment)
+class ArticleAttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["original_name", "article", "content_type", "size", "created_at"]
+    raw_id_fields = ["article", "uploaded_by"]
+    list_select_related = ["article"]
+    fields = ("article", "original_name", "content_type", "size", "uploaded_by", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(ArticleFeedback)
+class ArticleFeedbackAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Given by readers (knowledge.services.feedback_record); shown here, not edited."""
+
+    list_display = ["article", "user", "helpful", "updated_at"]
+    list_filter = ["helpful"]
+    raw_id_fields = ["article", "user"]
+    list_select_related = ["article", "user"]
+
+
+@admin.register(SearchLog)
+class SearchLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["query", "result_count", "found_nothing", "audience", "language", "created_at"]
+    list_filter = ["audience", "language"]
+    search_fields = ["normalised"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    @admin.display(description=_("found nothing"), boolean=True)
+    def found_nothing(self, obj: SearchLog) -> bool:
+        return obj.result_count == 0
