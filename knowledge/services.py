@@ -377,9 +377,8 @@ def search_log_record(*, text: str, language: str, results: SearchResults, actor
         query=query,
         normalised=query.lower(),
         language=language[:10],
-        # What the first page found, one more when there were more: enough to tell
-        # the searches that found nothing.
-        result_count=len(results.hits) + (1 if results.has_more else 0),
+        # The first page's articles with every word of the query: none is a gap.
+        result_count=results.answered,
         audience=Audience.PORTAL if contact is not None else Audience.STAFF,
         user=actor if getattr(actor, "is_authenticated", False) else None,
         contact=contact,

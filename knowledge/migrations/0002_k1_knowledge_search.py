@@ -3,10 +3,10 @@
 PostgreSQL: a tsvector column filled by a trigger on every insert and on every update of
 the text (whoever writes the row), weighted title A, keywords B, text C, with the text
 search configuration of the article's language, and a GIN index on it; the same trigger
-adds the words of titles and keywords to a vocabulary with pg_trgm's GIN index, which
-corrects typos. SQLite: FTS5 tables fed by knowledge/receivers.py (stemming happens in
-Python there), the vocabulary with an FTS5 trigram table. Other databases get neither;
-the search module says so."""
+adds the words of titles and keywords to the vocabulary typos are corrected to (by
+pg_trgm's similarity among the words that start alike). SQLite: an FTS5 table and the
+vocabulary, fed by knowledge/receivers.py (stemming happens in Python there). Other
+databases get neither; the search module says so."""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
@@ -64,7 +64,8 @@ POSTGRESQL = [
       word text NOT NULL UNIQUE
     )
     """,
-    "CREATE INDEX knowledge_search_word_trgm ON knowledge_search_word USING gin (word gin_trgm_ops)",
+    # Typos are looked for among the words with the same first two letters.
+    "CREATE INDEX knowledge_search_word_start ON knowledge_search_word (left(word, 2))",
     """
     CREATE FUNCTION knowledge_article_search_trigger() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -102,15 +103,14 @@ SQLITE = [
     # Stemmed words, written by knowledge/search/sqlite.py; rowid = the article's id.
     "CREATE VIRTUAL TABLE knowledge_article_fts USING fts5("
     "title, keywords, body, tokenize = 'unicode61 remove_diacritics 0')",
-    # The words of titles and keywords as typed, to correct typos (trigram matching).
+    # The words of titles and keywords as typed, to correct typos.
     "CREATE TABLE knowledge_search_word (id integer PRIMARY KEY, word text NOT NULL UNIQUE)",
-    "CREATE VIRTUAL TABLE knowledge_search_word_trgm USING fts5(word, tokenize = 'trigram')",
+    "CREATE INDEX knowledge_search_word_start ON knowledge_search_word (substr(word, 1, 2))",
 ]
 
 SQLITE_REVERSE = [
     "DROP TABLE IF EXISTS knowledge_article_fts",
     "DROP TABLE IF EXISTS knowledge_search_word",
-    "DROP TABLE IF EXISTS knowledge_search_word_trgm",
 ]
 
 STATEMENTS = {"postgresql": (POSTGRESQL, POSTGRESQL_REVERSE), "sqlite": (SQLITE, SQLITE_REVERSE)}

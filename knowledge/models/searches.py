@@ -21,6 +21,8 @@ class SearchLog(models.Model):
     #: Lower case, single spaces: the searches counted as one.
     normalised = models.CharField(_("normalised query"), max_length=200)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    #: Articles on the first page with every word of the query (typos corrected); those
+    #: with only some of the words are no answer: 0 is a gap in the knowledge base.
     result_count = models.PositiveIntegerField(_("results"))
     audience = models.CharField(_("searched by"), max_length=10, choices=Audience.choices)
     user = models.ForeignKey(

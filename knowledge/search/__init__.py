@@ -31,6 +31,10 @@ RELAXED_POOL = 50
 #: among this many candidates the database finds.
 SPELLING_THRESHOLD = 0.45
 SPELLING_CANDIDATES = 10
+#: Shorter words are not corrected (too many words are alike), nor more than this many
+#: words of one query.
+SPELLING_MIN_LENGTH = 4
+SPELLING_MAX_WORDS = 4
 #: Among articles with as many of the words, the text rank (scaled to 0..1) decides;
 #: it never outweighs one more word matched.
 TEXT_WEIGHT = 0.25
@@ -48,7 +52,7 @@ class SearchHit:
     #: Escaped text with the matching words in <mark>: safe to show as it is.
     title: SafeString
     snippet: SafeString
-    #: False when the article has only some of the words, or the query was corrected.
+    #: Whether the article has every word of the query (as corrected), or only some.
     exact: bool
 
 
@@ -62,6 +66,12 @@ class SearchResults:
 
     def __len__(self) -> int:
         return len(self.hits)
+
+    @property
+    def answered(self) -> int:
+        """Hits with every word of the query: none means a gap in the knowledge base,
+        however many articles have some of the words."""
+        return sum(1 for hit in self.hits if hit.exact)
 
 
 def backend() -> Backend:
@@ -99,9 +109,7 @@ def search_articles(
     engine = backend()
     with engine.session():
         terms, corrections, unmatched = _corrected(engine, terms)
-        ranked = _ranked(
-            engine, terms, unmatched, filters, exact=not corrections, need=offset + limit + 1
-        )
+        ranked = _ranked(engine, terms, unmatched, filters, need=offset + limit + 1)
         page = ranked[offset : offset + limit]
         hits = _hits(engine, page, terms)
     return SearchResults(
@@ -118,12 +126,11 @@ def _ranked(
     unmatched: list[Term],
     filters: Filters,
     *,
-    exact: bool,
     need: int,
 ) -> list[tuple[int, float, bool]]:
     """(article id, score, has every word) of the best `need` matches, best first."""
     ranked = [
-        (pk, score, exact)
+        (pk, score, True)
         for pk, score in engine.match(terms, filters, require_all=True, limit=need)
     ]
     if len(ranked) < need and len(terms) > 1:
@@ -138,11 +145,14 @@ def _corrected(engine: Backend, terms: list[Term]) -> tuple[list[Term], dict[str
     articles' titles and keywords (when one is alike enough); the corrections; the terms
     that still match nothing."""
     unknown = engine.unknown(terms)
-    if not unknown:
-        return terms, {}, []
-    spellings = engine.spellings([term.word for term in unknown], limit=SPELLING_CANDIDATES)
+    correctable = [term for term in unknown if len(term.word) >= SPELLING_MIN_LENGTH]
+    if not correctable:
+        return terms, {}, unknown
+    spellings = engine.spellings(
+        [term.word for term in correctable[:SPELLING_MAX_WORDS]], limit=SPELLING_CANDIDATES
+    )
     corrections = {}
-    for term in unknown:
+    for term in correctable[:SPELLING_MAX_WORDS]:
         scored = [(spelling_similarity(term.word, word), word) for word in spellings[term.word]]
         best = max(scored, default=(0.0, ""), key=lambda pair: (pair[0], -len(pair[1])))
         if best[0] >= SPELLING_THRESHOLD:
@@ -164,8 +174,9 @@ def _relaxed(
     finding = [term for term in known if term not in common] or known
     some = engine.match(finding, filters, require_all=False, limit=pool)
     if len(some) < pool and len(finding) < len(known):
+        # A few more with the common words, from a small sample (they are many).
         found = {pk for pk, _ in some}
-        more = engine.match(known, filters, require_all=False, limit=pool)
+        more = engine.match(known, filters, require_all=False, limit=pool, cap=4 * pool)
         some += [(pk, score) for pk, score in more if pk not in found]
     top = max((score for _, score in some), default=0.0) or 1.0
     has = engine.term_hits([pk for pk, _ in some], known)

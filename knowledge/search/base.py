@@ -59,10 +59,16 @@ class Backend(Protocol):
         ...
 
     def match(
-        self, terms: Sequence[Term], filters: Filters, *, require_all: bool, limit: int
+        self,
+        terms: Sequence[Term],
+        filters: Filters,
+        *,
+        require_all: bool,
+        limit: int,
+        cap: int = CANDIDATE_CAP,
     ) -> list[tuple[int, float]]:
         """(article id, score) of the best matches, best first; higher scores are better.
-        At most CANDIDATE_CAP matches are ranked."""
+        At most `cap` matches are ranked."""
         ...
 
     def common(self, terms: Sequence[Term]) -> list[Term]:

@@ -1,7 +1,7 @@
 """PostgreSQL: the tsvector column a trigger keeps (migration 0002), searched through its
-GIN index with each word looked up in every language's stemmed form, ranked by
-ts_rank_cd with weights (title A, keywords B, text C); pg_trgm's word similarity on the
-title for typos; ts_headline for snippets. How many articles have a word is read from the
+GIN index with each word looked up in every language's stemmed form, ranked by ts_rank_cd
+with weights (title A, keywords B, text C); pg_trgm's similarity among the vocabulary's
+words for typos; ts_headline for snippets. How many articles have a word is read from the
 planner's statistics of the column (most common lexemes), kept for a few minutes."""
 
 import time
@@ -25,9 +25,6 @@ PRESELECT = 200
 #: ts_rank_cd's normalisation: 1 divides by 1 + log(length), so long texts do not win
 #: by length alone.
 NORMALISATION = 1
-#: The least pg_trgm similarity of a word of the vocabulary to a typo that makes it a
-#: candidate correction (text.spelling_similarity then chooses).
-SIMILARITY_THRESHOLD = "0.3"
 #: Seconds the column's statistics are kept before they are read again.
 STATISTICS_TTL = 300
 # Private-use characters around matches in ts_headline's output: the text is escaped
@@ -52,15 +49,17 @@ class PostgresBackend:
         """One search's queries. With LIMIT (and in EXISTS) the planner likes to read the
         table until it has enough matches, evaluating the search on every row it reads,
         which for a rare word is the whole table: here only the indexes find rows."""
-        settings = {
-            "enable_seqscan": "off",
-            "pg_trgm.similarity_threshold": SIMILARITY_THRESHOLD,
-        }
-        with _settings(settings):
+        with _settings({"enable_seqscan": "off"}):
             yield
 
     def match(
-        self, terms: Sequence[Term], filters: Filters, *, require_all: bool, limit: int
+        self,
+        terms: Sequence[Term],
+        filters: Filters,
+        *,
+        require_all: bool,
+        limit: int,
+        cap: int = CANDIDATE_CAP,
     ) -> list[tuple[int, float]]:
         query = tsquery(terms, require_all=require_all)
         where, params = filters.where()
@@ -71,7 +70,7 @@ class PostgresBackend:
             f"SELECT p.id, ts_rank_cd('{WEIGHTS}', p.search_vector, %s::tsquery, "
             f"{NORMALISATION}) AS score FROM (SELECT c.id, c.search_vector "
             f"FROM (SELECT a.id, a.search_vector FROM knowledge_article a "
-            f"WHERE a.search_vector @@ %s::tsquery AND {where} LIMIT {CANDIDATE_CAP}) c "
+            f"WHERE a.search_vector @@ %s::tsquery AND {where} LIMIT {int(cap)}) c "
             f"ORDER BY ts_rank('{WEIGHTS}', c.search_vector, %s::tsquery, {NORMALISATION}) "
             f"DESC LIMIT {PRESELECT}) p ORDER BY score DESC, p.id LIMIT %s"
         )
@@ -109,15 +108,19 @@ class PostgresBackend:
         return [term for (term, _), exists in zip(doubtful, found, strict=True) if not exists]
 
     def spellings(self, words: Sequence[str], *, limit: int) -> dict[str, list[str]]:
+        # Among the words that start with the same two letters (a typo there is rare,
+        # and the index finds a few hundred words rather than comparing them all).
         sql = (
-            "SELECT w.word FROM knowledge_search_word w WHERE w.word %% %s "
-            "ORDER BY similarity(w.word, %s) DESC, w.word LIMIT %s"
+            "SELECT q.word, s.word FROM unnest(%s::text[]) AS q(word) "
+            "CROSS JOIN LATERAL (SELECT w.word FROM knowledge_search_word w "
+            "WHERE left(w.word, 2) = left(q.word, 2) "
+            "ORDER BY similarity(w.word, q.word) DESC, w.word LIMIT %s) AS s"
         )
-        found: dict[str, list[str]] = {}
+        found: dict[str, list[str]] = {word: [] for word in words}
         with connection.cursor() as cursor:
-            for word in words:
-                cursor.execute(sql, [word, word, limit])
-                found[word] = [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql, [list(words), limit])
+            for word, spelling in cursor.fetchall():
+                found[word].append(spelling)
         return found
 
     def term_hits(self, ids: Sequence[int], terms: Sequence[Term]) -> dict[int, int]:

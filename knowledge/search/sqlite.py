@@ -1,6 +1,6 @@
 """SQLite: an FTS5 table (migration 0002) fed with Snowball stems made in Python
 (knowledge/search/text.py), ranked by bm25 with column weights; the vocabulary of titles
-and keywords with an FTS5 trigram table, for typos. Snippets are made in Python
+and keywords, for typos (compared in Python). Snippets are made in Python
 (highlight.py)."""
 
 from collections.abc import Sequence
@@ -11,11 +11,12 @@ from django.utils.safestring import SafeString
 
 from knowledge.search import highlight
 from knowledge.search.base import CANDIDATE_CAP, Document, Filters
-from knowledge.search.text import Term, index_stems, trigrams, vocabulary
+from knowledge.search.text import Term, index_stems, spelling_similarity, vocabulary
 
 FTS = "knowledge_article_fts"
 WORDS = "knowledge_search_word"
-WORD_TRIGRAMS = "knowledge_search_word_trgm"
+#: Words that start like a typo looked at, at most.
+SPELLING_BUCKET = 5000
 #: bm25 weights of the columns title, keywords, body.
 WEIGHTS = (10.0, 4.0, 1.0)
 
@@ -39,14 +40,20 @@ class SqliteBackend:
         return nullcontext()
 
     def match(
-        self, terms: Sequence[Term], filters: Filters, *, require_all: bool, limit: int
+        self,
+        terms: Sequence[Term],
+        filters: Filters,
+        *,
+        require_all: bool,
+        limit: int,
+        cap: int = CANDIDATE_CAP,
     ) -> list[tuple[int, float]]:
         where, params = filters.where()
         weights = ", ".join(str(w) for w in WEIGHTS)
         sql = (
             f"SELECT id, score FROM (SELECT a.id, -bm25({FTS}, {weights}) AS score "
             f"FROM {FTS} JOIN knowledge_article a ON a.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s AND {where} LIMIT {CANDIDATE_CAP}) "
+            f"WHERE {FTS} MATCH %s AND {where} LIMIT {int(cap)}) "
             "ORDER BY score DESC, id LIMIT %s"
         )
         with connection.cursor() as cursor:
@@ -75,19 +82,18 @@ class SqliteBackend:
         return missing
 
     def spellings(self, words: Sequence[str], *, limit: int) -> dict[str, list[str]]:
-        sql = (
-            f"SELECT word FROM {WORD_TRIGRAMS} WHERE {WORD_TRIGRAMS} MATCH %s "
-            f"ORDER BY bm25({WORD_TRIGRAMS}), word LIMIT %s"
-        )
+        # Among the words that start with the same two letters (a typo there is rare,
+        # and the index finds a few hundred words rather than comparing them all).
+        sql = f"SELECT word FROM {WORDS} WHERE substr(word, 1, 2) = %s LIMIT {SPELLING_BUCKET}"
         found: dict[str, list[str]] = {}
         with connection.cursor() as cursor:
             for word in words:
-                grams = sorted({g for g in trigrams(word) if " " not in g})
-                if not grams:
-                    found[word] = []
-                    continue
-                cursor.execute(sql, [" OR ".join(_phrase(g) for g in grams), limit])
-                found[word] = [row[0] for row in cursor.fetchall()]
+                cursor.execute(sql, [word[:2]])
+                alike = sorted(
+                    (row[0] for row in cursor.fetchall()),
+                    key=lambda candidate: (-spelling_similarity(word, candidate), candidate),
+                )
+                found[word] = alike[:limit]
         return found
 
     def term_hits(self, ids: Sequence[int], terms: Sequence[Term]) -> dict[int, int]:
@@ -138,25 +144,13 @@ class SqliteBackend:
         self._add_words(set().union(*(vocabulary(title, kw) for _, title, kw, _, _ in rows)))
 
     def _add_words(self, words: set[str]) -> None:
-        """New words join the vocabulary and its trigram table (words stay when the
-        articles that had them change: a correction to them still finds nothing)."""
-        if not words:
-            return
-        with connection.cursor() as cursor:
-            ordered = sorted(words)
-            for start in range(0, len(ordered), 500):
-                chunk = ordered[start : start + 500]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"SELECT word FROM {WORDS} WHERE word IN ({marks})", chunk)
-                known = {row[0] for row in cursor.fetchall()}
-                for word in chunk:
-                    if word in known:
-                        continue
-                    cursor.execute(f"INSERT INTO {WORDS} (word) VALUES (%s)", [word])
-                    cursor.execute(
-                        f"INSERT INTO {WORD_TRIGRAMS} (rowid, word) VALUES (%s, %s)",
-                        [cursor.lastrowid, word],
-                    )
+        """New words join the vocabulary (words stay when the articles that had them
+        change: a correction to them then finds nothing, which is harmless)."""
+        if words:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT OR IGNORE INTO {WORDS} (word) VALUES (%s)", [(w,) for w in words]
+                )
 
     def remove(self, ids: Sequence[int]) -> None:
         if not ids:
@@ -169,7 +163,7 @@ class SqliteBackend:
         from knowledge.models import Article
 
         with connection.cursor() as cursor:
-            for table in (FTS, WORDS, WORD_TRIGRAMS):
+            for table in (FTS, WORDS):
                 cursor.execute(f"DELETE FROM {table}")
         done, last = 0, 0
         columns = ("id", "title", "keywords", "body", "language")
