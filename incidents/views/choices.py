@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from incidents.access import agent_required
 from incidents.forms import group_members
+from servicedesk.access import agent_required
 from servicedesk.models import SupportGroup
 
 

@@ -4,11 +4,10 @@ manager accepts it as a ticket for a contact, adds it to a ticket, or discards i
 Automatic and refused mail can be looked at here too."""
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,12 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents import rules, services
-from incidents.access import get_incident_for, staff_required
+from incidents.access import get_incident_for
 from incidents.forms import apply_service_errors
 from incidents.intake import mime
 from incidents.intake.forms import AcceptForm, AddToTicketForm, DiscardForm
 from incidents.intake.models import InboundEmail, InboundStatus
 from incidents.queues import COUNT_CAP  # tab counts stop here ("1,000+")
+from servicedesk.access import role_required, staff_required
 from servicedesk.models import Contact
 
 PAGE_SIZE = 50
@@ -44,16 +44,8 @@ TABS = [
 ]
 
 
-def quarantine_required(view):
-    """L1 agents and the service desk manager; everyone else gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not rules.works_quarantine(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+#: L1 agents and the service desk manager; everyone else gets 403.
+quarantine_required = role_required(rules.works_quarantine)
 
 
 @require_GET

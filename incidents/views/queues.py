@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from incidents import queues, sla
-from incidents.access import agent_required, staff_required
 from incidents.models import OPEN_STATUSES, Status
+from servicedesk.access import agent_required, staff_required
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Line
 

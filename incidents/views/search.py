@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from incidents.access import staff_required
 from incidents.models import NUMBER_PREFIX, Incident
 from incidents.selectors import search_tickets
+from servicedesk.access import staff_required
 
 PAGE_SIZE = 50
 #: INC-000123, REQ-124, inc123 or just 123.

@@ -10,11 +10,12 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_htmx.http import retarget, trigger_client_event
 
 from incidents import rules, services, sla
-from incidents.access import agent_required, get_incident_for, staff_required
+from incidents.access import get_incident_for
 from incidents.actions import ACTIONS, actions_for
 from incidents.exceptions import StaleTicket
 from incidents.forms import ClassifyForm, CommentForm, apply_service_errors
 from incidents.timeline import timeline_for
+from servicedesk.access import agent_required, staff_required
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.notifications import notifications_for
 from servicedesk.parsing import parse_int
