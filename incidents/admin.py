@@ -1,5 +1,3 @@
-from typing import TYPE_CHECKING
-
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
@@ -20,37 +18,8 @@ from incidents.models import (
     SlaEvent,
     TicketCc,
 )
+from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
 from servicedesk.models import Contact
-from servicedesk.people import display_name
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-def person_column(field: str, label: "StrOrPromise"):
-    """A list column naming the user in `field` by full name, never by login."""
-
-    @admin.display(description=label, ordering=f"{field}__last_name")
-    def column(self, obj) -> str:
-        user = getattr(obj, field)
-        return display_name(user) if user is not None else "—"
-
-    column.__name__ = f"{field}_name"
-    return column
-
-
-class ReadOnlyAdminMixin:
-    """Tickets are worked in the workspaces, through services that check permissions and
-    record why; the admin shows them and their history but changes nothing."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CommentInline(ReadOnlyAdminMixin, admin.StackedInline):

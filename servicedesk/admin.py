@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 
+from servicedesk.admin_mixins import ReadOnlyAdminMixin
 from servicedesk.durations import MinutesField
 from servicedesk.models import (
     TICKET_STATUS_CHOICES,
@@ -345,7 +346,7 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The notification log, read-only: rows are written by servicedesk/notifications.py.
     A failed notification can be queued again."""
 
@@ -388,15 +389,6 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("event"), ordering="event")
     def event_in_words(self, obj: Notification) -> str:
         return obj.get_event_display()
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Send the selected failed notifications again"))
     def send_again(self, request, queryset):
