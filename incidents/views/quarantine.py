@@ -23,11 +23,9 @@ from incidents.forms import apply_service_errors
 from incidents.intake import mime
 from incidents.intake.forms import AcceptForm, AddToTicketForm, DiscardForm
 from incidents.intake.models import InboundEmail, InboundStatus
-from incidents.queues import COUNT_CAP  # tab counts stop here ("1,000+")
 from servicedesk.access import role_required, staff_required
 from servicedesk.models import Contact
-
-PAGE_SIZE = 50
+from servicedesk.pagination import PAGE_SIZE, capped_count
 
 
 @dataclass(frozen=True)
@@ -58,13 +56,11 @@ def index(request) -> HttpResponse:
         rows_query = rows_query.filter(pk__lt=int(after))
     rows = list(rows_query[: PAGE_SIZE + 1])
     next_cursor = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
-    counts = [
-        (t, InboundEmail.objects.filter(status=t.status)[: COUNT_CAP + 1].count()) for t in TABS
-    ]
     context = {
         "tab": tab,
         "tabs": [
-            {"tab": t, "count": min(n, COUNT_CAP), "capped": n > COUNT_CAP} for t, n in counts
+            capped_count(InboundEmail.objects.filter(status=t.status), key=t.key, label=t.label)
+            for t in TABS
         ],
         "rows": rows[:PAGE_SIZE],
         "next_cursor": next_cursor,

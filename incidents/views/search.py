@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 from incidents.models import NUMBER_PREFIX, Incident
 from incidents.selectors import search_tickets
 from servicedesk.access import staff_required
+from servicedesk.pagination import PAGE_SIZE
 
-PAGE_SIZE = 50
 #: INC-000123, REQ-124, inc123 or just 123.
 NUMBER = re.compile(r"^(?:(?P<prefix>INC|REQ)-?)?(?P<digits>\d{1,9})$")
 
