@@ -37,4 +37,5 @@ def register() -> None:
         roles.KNOWLEDGE_MANAGER,
     ):
         register_workspace(role, nav=[OVERVIEW], landing=OVERVIEW)
-    register_jump("incidents:jump")
+    # A ticket number looks the same in every language.
+    register_jump("incidents:jump", label=_("Go to ticket number"), placeholder="INC-000123")

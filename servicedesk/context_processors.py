@@ -2,7 +2,7 @@ from django.utils.functional import SimpleLazyObject
 
 from servicedesk.inbox import inbox_unread_count
 from servicedesk.roles import is_staff_member
-from servicedesk.workspaces import jump_url, navigation_for
+from servicedesk.workspaces import jump, navigation_for
 
 
 def workspace(request):
@@ -10,11 +10,11 @@ def workspace(request):
     their notifications: one indexed count, run only when a page's header shows it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": [], "jump_url": None, "show_inbox": False}
+        return {"nav": [], "jump": None, "show_inbox": False}
     staff = is_staff_member(user)
     return {
         "nav": navigation_for(user),
-        "jump_url": jump_url() if staff else None,
+        "jump": jump() if staff else None,
         "show_inbox": staff,
         "inbox_unread": SimpleLazyObject(lambda: inbox_unread_count(user)),
     }

@@ -302,6 +302,13 @@ def test_jump_box_opens_a_ticket_by_number(client, l1):
     assert response["Location"] == reverse("incidents:detail", args=[incident.number])
 
 
+def test_the_header_box_is_the_incidents_jump_with_a_ticket_number_as_example(client, l1):
+    client.force_login(l1)
+    page = client.get(reverse("incidents:triage")).content.decode()
+    assert f'action="{reverse("incidents:jump")}"' in page
+    assert 'placeholder="INC-000123  ( / )"' in page and "Go to ticket number" in page
+
+
 class TestActionsWithoutJavaScript:
     """Defect 11: every action works from a plain link and a plain form post."""
 
