@@ -47,9 +47,8 @@ def history_entries[N](
 ) -> list[Entry[N]]:
     """The record's history as entries: its creation, each move of its `state` field
     ("status"), and each change to one of `fields` (the rest stay in the admin's history)."""
-    rows = list(
-        instance.history.select_related("history_user").order_by("history_date", "history_id")  # type: ignore[attr-defined]
-    )
+    history = instance.history  # type: ignore[attr-defined]  # simple-history's manager
+    rows = list(history.select_related("history_user").order_by("history_date", "history_id"))
     shown = _Fields(instance._meta, fields)
     labels = shown.related_labels(rows)
     state_labels = shown.choice_labels(state)
@@ -63,14 +62,14 @@ def history_entries[N](
             reason=row.history_change_reason or "",
             actor_id=row.history_user_id,
         )
-        now = getattr(row, state) if state else ""
+        after = getattr(row, state) if state else ""
         before = getattr(previous, state) if state and previous is not None else ""
         if previous is None:
-            entry.kind, entry.target = "created", now
+            entry.kind, entry.target = "created", after
         else:
             entry.changes = shown.changes(previous, row, labels)
-            if now != before:
-                entry.kind, entry.source, entry.target = "status", before, now
+            if after != before:
+                entry.kind, entry.source, entry.target = "status", before, after
         if entry.kind != "update" or entry.changes:
             entry.source_label = state_labels.get(entry.source, entry.source)
             entry.target_label = state_labels.get(entry.target, entry.target)
