@@ -45,17 +45,6 @@ class Input(Schema):
     model_config = ConfigDict(str_strip_whitespace=True)
 
 
-# ----- errors ---------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, for a person to read.")
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="Per field (dotted path for nested fields), what is wrong with it.",
-    )
-
-
 # ----- monitoring alerts -----------------------------------------------------------------
 
 
