@@ -23,9 +23,7 @@ def test_an_apps_router_is_mounted_under_the_one_api(monkeypatch):
 
 def test_incidents_registers_its_routers_with_the_platform(client):
     schema = client.get("/api/v1/openapi.json").json()
-    assert {"/api/v1/alerts", "/api/v1/tickets", "/api/v1/tickets/{number}"} <= set(
-        schema["paths"]
-    )
+    assert {"/api/v1/alerts", "/api/v1/tickets", "/api/v1/tickets/{number}"} <= set(schema["paths"])
     assert schema["info"]["title"] == "Service desk API"
 
 
