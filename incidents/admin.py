@@ -1,4 +1,4 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -9,7 +9,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from incidents.models import (
     AlertSource,
-    ApiToken,
     Attachment,
     Comment,
     Incident,
@@ -19,6 +18,7 @@ from incidents.models import (
     TicketCc,
 )
 from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
+from servicedesk.admin_tokens import TokenIssuingAdmin
 from servicedesk.models import Contact
 
 
@@ -112,7 +112,7 @@ class SatisfactionRatingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
 
 
-# ----- API tokens and monitoring sources ---------------------------------------------------
+# ----- monitoring sources ---------------------------------------------------------------
 
 
 CONTACT_PAGE = 20
@@ -124,59 +124,6 @@ class OrganisationContactSelect(AutocompleteSelect):
 
     def get_url(self) -> str:
         return reverse(f"{self.admin_site.name}:incidents_alertsource_contact_autocomplete")
-
-
-class TokenIssuingAdmin(SimpleHistoryAdmin):
-    """Issues the token when the object is created and shows it once, in a message; only
-    its hash is stored. "Issue a new token" replaces a lost or leaked one."""
-
-    actions = ["issue_new_token"]
-
-    def save_model(self, request, obj, form, change):
-        plaintext = None if change else obj.issue_secret()
-        super().save_model(request, obj, form, change)
-        if plaintext:
-            self._show_token(request, obj, plaintext)
-
-    @admin.action(description=_("Issue a new token (the old one stops working)"))
-    def issue_new_token(self, request, queryset):
-        for obj in queryset:
-            plaintext = obj.issue_secret()
-            obj._change_reason = _("New token issued")
-            obj._history_user = request.user
-            obj.save(update_fields=["prefix", "token_hash"])
-            self._show_token(request, obj, plaintext)
-
-    def _show_token(self, request, obj, plaintext: str) -> None:
-        self.message_user(
-            request,
-            _(
-                "The token for “%(name)s” is %(token)s — copy it now: it is shown only "
-                "once and stored only as a hash."
-            )
-            % {"name": obj.name, "token": plaintext},
-            messages.WARNING,
-        )
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(TokenIssuingAdmin):
-    list_display = [
-        "name",
-        "prefix",
-        "user_name",
-        "contact",
-        "is_active",
-        "created_at",
-        "last_used_at",
-    ]
-    user_name = person_column("user", _("user"))
-    list_filter = ["is_active"]
-    search_fields = ["name", "prefix", "user__username", "contact__name", "contact__email"]
-    list_select_related = ["user", "contact"]
-    fields = ["name", "user", "contact", "is_active", "prefix", "created_at", "last_used_at"]
-    readonly_fields = ["prefix", "created_at", "last_used_at"]
-    raw_id_fields = ["user", "contact"]
 
 
 @admin.register(AlertSource)

@@ -438,3 +438,7 @@ class NotificationPreferenceAdmin(SimpleHistoryAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username"]
     autocomplete_fields = ["user"]
+
+
+# API tokens: the platform's (every app's API authenticates with them).
+from servicedesk import admin_tokens  # noqa: E402, F401

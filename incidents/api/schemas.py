@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from incidents.intake.monitoring import Severity
-from incidents.models import Category, Channel, ClosureCode, Kind, Status
+from incidents.models import Category, Channel, ClosureCode, Kind
+from servicedesk.models import TicketStatus
 
 #: Largest id a BigAutoField holds (larger ones are refused, never sent to the database).
 MAX_ID = 2**63 - 1
@@ -36,6 +37,12 @@ def _storable_datetime(value: datetime) -> datetime:
         raise ValueError("is out of range") from error
 
 
+#: A ticket's status, named "Status" in the schema as it was before the choices moved to
+#: the core (TicketStatus): clients generated from the schema keep their type's name.
+type Status = Annotated[
+    TicketStatus,
+    WithJsonSchema({"enum": TicketStatus.values, "title": "Status", "type": "string"}),
+]
 Text = Annotated[str, AfterValidator(_clean_text)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 StorableDateTime = Annotated[datetime, AfterValidator(_storable_datetime)]
@@ -43,17 +50,6 @@ StorableDateTime = Annotated[datetime, AfterValidator(_storable_datetime)]
 
 class Input(Schema):
     model_config = ConfigDict(str_strip_whitespace=True)
-
-
-# ----- errors ---------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, for a person to read.")
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="Per field (dotted path for nested fields), what is wrong with it.",
-    )
 
 
 # ----- monitoring alerts -----------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Inbound email: every message that reaches the service desk is kept as an InboundEmail
 (the dedupe key is its Message-ID), and the IMAP mailboxes the poller reads are
-configured in the admin as Mailbox rows. Imported by incidents/models.py, so both belong
+configured in the admin as Mailbox rows. Imported by incidents/models/, so both belong
 to the incidents app."""
 
 import uuid

@@ -23,26 +23,11 @@ from servicedesk import business_time
 from servicedesk.durations import format_minutes
 from servicedesk.models.customers import validate_time_zone
 from servicedesk.models.priority import Priority
-
-# The ticket statuses, as stored on incidents.Incident.status. servicedesk may not import
-# incidents (dependencies point the other way), so the values are repeated here for the
-# policy's pause statuses; incidents.models.Status must match this list exactly (a test in
-# tests/incidents checks that they agree).
-TICKET_STATUS_CHOICES = [
-    ("registered", _("Registered")),
-    ("assigned", _("Assigned")),
-    ("in_progress", _("In progress")),
-    ("information_needed", _("Information needed")),
-    ("external_processing", _("External processing")),
-    ("completed", _("Completed")),
-    ("rejected_by_user", _("Rejected by user")),
-    ("closed", _("Closed")),
-]
-TICKET_STATUSES = tuple(value for value, _label in TICKET_STATUS_CHOICES)
+from servicedesk.models.tickets import TICKET_STATUSES, TicketStatus
 
 
 def default_pause_statuses() -> list[str]:
-    return ["information_needed"]
+    return [TicketStatus.INFORMATION_NEEDED.value]
 
 
 class Weekday(models.IntegerChoices):
