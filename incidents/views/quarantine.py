@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incidents import rules, services
 from incidents.access import get_incident_for, staff_required
-from incidents.forms import apply_service_errors
 from incidents.intake import mime
 from incidents.intake.forms import AcceptForm, AddToTicketForm, DiscardForm
 from incidents.intake.models import InboundEmail, InboundStatus
 from incidents.queues import COUNT_CAP  # tab counts stop here ("1,000+")
+from servicedesk.forms import apply_service_errors
 from servicedesk.models import Contact
 
 PAGE_SIZE = 50
