@@ -64,15 +64,19 @@ class Workflow[M: models.Model]:
         expected_version: int | None = None,
         prepare: Callable[[M], str | None] | None = None,
         after: Callable[[M], object] | None = None,
+        by_system: bool = False,
     ) -> M:
         """Run `transition` (the name of the model's `@transition` method) on the record's
         locked row and return that row; `record` is updated to match. `prepare` sets the
         fields the transition needs on the locked row and may word the reason from it;
-        `after` writes what goes with the change in the same transaction (a comment)."""
+        `after` writes what goes with the change in the same transaction (a comment).
+        `by_system`: trusted code (a scheduled task, intake that has checked who wrote)
+        runs a transition no person may start, so its permission is not asked; `actor`,
+        if any, is recorded as whom it acted for."""
         with transaction.atomic():
             fresh = self.lock(record, expected_version)
             method = getattr(fresh, transition)
-            self.check_may_start(fresh, method, actor)
+            self.check_may_start(fresh, method, actor, by_system=by_system)
             if prepare is not None:
                 reason = prepare(fresh) or reason
             if not can_proceed(method):
@@ -101,11 +105,16 @@ class Workflow[M: models.Model]:
                 names.append(t.name)
         return names
 
-    def check_may_start(self, record: M, method: Any, actor: Actor) -> None:
-        """State first, then permission: someone who may not act is told so, not what is
-        missing; the conditions on inputs are checked once `prepare` has set them."""
+    def check_may_start(
+        self, record: M, method: Any, actor: Actor, *, by_system: bool = False
+    ) -> None:
+        """State first, then permission (unless the system acts): someone who may not act
+        is told so, not what is missing; the conditions on inputs are checked once
+        `prepare` has set them."""
         if not can_proceed(method, check_conditions=False):
             raise TransitionNotAllowed(self.not_now % {"status": self.state_label(record)})
+        if by_system:
+            return
         if not method._django_fsm.has_transition_perm(record, self.state_of(record), actor):
             raise PermissionDenied(self.not_allowed)
 

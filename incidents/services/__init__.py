@@ -6,7 +6,7 @@ in _runner.py).
 
 One module per sub-domain; callers import the services from here."""
 
-from incidents.services._runner import LIFECYCLE_FIELDS, available_transitions
+from incidents.services._runner import available_transitions
 from incidents.services.assignment import incident_assign, incident_escalate
 from incidents.services.comments import (
     attachment_add,
@@ -23,19 +23,13 @@ from incidents.services.inbound import (
 )
 from incidents.services.portal import incident_rate, incident_request_urgency
 from incidents.services.registration import (
-    CLASSIFICATION_FIELDS,
     SYSTEM_INTAKE_CHANNELS,
     incident_classify,
     incident_confirm_urgency,
     incident_register,
     priority_for,
 )
-from incidents.services.sweep import (
-    SWEEP_BATCH,
-    auto_close_completed,
-    incident_auto_close,
-    sla_sweep,
-)
+from incidents.services.sweep import auto_close_completed, incident_auto_close, sla_sweep
 from incidents.services.work import (
     incident_complete,
     incident_complete_as_invalid,
@@ -48,9 +42,6 @@ from incidents.services.work import (
 )
 
 __all__ = [
-    "CLASSIFICATION_FIELDS",
-    "LIFECYCLE_FIELDS",
-    "SWEEP_BATCH",
     "SYSTEM_INTAKE_CHANNELS",
     "attachment_add",
     "auto_close_completed",

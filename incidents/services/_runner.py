@@ -55,7 +55,7 @@ class _TicketWorkflow(Workflow[Incident]):
         )
 
     def announce(self, record: Incident, *, source: str, actor: Actor, reason: str) -> None:
-        announce_status_change(record, source=source, actor=actor, reason=reason)
+        _announce_status_change(record, source=source, actor=actor, reason=reason)
 
 
 _TICKETS = _TicketWorkflow()
@@ -70,6 +70,7 @@ def run_transition(
     expected_version: int | None = None,
     prepare: Callable[[Incident], str | None] | None = None,
     after: Callable[[Incident], object] | None = None,
+    by_system: bool = False,
 ) -> Incident:
     """Run the ticket's transition `name` (see servicedesk.workflow.Workflow.run)."""
     return _TICKETS.run(
@@ -80,6 +81,7 @@ def run_transition(
         expected_version=expected_version,
         prepare=prepare,
         after=after,
+        by_system=by_system,
     )
 
 
@@ -118,7 +120,7 @@ def save_ticket(
     sla.persist(incident, events)
 
 
-def announce_status_change(incident: Incident, *, source: str, actor: Actor, reason: str) -> None:
+def _announce_status_change(incident: Incident, *, source: str, actor: Actor, reason: str) -> None:
     """Announce this transition once the transaction commits, as it is now (each
     announcement carries its own status, version and reason, even when the caller runs
     further transitions on the same object before the commit, as seed_demo does)."""

@@ -14,16 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incidents import rules, sla
+from incidents import rules
 from incidents.intake import mime
 from incidents.models import Channel, Comment, InboundEmail, Incident, Kind, Status
 from incidents.sanitise import clean_text
-from incidents.services._runner import (
-    LIFECYCLE_FIELDS,
-    announce_status_change,
-    lock_ticket,
-    save_ticket,
-)
+from incidents.services._runner import lock_ticket, run_transition
 from incidents.services.comments import (
     add_comment,
     announce_comment,
@@ -94,17 +89,13 @@ def incident_add_email_reply(
         for upload in uploads:
             store_attachment(fresh, upload, author, comment=comment)
         if fresh.status == Status.INFORMATION_NEEDED:
-            source = fresh.status
-            fresh.email_reply_received()
-            reason = _("%(name)s answered by email.") % {"name": contact.name}
-            save_ticket(
+            fresh = run_transition(
                 fresh,
+                "email_reply_received",
                 actor=author,
-                reason=reason,
-                fields=LIFECYCLE_FIELDS,
-                sla_events=[sla.event_for_status(fresh)],
+                reason=_("%(name)s answered by email.") % {"name": contact.name},
+                by_system=True,
             )
-            announce_status_change(fresh, source=source, actor=author, reason=reason)
         announce_comment(fresh, comment, author)
     copy_into(incident, fresh)
     return comment

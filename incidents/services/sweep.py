@@ -7,17 +7,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
 
-from incidents import sla
 from incidents.models import Comment, Incident, SlaEvent, Status
-from incidents.services._runner import (
-    LIFECYCLE_FIELDS,
-    announce_status_change,
-    lock_ticket,
-    save_ticket,
-)
+from incidents.services._runner import run_transition
 from incidents.signals import sla_at_risk, sla_breached, sla_swept
-from servicedesk.workflow import copy_into
 
 SWEEP_BATCH = 1000
 
@@ -121,20 +115,13 @@ def auto_close_completed(*, now=None) -> int:
 
 def incident_auto_close(*, incident: Incident) -> Incident | None:
     """Close a Completed ticket on the system's behalf; a no-op if it moved on meanwhile."""
-    with transaction.atomic():
-        fresh = lock_ticket(incident)
-        if fresh.status != Status.COMPLETED:
-            return None
-        source = fresh.status
-        fresh.auto_close()
-        reason = _("Closed automatically: no answer from the contact")
-        save_ticket(
-            fresh,
+    try:
+        return run_transition(
+            incident,
+            "auto_close",
             actor=None,
-            reason=reason,
-            fields=LIFECYCLE_FIELDS,
-            sla_events=[sla.event_for_status(fresh)],
+            reason=_("Closed automatically: no answer from the contact"),
+            by_system=True,
         )
-        announce_status_change(fresh, source=source, actor=None, reason=reason)
-    copy_into(incident, fresh)
-    return fresh
+    except TransitionNotAllowed:
+        return None
