@@ -1,4 +1,4 @@
-"""Test data. Tickets are created and moved only through incidents/services.py: the
+"""Test data. Tickets are created and moved only through incidents/services/: the
 status field is protected, and a factory that set it would test a ticket the product
 can never produce."""
 

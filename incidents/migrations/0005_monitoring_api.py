@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     # The API tokens' tables created here became servicedesk's (its 0008 takes them over).
     run_before = [
-        ('servicedesk', '0008_p3_plugins_api_token'),
+        ('servicedesk', '0008_api_token'),
     ]
 
     dependencies = [

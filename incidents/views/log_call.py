@@ -8,11 +8,12 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import trigger_client_event
 
 from incidents import services
-from incidents.forms import LogCallForm, apply_service_errors
+from incidents.forms import LogCallForm
 from incidents.intake.idempotency import form_submission
 from incidents.models import Channel
 from incidents.selectors import configuration_items_for
 from servicedesk.access import agent_required
+from servicedesk.forms import apply_service_errors
 from servicedesk.models import Contact, Impact, Priority, Urgency
 from servicedesk.parsing import parse_int
 

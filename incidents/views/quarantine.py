@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incidents import rules, services
 from incidents.access import get_incident_for
-from incidents.forms import apply_service_errors
 from incidents.intake import mime
 from incidents.intake.forms import AcceptForm, AddToTicketForm, DiscardForm
 from incidents.intake.models import InboundEmail, InboundStatus
 from servicedesk.access import role_required, staff_required
+from servicedesk.forms import apply_service_errors
 from servicedesk.models import Contact
 from servicedesk.pagination import PAGE_SIZE, capped_count
 

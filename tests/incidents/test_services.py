@@ -1,4 +1,4 @@
-"""incidents/services.py: registration, numbering, classification, assignment and
+"""incidents/services/: registration, numbering, classification, assignment and
 escalation, and what every transition leaves behind (history, signals)."""
 
 import re

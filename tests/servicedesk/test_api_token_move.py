@@ -31,7 +31,7 @@ def test_tokens_issued_before_the_move_keep_working():
     plaintext = "sdk_issued-before-the-move"
 
     old = migrate(BEFORE_THE_MOVE).loader.project_state(BEFORE_THE_MOVE).apps
-    assert ("servicedesk", "0008_p3_plugins_api_token") not in (
+    assert ("servicedesk", "0008_api_token") not in (
         MigrationRecorder(connection).applied_migrations()
     )
     OldToken = old.get_model("incidents", "ApiToken")

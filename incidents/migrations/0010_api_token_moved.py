@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("incidents", "0009_sla_flags"),
-        ("servicedesk", "0008_p3_plugins_api_token"),
+        ("servicedesk", "0008_api_token"),
     ]
 
     operations = [
