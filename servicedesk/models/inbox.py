@@ -75,10 +75,6 @@ class InAppNotification(models.Model):
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.verb} {self.target_label}"
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
 
 class NotificationPreference(models.Model):
     """A staff member's mail settings. In-app notifications are always on; mail can be

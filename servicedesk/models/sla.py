@@ -375,10 +375,6 @@ class SlaPolicy(models.Model):
             targets = list(self.fulfilment_targets.filter(service_id=service_id))
         return targets[0].fulfilment if targets else None
 
-    def pauses_in(self, status: str) -> bool:
-        """Whether the clock stands still while a ticket is in `status`."""
-        return status in self.pause_statuses
-
 
 class SlaTarget(models.Model):
     """Reaction (first response) and resolution time for one priority, in business
