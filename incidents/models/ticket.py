@@ -284,6 +284,25 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         return self.status == Status.CLOSED
 
     @property
+    def is_request(self) -> bool:
+        return self.kind == Kind.REQUEST
+
+    @property
+    def awaits_information(self) -> bool:
+        """Information needed: waiting for the contact's answer."""
+        return self.status == Status.INFORMATION_NEEDED
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Completed: waiting for the contact to confirm or reject the resolution."""
+        return self.status == Status.COMPLETED
+
+    @property
+    def is_with_third_party(self) -> bool:
+        """External processing, with the third party named."""
+        return self.status == Status.EXTERNAL_PROCESSING and bool(self.third_party)
+
+    @property
     def answers(self) -> list[dict]:
         """The request form's questions and answers, in the order they were asked."""
         answers = (self.form_answers or {}).get("answers", [])

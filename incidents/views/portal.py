@@ -223,7 +223,7 @@ def _ticket_context(contact: Contact, incident: Incident, **forms) -> dict:
             if may_act and is_open and incident.urgency > Urgency.VERY_HIGH
             else None
         ),
-        "reject_form": RejectForm() if may_act and incident.status == Status.COMPLETED else None,
+        "reject_form": RejectForm() if may_act and incident.awaits_confirmation else None,
         "rating_form": (
             RatingForm() if may_act and incident.status == Status.CLOSED and not rating else None
         ),
