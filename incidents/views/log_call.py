@@ -54,10 +54,10 @@ def log_call(request) -> HttpResponse:
 
 
 def _chosen_contact(form):
-    value = str(form["contact"].value() or "")
-    if not value.isdigit():
+    contact_id = parse_int(form["contact"].value())
+    if contact_id is None:
         return None
-    return Contact.objects.select_related("organisation").filter(pk=value).first()
+    return Contact.objects.select_related("organisation").filter(pk=contact_id).first()
 
 
 def _priority_from(form) -> Priority:
@@ -120,9 +120,9 @@ def configuration_items(request) -> HttpResponse:
     """The CI choices for the chosen service and customer (htmx): the customer's own and
     shared items. The customer comes from the caller (`contact`) or the ticket's
     `organisation`; without one, only shared items are offered."""
-    service = _digits(request.GET.get("service"))
-    organisation = _digits(request.GET.get("organisation"))
-    contact = _digits(request.GET.get("contact"))
+    service = parse_int(request.GET.get("service"))
+    organisation = parse_int(request.GET.get("organisation"))
+    contact = parse_int(request.GET.get("contact"))
     if contact is not None:
         organisation = (
             Contact.objects.filter(pk=contact).values_list("organisation_id", flat=True).first()
@@ -131,7 +131,3 @@ def configuration_items(request) -> HttpResponse:
     if service is None:
         items = items.none()
     return render(request, "incidents/log_call.html#ci_options", {"items": items})
-
-
-def _digits(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None

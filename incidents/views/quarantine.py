@@ -26,6 +26,7 @@ from servicedesk.access import role_required, staff_required
 from servicedesk.forms import apply_service_errors
 from servicedesk.models import Contact
 from servicedesk.pagination import PAGE_SIZE, capped_count
+from servicedesk.parsing import parse_int
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,9 @@ quarantine_required = role_required(rules.works_quarantine)
 def index(request) -> HttpResponse:
     tab = next((t for t in TABS if t.key == request.GET.get("show")), TABS[0])
     rows_query = InboundEmail.objects.filter(status=tab.status).for_list().order_by("-pk")
-    after = request.GET.get("after", "")
-    if after.isdigit():
-        rows_query = rows_query.filter(pk__lt=int(after))
+    after = parse_int(request.GET.get("after"))
+    if after is not None:
+        rows_query = rows_query.filter(pk__lt=after)
     rows = list(rows_query[: PAGE_SIZE + 1])
     next_cursor = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
     context = {
@@ -216,9 +217,9 @@ def _show(
             "new_contact_name": email.from_name,
         }
     )
-    chosen = accept_form["contact"].value()
+    chosen = parse_int(accept_form["contact"].value())
     contact = None
-    if str(chosen or "").isdigit():
+    if chosen is not None:
         contact = Contact.objects.select_related("organisation").filter(pk=chosen).first()
     senders = []
     if email.from_address:
