@@ -24,6 +24,7 @@ from incidents.intake.forms import AcceptForm, AddToTicketForm, DiscardForm
 from incidents.intake.models import InboundEmail, InboundStatus
 from servicedesk.access import role_required, staff_required
 from servicedesk.forms import apply_service_errors
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Contact
 from servicedesk.pagination import PAGE_SIZE, capped_count
 from servicedesk.parsing import parse_int
@@ -49,7 +50,7 @@ quarantine_required = role_required(rules.works_quarantine)
 
 @require_GET
 @quarantine_required
-def index(request) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     tab = next((t for t in TABS if t.key == request.GET.get("show")), TABS[0])
     rows_query = InboundEmail.objects.filter(status=tab.status).for_list().order_by("-pk")
     after = parse_int(request.GET.get("after"))
@@ -73,13 +74,13 @@ def index(request) -> HttpResponse:
 
 @require_GET
 @quarantine_required
-def detail(request, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _show(request, _get(pk))
 
 
 @require_POST
 @quarantine_required
-def accept(request, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get(pk)
     form = AcceptForm(request.POST)
     if form.is_valid():
@@ -105,7 +106,7 @@ def accept(request, pk: int) -> HttpResponse:
 
 @require_POST
 @quarantine_required
-def add_to_ticket(request, pk: int) -> HttpResponse:
+def add_to_ticket(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get(pk)
     form = AddToTicketForm(request.POST)
     if form.is_valid():
@@ -126,7 +127,7 @@ def add_to_ticket(request, pk: int) -> HttpResponse:
 
 @require_POST
 @quarantine_required
-def discard(request, pk: int) -> HttpResponse:
+def discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get(pk)
     form = DiscardForm(request.POST)
     if form.is_valid():
@@ -144,7 +145,7 @@ def discard(request, pk: int) -> HttpResponse:
 
 @require_GET
 @staff_required
-def source_email(request, number: str, pk: int) -> HttpResponseBase:
+def source_email(request: AuthenticatedHttpRequest, number: str, pk: int) -> HttpResponseBase:
     """The stored message a ticket was made from or given (.eml), for staff who may see
     the ticket."""
     incident = get_incident_for(request.user, number)
@@ -154,7 +155,7 @@ def source_email(request, number: str, pk: int) -> HttpResponseBase:
 
 @require_GET
 @quarantine_required
-def attachment(request, pk: int, index: int) -> HttpResponse:
+def attachment(request: AuthenticatedHttpRequest, pk: int, index: int) -> HttpResponse:
     """One attachment of a stored message, always as a download (nothing runs here)."""
     attachments = _parse(_get(pk)).attachments
     if index >= len(attachments) or attachments[index].data is None:
@@ -168,7 +169,7 @@ def attachment(request, pk: int, index: int) -> HttpResponse:
 
 @require_GET
 @quarantine_required
-def original(request, pk: int) -> FileResponse:
+def original(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The message exactly as it arrived (.eml), as a download."""
     return _download_original(_get(pk))
 
