@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import TransitionNotAllowed
 
 from incidents import services
 from incidents.access import get_incident_for
@@ -287,7 +287,7 @@ def comment(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
             )
         except ValidationError as error:
             apply_service_errors(form, error)
-        except (TransitionNotAllowed, StaleTicket, ConcurrentTransition):
+        except (TransitionNotAllowed, StaleTicket):
             return _refused(request, contact, incident, str(_MOVED_ON))
         else:
             return _done(request, number, _("Thank you: your message was added."))
@@ -326,7 +326,7 @@ def confirm(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
         services.incident_confirm(incident=incident, actor=request.user)
     except TransitionNotAllowed as error:
         return _refused(request, contact, incident, str(error))
-    except (StaleTicket, ConcurrentTransition):
+    except StaleTicket:
         return _refused(request, contact, incident, str(_MOVED_ON))
     return _done(request, number, _("Thank you for confirming. The ticket is now closed."))
 
@@ -345,7 +345,7 @@ def reject(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
             apply_service_errors(form, error)
         except TransitionNotAllowed as error:
             return _refused(request, contact, incident, str(error))
-        except (StaleTicket, ConcurrentTransition):
+        except StaleTicket:
             return _refused(request, contact, incident, str(_MOVED_ON))
         else:
             return _done(request, number, _("Thank you. We are looking at it again."))
