@@ -20,6 +20,7 @@ from incidents.models import (
 from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
 from servicedesk.admin_tokens import TokenIssuingAdmin
 from servicedesk.models import Contact
+from servicedesk.parsing import parse_int
 
 
 class CommentInline(ReadOnlyAdminMixin, admin.StackedInline):
@@ -174,16 +175,16 @@ class AlertSourceAdmin(TokenIssuingAdmin):
         names (`organisation`), searched by name or email; nobody without one."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        organisation = request.GET.get("organisation", "")
-        if not organisation.isdigit():
+        organisation = parse_int(request.GET.get("organisation"))
+        if organisation is None:
             return JsonResponse({"results": [], "pagination": {"more": False}})
         found = Contact.objects.filter(
-            organisation_id=int(organisation), is_active=True, is_authorised=True
+            organisation_id=organisation, is_active=True, is_authorised=True
         ).order_by("name", "pk")
         term = request.GET.get("term", "").strip()
         if term:
             found = found.filter(Q(name__icontains=term) | Q(email__icontains=term))
-        page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+        page = parse_int(request.GET.get("page")) or 1
         start = (max(page, 1) - 1) * CONTACT_PAGE
         rows = list(found[start : start + CONTACT_PAGE + 1])
         return JsonResponse(

@@ -24,6 +24,7 @@ from servicedesk.models import (
     SupportGroup,
     Urgency,
 )
+from servicedesk.parsing import parse_int
 from servicedesk.people import display_name
 
 User = get_user_model()
@@ -114,10 +115,12 @@ class LogCallForm(ClassificationFields):
 
     def chosen_organisation_id(self) -> int | None:
         """The caller's organisation, from the contact the form was sent with."""
-        value = str(self.data.get("contact", "")) if self.is_bound else ""
-        if not value.isdigit():
+        contact_id = parse_int(self.data.get("contact")) if self.is_bound else None
+        if contact_id is None:
             return None
-        return Contact.objects.filter(pk=value).values_list("organisation_id", flat=True).first()
+        return (
+            Contact.objects.filter(pk=contact_id).values_list("organisation_id", flat=True).first()
+        )
 
     def clean_contact(self):
         contact = self.cleaned_data["contact"]

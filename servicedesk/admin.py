@@ -21,7 +21,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from servicedesk.admin_mixins import ReadOnlyAdminMixin
 from servicedesk.durations import MinutesField
 from servicedesk.models import (
-    TICKET_STATUS_CHOICES,
     BusinessCalendar,
     CalendarHoliday,
     ConfigurationItem,
@@ -39,6 +38,7 @@ from servicedesk.models import (
     SlaPolicy,
     SlaTarget,
     SupportGroup,
+    TicketStatus,
     WorkingHours,
 )
 from servicedesk.priority_grid import PriorityGridForm, current_entries
@@ -268,7 +268,7 @@ class BusinessCalendarAdmin(SimpleHistoryAdmin):
 class SlaPolicyForm(forms.ModelForm):
     pause_statuses = forms.MultipleChoiceField(
         label=_("statuses that pause the clock"),
-        choices=TICKET_STATUS_CHOICES,
+        choices=TicketStatus.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("While a ticket is in one of these statuses its SLA clock stands still."),

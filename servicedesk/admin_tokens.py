@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from servicedesk.admin_mixins import person_column
 from servicedesk.models import ApiToken
+from servicedesk.workflow import save_with_history
 
 
 class TokenIssuingAdmin(SimpleHistoryAdmin):
@@ -26,9 +27,12 @@ class TokenIssuingAdmin(SimpleHistoryAdmin):
     def issue_new_token(self, request, queryset):
         for obj in queryset:
             plaintext = obj.issue_secret()
-            obj._change_reason = _("New token issued")
-            obj._history_user = request.user
-            obj.save(update_fields=["prefix", "token_hash"])
+            save_with_history(
+                obj,
+                actor=request.user,
+                reason=_("New token issued"),
+                fields=["prefix", "token_hash"],
+            )
             self._show_token(request, obj, plaintext)
 
     def _show_token(self, request, obj, plaintext: str) -> None:

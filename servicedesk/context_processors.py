@@ -1,3 +1,4 @@
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from servicedesk.inbox import inbox_unread_count
@@ -5,7 +6,7 @@ from servicedesk.roles import is_staff_member
 from servicedesk.workspaces import jump, navigation_for
 
 
-def workspace(request):
+def workspace(request: HttpRequest) -> dict[str, object]:
     """The navigation entries this user's roles give them, and (staff) the unread count of
     their notifications: one indexed count, run only when a page's header shows it."""
     user = getattr(request, "user", None)

@@ -183,18 +183,29 @@ def lock[M: models.Model](
     return fresh
 
 
-def record_history(record: models.Model, *, actor: Actor, reason: str | None = None) -> None:
+def record_history(
+    record: models.Model, *, actor: Actor, reason: "StrOrPromise | None" = None
+) -> None:
     """Who acted (a signed-in user; nobody when the system acts) and why, for the history
     row simple-history writes on the record's next save."""
-    # simple-history reads these attributes; models.Model does not declare them.
+    # simple-history reads these attributes (models.Model does not declare them) and keeps
+    # them after a save: an instance saved again must not repeat the earlier actor or reason.
     if actor is not None and getattr(actor, "is_authenticated", False):
         record._history_user = actor  # type: ignore[attr-defined]
+    else:
+        record.__dict__.pop("_history_user", None)
     if reason is not None:
         record._change_reason = reason  # type: ignore[attr-defined]
+    else:
+        record.__dict__.pop("_change_reason", None)
 
 
 def save_with_history(
-    record: models.Model, *, actor: Actor, reason: str, fields: Sequence[str] | None = None
+    record: models.Model,
+    *,
+    actor: Actor,
+    reason: "StrOrPromise",
+    fields: Sequence[str] | None = None,
 ) -> None:
     """Save the record (only `fields`, if given) with who acted and why in its history."""
     record_history(record, actor=actor, reason=reason)

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from incidents.intake.monitoring import Severity
 from incidents.models import Category, Channel, ClosureCode, Kind
-from servicedesk.models import TicketStatus
+from servicedesk.models import Priority, TicketStatus, Urgency
 
 #: Largest id a BigAutoField holds (larger ones are refused, never sent to the database).
 MAX_ID = 2**63 - 1
@@ -45,6 +45,9 @@ type Status = Annotated[
 ]
 Text = Annotated[str, AfterValidator(_clean_text)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: Priorities and urgencies travel as their numbers (1 is the highest).
+PriorityNumber = Annotated[int, Field(ge=min(Priority.values), le=max(Priority.values))]
+UrgencyNumber = Annotated[int, Field(ge=min(Urgency.values), le=max(Urgency.values))]
 StorableDateTime = Annotated[datetime, AfterValidator(_storable_datetime)]
 
 
@@ -158,7 +161,7 @@ class TicketPage(Schema):
 class TicketFilters(Schema):
     status: list[Status] = Field(default_factory=list, description="Any of these statuses.")
     kind: Kind | None = None
-    priority: Annotated[int, Field(ge=1, le=5)] | None = None
+    priority: PriorityNumber | None = None
     organisation: Id | None = Field(default=None, description="An organisation's id (staff).")
     updated_since: StorableDateTime | None = Field(
         default=None, description="Changed at or after this time (ISO 8601)."
@@ -172,8 +175,8 @@ class TicketIn(Input):
     title: Annotated[Text, Field(min_length=1, max_length=200)]
     description: Annotated[Text, Field(max_length=MAX_TEXT)] = ""
     category: Category = Category.OTHER
-    urgency: Annotated[int, Field(ge=1, le=5)] = Field(
-        default=3, description="1 (very high) … 5 (none)."
+    urgency: UrgencyNumber = Field(
+        default=Urgency.MEDIUM.value, description="1 (very high) … 5 (none)."
     )
     service: Id | None = Field(default=None, description="A service's id.")
     configuration_item: Id | None = Field(default=None, description="A configuration item's id.")

@@ -1,7 +1,5 @@
 """Other contacts copied on a ticket's mail."""
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +7,6 @@ from simple_history.models import HistoricalRecords
 
 from incidents.models.clock import current_time
 from incidents.models.ticket import Incident
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 
 class TicketCc(models.Model):
@@ -37,9 +32,6 @@ class TicketCc(models.Model):
         verbose_name=_("added by"),
     )
     created_at = models.DateTimeField(_("added"), default=current_time, editable=False)
-    # Read by simple-history when it writes the history row of the next save.
-    _history_user: "User | None"
-    _change_reason: str
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:

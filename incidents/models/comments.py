@@ -1,7 +1,6 @@
 """The conversation on a ticket: public replies and work notes, and the files attached."""
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,9 +9,6 @@ from simple_history.models import HistoricalRecords
 
 from incidents.models.clock import current_time
 from incidents.models.ticket import Incident
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 
 class Comment(models.Model):
@@ -41,9 +37,6 @@ class Comment(models.Model):
     body = models.TextField(_("text"))
     is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(_("created"), default=current_time, editable=False)
-    # Read by simple-history when it writes the history row of the next save.
-    _history_user: "User | None"
-    _change_reason: str
     history = HistoricalRecords()
 
     class Meta:

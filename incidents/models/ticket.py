@@ -27,12 +27,11 @@ from servicedesk.models import Impact, Priority, Urgency
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from django.contrib.auth.models import User
     from django_fsm import Transition
 
     from incidents.sla import Countdown
 
-#: What the SLA sweep has marked (incidents/services.py sla_sweep): open tickets past a
+#: What the SLA sweep has marked (incidents/services/sweep.py): open tickets past a
 #: warning threshold and not breached, and open tickets with a breached clock. The SLA
 #: page reads these flags through small partial indexes, never the due times of every
 #: open ticket.
@@ -187,10 +186,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     #: stale edit is refused instead of silently overwriting someone else's work.
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    # Read by simple-history when it writes the history row of the next save.
-    _history_user: "User | None"
-    _change_reason: str
-    # services.py notes on the row it locks whether it had its first response then.
+    # incidents/services/_runner.py notes on the row it locks whether it had its first
+    # response then.
     _responded_when_locked: bool
     # Queue rows only: sla.annotate_countdowns gives each row its clock.
     sla_countdown: "Countdown"
@@ -284,6 +281,25 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         return self.status == Status.CLOSED
 
     @property
+    def is_request(self) -> bool:
+        return self.kind == Kind.REQUEST
+
+    @property
+    def awaits_information(self) -> bool:
+        """Information needed: waiting for the contact's answer."""
+        return self.status == Status.INFORMATION_NEEDED
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Completed: waiting for the contact to confirm or reject the resolution."""
+        return self.status == Status.COMPLETED
+
+    @property
+    def is_with_third_party(self) -> bool:
+        """External processing, with the third party named."""
+        return self.status == Status.EXTERNAL_PROCESSING and bool(self.third_party)
+
+    @property
     def answers(self) -> list[dict]:
         """The request form's questions and answers, in the order they were asked."""
         answers = (self.form_answers or {}).get("answers", [])
@@ -325,7 +341,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
 
     # ----- the lifecycle --------------------------------------------------------------
     # Each transition states its sources, one-line conditions and who may perform it.
-    # services.py sets the fields a transition needs, calls it, saves and records why.
+    # A service (incidents/services/) sets the fields a transition needs, calls it, saves
+    # and records why.
 
     @transition(
         field=status,

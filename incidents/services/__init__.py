@@ -9,7 +9,6 @@ One module per sub-domain; callers import the services from here."""
 from incidents.services._runner import available_transitions
 from incidents.services.assignment import incident_assign, incident_escalate
 from incidents.services.comments import (
-    attachment_add,
     incident_add_comment,
     incident_add_system_note,
     validate_upload,
@@ -43,7 +42,6 @@ from incidents.services.work import (
 
 __all__ = [
     "SYSTEM_INTAKE_CHANNELS",
-    "attachment_add",
     "auto_close_completed",
     "available_transitions",
     "inbound_email_accept",

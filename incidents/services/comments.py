@@ -82,13 +82,6 @@ def _note_first_response(incident: Incident, *, actor, at) -> None:
     copy_into(incident, fresh)
 
 
-def attachment_add(*, incident: Incident, upload: UploadedFile, actor) -> Attachment:
-    if contact_of(actor) is None and not is_agent(actor):
-        raise PermissionDenied
-    validate_upload(upload)
-    return store_attachment(incident, upload, actor)
-
-
 def validate_upload(upload: UploadedFile) -> None:
     from django.template.defaultfilters import filesizeformat
 

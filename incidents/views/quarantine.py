@@ -24,8 +24,10 @@ from incidents.intake.forms import AcceptForm, AddToTicketForm, DiscardForm
 from incidents.intake.models import InboundEmail, InboundStatus
 from servicedesk.access import role_required, staff_required
 from servicedesk.forms import apply_service_errors
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Contact
 from servicedesk.pagination import PAGE_SIZE, capped_count
+from servicedesk.parsing import parse_int
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,12 @@ quarantine_required = role_required(rules.works_quarantine)
 
 @require_GET
 @quarantine_required
-def index(request) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     tab = next((t for t in TABS if t.key == request.GET.get("show")), TABS[0])
     rows_query = InboundEmail.objects.filter(status=tab.status).for_list().order_by("-pk")
-    after = request.GET.get("after", "")
-    if after.isdigit():
-        rows_query = rows_query.filter(pk__lt=int(after))
+    after = parse_int(request.GET.get("after"))
+    if after is not None:
+        rows_query = rows_query.filter(pk__lt=after)
     rows = list(rows_query[: PAGE_SIZE + 1])
     next_cursor = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
     context = {
@@ -72,13 +74,13 @@ def index(request) -> HttpResponse:
 
 @require_GET
 @quarantine_required
-def detail(request, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _show(request, _get(pk))
 
 
 @require_POST
 @quarantine_required
-def accept(request, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get(pk)
     form = AcceptForm(request.POST)
     if form.is_valid():
@@ -104,7 +106,7 @@ def accept(request, pk: int) -> HttpResponse:
 
 @require_POST
 @quarantine_required
-def add_to_ticket(request, pk: int) -> HttpResponse:
+def add_to_ticket(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get(pk)
     form = AddToTicketForm(request.POST)
     if form.is_valid():
@@ -125,7 +127,7 @@ def add_to_ticket(request, pk: int) -> HttpResponse:
 
 @require_POST
 @quarantine_required
-def discard(request, pk: int) -> HttpResponse:
+def discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get(pk)
     form = DiscardForm(request.POST)
     if form.is_valid():
@@ -143,7 +145,7 @@ def discard(request, pk: int) -> HttpResponse:
 
 @require_GET
 @staff_required
-def source_email(request, number: str, pk: int) -> HttpResponseBase:
+def source_email(request: AuthenticatedHttpRequest, number: str, pk: int) -> HttpResponseBase:
     """The stored message a ticket was made from or given (.eml), for staff who may see
     the ticket."""
     incident = get_incident_for(request.user, number)
@@ -153,7 +155,7 @@ def source_email(request, number: str, pk: int) -> HttpResponseBase:
 
 @require_GET
 @quarantine_required
-def attachment(request, pk: int, index: int) -> HttpResponse:
+def attachment(request: AuthenticatedHttpRequest, pk: int, index: int) -> HttpResponse:
     """One attachment of a stored message, always as a download (nothing runs here)."""
     attachments = _parse(_get(pk)).attachments
     if index >= len(attachments) or attachments[index].data is None:
@@ -167,7 +169,7 @@ def attachment(request, pk: int, index: int) -> HttpResponse:
 
 @require_GET
 @quarantine_required
-def original(request, pk: int) -> FileResponse:
+def original(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The message exactly as it arrived (.eml), as a download."""
     return _download_original(_get(pk))
 
@@ -216,9 +218,9 @@ def _show(
             "new_contact_name": email.from_name,
         }
     )
-    chosen = accept_form["contact"].value()
+    chosen = parse_int(accept_form["contact"].value())
     contact = None
-    if str(chosen or "").isdigit():
+    if chosen is not None:
         contact = Contact.objects.select_related("organisation").filter(pk=chosen).first()
     senders = []
     if email.from_address:

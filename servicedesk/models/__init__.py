@@ -16,11 +16,9 @@ from servicedesk.models.sla import (
     default_pause_statuses,
 )
 from servicedesk.models.support import Line, Specialisation, SupportGroup
-from servicedesk.models.tickets import TICKET_STATUS_CHOICES, TICKET_STATUSES, TicketStatus
+from servicedesk.models.tickets import TicketStatus
 
 __all__ = [
-    "TICKET_STATUSES",
-    "TICKET_STATUS_CHOICES",
     "ApiToken",
     "BusinessCalendar",
     "CalendarHoliday",

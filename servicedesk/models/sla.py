@@ -23,7 +23,7 @@ from servicedesk import business_time
 from servicedesk.durations import format_minutes
 from servicedesk.models.customers import validate_time_zone
 from servicedesk.models.priority import Priority
-from servicedesk.models.tickets import TICKET_STATUSES, TicketStatus
+from servicedesk.models.tickets import TicketStatus
 
 
 def default_pause_statuses() -> list[str]:
@@ -327,7 +327,7 @@ class SlaPolicy(models.Model):
                     )
                 }
             )
-        unknown = [status for status in statuses if status not in TICKET_STATUSES]
+        unknown = [status for status in statuses if status not in TicketStatus.values]
         if unknown:
             raise ValidationError(
                 {
@@ -347,7 +347,7 @@ class SlaPolicy(models.Model):
                 }
             )
         # Stored in the lifecycle's order, whatever order they were given in.
-        self.pause_statuses = [status for status in TICKET_STATUSES if status in statuses]
+        self.pause_statuses = [status for status in TicketStatus.values if status in statuses]
 
     @classmethod
     def for_organisation(cls, organisation) -> SlaPolicy | None:
@@ -374,10 +374,6 @@ class SlaPolicy(models.Model):
         else:
             targets = list(self.fulfilment_targets.filter(service_id=service_id))
         return targets[0].fulfilment if targets else None
-
-    def pauses_in(self, status: str) -> bool:
-        """Whether the clock stands still while a ticket is in `status`."""
-        return status in self.pause_statuses
 
 
 class SlaTarget(models.Model):

@@ -16,7 +16,3 @@ class TicketStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     REJECTED_BY_USER = "rejected_by_user", _("Rejected by user")
     CLOSED = "closed", _("Closed")
-
-
-TICKET_STATUS_CHOICES = TicketStatus.choices
-TICKET_STATUSES = tuple(TicketStatus.values)

@@ -399,7 +399,10 @@ STEPS = {
     "escalate": (
         Status.IN_PROGRESS,
         lambda i, a, g: services.incident_escalate(
-            incident=i, to_group=SupportGroupFactory(line=Line.L3), reason="Kernel bug", actor=a
+            incident=i,
+            to_group=SupportGroupFactory.create(line=Line.L3),
+            reason="Kernel bug",
+            actor=a,
         ),
         "Escalated from L2 to L3: Kernel bug",
     ),

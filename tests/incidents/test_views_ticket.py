@@ -4,6 +4,7 @@ errors sit next to their field, stale edits are refused plainly."""
 import pytest
 from django.urls import reverse
 
+from incidents import services
 from incidents.models import Channel, Incident, Status
 from incidents.services import incident_assign
 from servicedesk.models import Impact, Urgency
@@ -210,6 +211,19 @@ class TestActions:
             incident_add_comment(incident=incident, actor=l2, body=f"note {i}")
         with django_assert_max_num_queries(len(few)):
             client.get(url)
+
+
+class TestBadges:
+    def test_the_third_party_is_named_only_while_it_holds_the_ticket(
+        self, client, l1, desk_manager
+    ):
+        incident = make_incident_in(Status.EXTERNAL_PROCESSING, actor=desk_manager)
+        client.force_login(l1)
+        url = reverse("incidents:detail", args=[incident.number])
+        assert "With Carrier NOC</span>" in client.get(url).content.decode()
+
+        services.incident_resume(incident=incident, actor=desk_manager)
+        assert "With Carrier NOC" not in client.get(url).content.decode()
 
 
 class TestClassifyAndComments:

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from servicedesk.models import Contact
 from servicedesk.timeline import Change, Entry, history_entries, merge
+from servicedesk.workflow import save_with_history
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,7 @@ FIELDS = ["organisation", "user", "is_authorised", "title"]
 def save(contact: Contact, actor, reason: str = "", **changes) -> None:
     for name, value in changes.items():
         setattr(contact, name, value)
-    contact._history_user = actor
-    contact._change_reason = reason
-    contact.save()
+    save_with_history(contact, actor=actor, reason=reason)
 
 
 @pytest.fixture

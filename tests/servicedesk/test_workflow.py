@@ -11,8 +11,8 @@ from incidents import services
 from incidents.exceptions import StaleTicket
 from incidents.models import ClosureCode, Incident, Status
 from servicedesk.exceptions import StaleEdit
-from servicedesk.workflow import Workflow, after_commit
-from tests.factories import make_incident_in
+from servicedesk.workflow import Workflow, after_commit, record_history, save_with_history
+from tests.factories import ContactFactory, make_incident_in
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +121,17 @@ class TestHistory:
         assert row.status == Status.CLOSED
         assert row.history_user is None
         assert row.history_change_reason == "Quiet for days"
+
+    def test_a_record_saved_again_does_not_repeat_the_earlier_actor_or_reason(self, l2):
+        contact = ContactFactory()
+        save_with_history(contact, actor=l2, reason="Phone number corrected")
+        contact.name = "Renamed by the directory sync"
+        record_history(contact, actor=None)
+        contact.save()
+        row = contact.history.first()
+        assert row.name == "Renamed by the directory sync"
+        assert row.history_user is None
+        assert row.history_change_reason is None
 
 
 class TestAnnouncements:
