@@ -1,6 +1,4 @@
-from typing import TYPE_CHECKING
-
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -11,7 +9,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from incidents.models import (
     AlertSource,
-    ApiToken,
     Attachment,
     Comment,
     Incident,
@@ -20,37 +17,10 @@ from incidents.models import (
     SlaEvent,
     TicketCc,
 )
+from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
+from servicedesk.admin_tokens import TokenIssuingAdmin
 from servicedesk.models import Contact
-from servicedesk.people import display_name
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-def person_column(field: str, label: "StrOrPromise"):
-    """A list column naming the user in `field` by full name, never by login."""
-
-    @admin.display(description=label, ordering=f"{field}__last_name")
-    def column(self, obj) -> str:
-        user = getattr(obj, field)
-        return display_name(user) if user is not None else "—"
-
-    column.__name__ = f"{field}_name"
-    return column
-
-
-class ReadOnlyAdminMixin:
-    """Tickets are worked in the workspaces, through services that check permissions and
-    record why; the admin shows them and their history but changes nothing."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from servicedesk.parsing import parse_int
 
 
 class CommentInline(ReadOnlyAdminMixin, admin.StackedInline):
@@ -143,7 +113,7 @@ class SatisfactionRatingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
 
 
-# ----- API tokens and monitoring sources ---------------------------------------------------
+# ----- monitoring sources ---------------------------------------------------------------
 
 
 CONTACT_PAGE = 20
@@ -155,59 +125,6 @@ class OrganisationContactSelect(AutocompleteSelect):
 
     def get_url(self) -> str:
         return reverse(f"{self.admin_site.name}:incidents_alertsource_contact_autocomplete")
-
-
-class TokenIssuingAdmin(SimpleHistoryAdmin):
-    """Issues the token when the object is created and shows it once, in a message; only
-    its hash is stored. "Issue a new token" replaces a lost or leaked one."""
-
-    actions = ["issue_new_token"]
-
-    def save_model(self, request, obj, form, change):
-        plaintext = None if change else obj.issue_secret()
-        super().save_model(request, obj, form, change)
-        if plaintext:
-            self._show_token(request, obj, plaintext)
-
-    @admin.action(description=_("Issue a new token (the old one stops working)"))
-    def issue_new_token(self, request, queryset):
-        for obj in queryset:
-            plaintext = obj.issue_secret()
-            obj._change_reason = _("New token issued")
-            obj._history_user = request.user
-            obj.save(update_fields=["prefix", "token_hash"])
-            self._show_token(request, obj, plaintext)
-
-    def _show_token(self, request, obj, plaintext: str) -> None:
-        self.message_user(
-            request,
-            _(
-                "The token for “%(name)s” is %(token)s — copy it now: it is shown only "
-                "once and stored only as a hash."
-            )
-            % {"name": obj.name, "token": plaintext},
-            messages.WARNING,
-        )
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(TokenIssuingAdmin):
-    list_display = [
-        "name",
-        "prefix",
-        "user_name",
-        "contact",
-        "is_active",
-        "created_at",
-        "last_used_at",
-    ]
-    user_name = person_column("user", _("user"))
-    list_filter = ["is_active"]
-    search_fields = ["name", "prefix", "user__username", "contact__name", "contact__email"]
-    list_select_related = ["user", "contact"]
-    fields = ["name", "user", "contact", "is_active", "prefix", "created_at", "last_used_at"]
-    readonly_fields = ["prefix", "created_at", "last_used_at"]
-    raw_id_fields = ["user", "contact"]
 
 
 @admin.register(AlertSource)
@@ -258,16 +175,16 @@ class AlertSourceAdmin(TokenIssuingAdmin):
         names (`organisation`), searched by name or email; nobody without one."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        organisation = request.GET.get("organisation", "")
-        if not organisation.isdigit():
+        organisation = parse_int(request.GET.get("organisation"))
+        if organisation is None:
             return JsonResponse({"results": [], "pagination": {"more": False}})
         found = Contact.objects.filter(
-            organisation_id=int(organisation), is_active=True, is_authorised=True
+            organisation_id=organisation, is_active=True, is_authorised=True
         ).order_by("name", "pk")
         term = request.GET.get("term", "").strip()
         if term:
             found = found.filter(Q(name__icontains=term) | Q(email__icontains=term))
-        page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+        page = parse_int(request.GET.get("page")) or 1
         start = (max(page, 1) - 1) * CONTACT_PAGE
         rows = list(found[start : start + CONTACT_PAGE + 1])
         return JsonResponse(

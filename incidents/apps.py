@@ -8,6 +8,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from incidents import (
+            api,
             notifications,
             receivers,  # noqa: F401  (connects the signal receivers)
             staff_notifications,
@@ -17,3 +18,4 @@ class IncidentsConfig(AppConfig):
         notifications.register_events()
         staff_notifications.register_events()
         workspaces.register()
+        api.register()

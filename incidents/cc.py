@@ -10,9 +10,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from incidents.models import Comment, Incident, TicketCc
+from incidents.models import Incident, TicketCc
+from incidents.services.comments import add_comment
 from servicedesk.models import Contact
 from servicedesk.roles import is_agent
+from servicedesk.workflow import record_history, save_with_history
 
 
 def cc_for(incident: Incident) -> QuerySet[TicketCc]:
@@ -58,9 +60,7 @@ def incident_cc_add(*, incident: Incident, contact: Contact, actor) -> TicketCc:
         raise ValidationError({"contact": errors})
     with transaction.atomic():
         entry = TicketCc(incident=incident, contact=contact, added_by=actor)
-        entry._history_user = actor
-        entry._change_reason = _("CC added")
-        entry.save()
+        save_with_history(entry, actor=actor, reason=_("CC added"))
         _note(incident, actor, _("%(name)s <%(email)s> added to CC.") % _who(contact))
     return entry
 
@@ -75,8 +75,7 @@ def incident_cc_remove(*, incident: Incident, entry_id: int, actor) -> None:
         )
         if entry is None:
             raise ValidationError({"contact": _("This contact is not copied on the ticket.")})
-        entry._history_user = actor
-        entry._change_reason = _("CC removed")
+        record_history(entry, actor=actor, reason=_("CC removed"))
         entry.delete()
         _note(incident, actor, _("%(name)s <%(email)s> removed from CC.") % _who(entry.contact))
 
@@ -91,6 +90,4 @@ def _check_agent(actor) -> None:
 
 
 def _note(incident: Incident, actor, text: str) -> None:
-    comment = Comment(incident=incident, body=text, is_public=False, author=actor)
-    comment._history_user = actor
-    comment.save()
+    add_comment(incident, body=text, is_public=False, author=actor)

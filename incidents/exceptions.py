@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.exceptions import StaleEdit
 
-class StaleTicket(Exception):
+
+class StaleTicket(StaleEdit):
     """Someone else changed the ticket since the form was shown."""
 
     message = _(

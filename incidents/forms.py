@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from incidents.intake.idempotency import submission_field
 from incidents.models import INVALID_CLOSURE_CODES, Category, ClosureCode, Incident, Kind
 from incidents.selectors import configuration_items_for
+from servicedesk.forms import MultipleFileField, VersionedForm
+from servicedesk.forms import (
+    apply_service_errors as apply_service_errors,  # the portal views import it from here
+)
 from servicedesk.models import (
     ConfigurationItem,
     Contact,
@@ -20,48 +24,10 @@ from servicedesk.models import (
     SupportGroup,
     Urgency,
 )
+from servicedesk.parsing import parse_int
 from servicedesk.people import display_name
 
 User = get_user_model()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the field it names, or on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-class VersionedForm(forms.Form):
-    """Carries the ticket version the user saw, so a stale submit is refused. Given the
-    `incident`, a form narrows its choices to what that ticket allows (`fit_to`)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, incident: Incident | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.incident = incident
-        if incident is not None:
-            self.fit_to(incident)
-
-    def fit_to(self, incident: Incident) -> None:
-        """Narrow the choices to this ticket (nothing to narrow by default)."""
 
 
 class ConfigurationItemField(forms.ModelChoiceField):
@@ -149,10 +115,12 @@ class LogCallForm(ClassificationFields):
 
     def chosen_organisation_id(self) -> int | None:
         """The caller's organisation, from the contact the form was sent with."""
-        value = str(self.data.get("contact", "")) if self.is_bound else ""
-        if not value.isdigit():
+        contact_id = parse_int(self.data.get("contact")) if self.is_bound else None
+        if contact_id is None:
             return None
-        return Contact.objects.filter(pk=value).values_list("organisation_id", flat=True).first()
+        return (
+            Contact.objects.filter(pk=contact_id).values_list("organisation_id", flat=True).first()
+        )
 
     def clean_contact(self):
         contact = self.cleaned_data["contact"]
@@ -164,7 +132,7 @@ class LogCallForm(ClassificationFields):
         return contact
 
 
-class ClassifyForm(VersionedForm, ClassificationFields):
+class ClassifyForm(VersionedForm[Incident], ClassificationFields):
     pass
 
 
@@ -224,7 +192,7 @@ class AssigneeInGroupMixin(_FormBase):
         return data
 
 
-class AssignForm(AssigneeInGroupMixin, VersionedForm):
+class AssignForm(AssigneeInGroupMixin, VersionedForm[Incident]):
     group = forms.ModelChoiceField(label=_("Support group"), queryset=_group_choices())
     assignee = StaffChoiceField(
         label=_("Assignee"),
@@ -244,7 +212,7 @@ class AssignForm(AssigneeInGroupMixin, VersionedForm):
         _members_select(self.fields["group"])
 
 
-class EscalateForm(AssigneeInGroupMixin, VersionedForm):
+class EscalateForm(AssigneeInGroupMixin, VersionedForm[Incident]):
     group_field = "to_group"
     to_group = forms.ModelChoiceField(
         label=_("Escalate to"),
@@ -272,15 +240,15 @@ class EscalateForm(AssigneeInGroupMixin, VersionedForm):
         field.queryset = _group_choices().exclude(line=line)
 
 
-class StartWorkForm(VersionedForm):
+class StartWorkForm(VersionedForm[Incident]):
     pass
 
 
-class ConfirmForm(VersionedForm):
+class ConfirmForm(VersionedForm[Incident]):
     pass
 
 
-class RequestInformationForm(VersionedForm):
+class RequestInformationForm(VersionedForm[Incident]):
     comment = forms.CharField(
         label=_("What the contact needs to provide"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -288,20 +256,20 @@ class RequestInformationForm(VersionedForm):
     )
 
 
-class EngageThirdPartyForm(VersionedForm):
+class EngageThirdPartyForm(VersionedForm[Incident]):
     third_party = forms.CharField(label=_("Third party"), max_length=200)
     comment = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
-class ResumeForm(VersionedForm):
+class ResumeForm(VersionedForm[Incident]):
     comment = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
-class CompleteForm(VersionedForm):
+class CompleteForm(VersionedForm[Incident]):
     closure_code = forms.ChoiceField(
         label=_("Closure code"),
         choices=[("", "---------")]
@@ -314,7 +282,7 @@ class CompleteForm(VersionedForm):
     )
 
 
-class CompleteAsInvalidForm(VersionedForm):
+class CompleteAsInvalidForm(VersionedForm[Incident]):
     closure_code = forms.ChoiceField(
         label=_("Closure code"),
         choices=[("", "---------")]
@@ -325,13 +293,13 @@ class CompleteAsInvalidForm(VersionedForm):
     )
 
 
-class RejectResolutionForm(VersionedForm):
+class RejectResolutionForm(VersionedForm[Incident]):
     reason = forms.CharField(
         label=_("What is still wrong"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ConfirmOnBehalfForm(VersionedForm):
+class ConfirmOnBehalfForm(VersionedForm[Incident]):
     """The contact phoned in their answer; the agent records it on their behalf."""
 
     on_behalf_of = forms.ModelChoiceField(

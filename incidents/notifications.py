@@ -149,6 +149,7 @@ def notify_contact_status_changed(
                     contact,
                     status=status,
                     target=target.value,
+                    Status=Status,
                     reason=public_reason,
                     auto_closed=target == Status.CLOSED and actor is None,
                     auto_close_days=settings.AUTO_CLOSE_AFTER_DAYS,

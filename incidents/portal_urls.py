@@ -1,8 +1,9 @@
+"""The portal's ticket pages: mounted under /portal/ in the portal: namespace by
+servicedesk.portal (registered in incidents/workspaces.py)."""
+
 from django.urls import path
 
 from incidents.views import portal
-
-app_name = "portal"
 
 urlpatterns = [
     path("", portal.home, name="home"),

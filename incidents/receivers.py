@@ -1,5 +1,5 @@
 """Signal receivers of the incidents app, connected in IncidentsConfig.ready(). The
-ticket signals are sent after the transaction commits (incidents/services.py)."""
+ticket signals are sent after the transaction commits (incidents/services/)."""
 
 from django.dispatch import receiver
 

@@ -98,12 +98,8 @@ def staff_time_zone(user) -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def staff_datetime(moment: datetime | None, user) -> str:
-    """`02 Nov 2026 11:00 (Europe/Berlin)`: as the app shows it, in the user's zone."""
-    return zoned_datetime(moment, staff_time_zone(user))
-
-
 def zoned_datetime(moment: datetime | None, zone: ZoneInfo) -> str:
+    """`02 Nov 2026 11:00 (Europe/Berlin)`: as the app shows it, in the given zone."""
     if moment is None:
         return "—"
     return f"{date_format(moment.astimezone(zone), STAFF_DATETIME_FORMAT)} ({zone.key})"

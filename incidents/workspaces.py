@@ -1,10 +1,11 @@
-"""The incident workspaces each role sees and lands on, registered with the core's
-registry (servicedesk.workspaces) from IncidentsConfig.ready()."""
+"""The incident workspaces each role sees and lands on, and the portal's ticket pages for
+contacts, registered with the core's registries (servicedesk.workspaces,
+servicedesk.portal) from IncidentsConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk import roles
-from servicedesk.workspaces import CONTACT, NavEntry, register_jump, register_workspace
+from servicedesk import portal, roles
+from servicedesk.workspaces import NavEntry, register_jump, register_workspace
 
 TRIAGE = NavEntry("incidents:triage", _("Triage"), "g t")
 L2_QUEUE = NavEntry("incidents:queue_l2", _("L2 queue"), "g 2")
@@ -21,7 +22,7 @@ _DESK_MANAGER_NAV = [OVERVIEW, SLA, TRIAGE, L2_QUEUE, L3_QUEUE, MY_WORK, LOG_CAL
 
 
 def register() -> None:
-    register_workspace(CONTACT, nav=[PORTAL, CATALOGUE], landing=PORTAL)
+    portal.register_pages("incidents.portal_urls", nav=[PORTAL, CATALOGUE], landing=PORTAL)
     register_workspace(
         roles.L1_AGENT, nav=[TRIAGE, MY_WORK, OVERVIEW, SLA, LOG_CALL, QUARANTINE], landing=TRIAGE
     )
@@ -37,4 +38,5 @@ def register() -> None:
         roles.KNOWLEDGE_MANAGER,
     ):
         register_workspace(role, nav=[OVERVIEW], landing=OVERVIEW)
-    register_jump("incidents:jump")
+    # A ticket number looks the same in every language.
+    register_jump("incidents:jump", label=_("Go to ticket number"), placeholder="INC-000123")

@@ -18,9 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 
+from servicedesk.admin_mixins import ReadOnlyAdminMixin
 from servicedesk.durations import MinutesField
 from servicedesk.models import (
-    TICKET_STATUS_CHOICES,
     BusinessCalendar,
     CalendarHoliday,
     ConfigurationItem,
@@ -38,6 +38,7 @@ from servicedesk.models import (
     SlaPolicy,
     SlaTarget,
     SupportGroup,
+    TicketStatus,
     WorkingHours,
 )
 from servicedesk.priority_grid import PriorityGridForm, current_entries
@@ -267,7 +268,7 @@ class BusinessCalendarAdmin(SimpleHistoryAdmin):
 class SlaPolicyForm(forms.ModelForm):
     pause_statuses = forms.MultipleChoiceField(
         label=_("statuses that pause the clock"),
-        choices=TICKET_STATUS_CHOICES,
+        choices=TicketStatus.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("While a ticket is in one of these statuses its SLA clock stands still."),
@@ -345,7 +346,7 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The notification log, read-only: rows are written by servicedesk/notifications.py.
     A failed notification can be queued again."""
 
@@ -388,15 +389,6 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("event"), ordering="event")
     def event_in_words(self, obj: Notification) -> str:
         return obj.get_event_display()
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Send the selected failed notifications again"))
     def send_again(self, request, queryset):
@@ -446,3 +438,7 @@ class NotificationPreferenceAdmin(SimpleHistoryAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username"]
     autocomplete_fields = ["user"]
+
+
+# API tokens: the platform's (every app's API authenticates with them).
+from servicedesk import admin_tokens  # noqa: E402, F401

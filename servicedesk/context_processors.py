@@ -1,20 +1,21 @@
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from servicedesk.inbox import inbox_unread_count
 from servicedesk.roles import is_staff_member
-from servicedesk.workspaces import jump_url, navigation_for
+from servicedesk.workspaces import jump, navigation_for
 
 
-def workspace(request):
+def workspace(request: HttpRequest) -> dict[str, object]:
     """The navigation entries this user's roles give them, and (staff) the unread count of
     their notifications: one indexed count, run only when a page's header shows it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": [], "jump_url": None, "show_inbox": False}
+        return {"nav": [], "jump": None, "show_inbox": False}
     staff = is_staff_member(user)
     return {
         "nav": navigation_for(user),
-        "jump_url": jump_url() if staff else None,
+        "jump": jump() if staff else None,
         "show_inbox": staff,
         "inbox_unread": SimpleLazyObject(lambda: inbox_unread_count(user)),
     }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from servicedesk.models import InAppNotification, NotificationPreference
 from servicedesk.notification_events import staff_event_kinds
 from servicedesk.notifications import notification_queue, recipient_key
+from servicedesk.workflow import record_history
 
 LIST_LIMIT = 50
 
@@ -160,6 +161,6 @@ def preference_update(
     preference = preference_for(user)
     preference.mail_enabled = bool(mail_enabled)
     preference.muted_events = muted
-    preference._history_user = user
+    record_history(preference, actor=user)
     preference.save()
     return preference

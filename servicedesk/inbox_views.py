@@ -1,35 +1,23 @@
 """The staff member's notifications: the list, marking read, and mail preferences. Each
 view answers only about the asking user's own rows; someone else's row is a 404."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicedesk import inbox
+from servicedesk.access import staff_required
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.inbox_forms import PreferenceForm
 from servicedesk.models import InAppNotification
-from servicedesk.roles import is_staff_member
-
-
-def staff_only(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET
-@staff_only
+@staff_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     context = {
@@ -41,7 +29,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_only
+@staff_required
 def mark_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         item = inbox.inbox_mark_read(user=request.user, notification_id=pk)
@@ -54,7 +42,7 @@ def mark_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_only
+@staff_required
 def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = inbox.inbox_mark_all_read(user=request.user)
     text = ngettext(
@@ -65,7 +53,7 @@ def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_only
+@staff_required
 def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = inbox.preference_for(request.user)
     if request.method == "GET":

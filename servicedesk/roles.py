@@ -1,8 +1,6 @@
 """Staff roles are Django groups, created by a migration. These helpers answer
 "what may this user do" in one place so views and transitions agree."""
 
-from django.utils.translation import gettext_lazy as _
-
 L1_AGENT = "L1 agent"
 L2_AGENT = "L2 agent"
 L3_ENGINEER = "L3 engineer"
@@ -23,17 +21,6 @@ ALL_ROLES = [
     KNOWLEDGE_MANAGER,
 ]
 AGENT_ROLES = frozenset({L1_AGENT, L2_AGENT, L3_ENGINEER, DESK_MANAGER})
-
-ROLE_LABELS = {
-    L1_AGENT: _("L1 agent"),
-    L2_AGENT: _("L2 agent"),
-    L3_ENGINEER: _("L3 engineer"),
-    DESK_MANAGER: _("Service desk manager"),
-    PROBLEM_MANAGER: _("Problem manager"),
-    CHANGE_MANAGER: _("Change manager"),
-    CAB_MEMBER: _("CAB member"),
-    KNOWLEDGE_MANAGER: _("Knowledge manager"),
-}
 
 
 def role_names(user) -> frozenset[str]:

@@ -45,8 +45,10 @@ urlpatterns = [
     path("notifications/", include("servicedesk.inbox_urls")),
     path("admin/", admin.site.urls),
     path("tickets/", include("incidents.urls")),
-    path("portal/", include("incidents.portal_urls")),
-    path("api/v1/", include("incidents.api.urls")),
+    # Every app's portal pages (one portal: namespace) and API routers, as registered
+    # from their AppConfig.ready() (servicedesk/portal.py, servicedesk/api.py).
+    path("portal/", include("servicedesk.portal_urls")),
+    path("api/v1/", include("servicedesk.api_urls")),
 ]
 
 handler403 = "servicedesk.errors.permission_denied"

@@ -26,9 +26,23 @@ class NavEntry:
         return reverse(self.url_name)
 
 
+@dataclass(frozen=True)
+class Jump:
+    """The header's "go to number" box: the page it submits to (GET ?number=), the box's
+    label and its placeholder, an example of the number it takes."""
+
+    url_name: str
+    label: str | Promise
+    placeholder: str | Promise
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
 _nav: dict[str, list[NavEntry]] = {}
 _landing: dict[str, NavEntry] = {}
-_jump: list[str] = []
+_jump: list[Jump] = []
 
 
 def register_workspace(
@@ -42,14 +56,14 @@ def register_workspace(
         _landing.setdefault(audience, landing)
 
 
-def register_jump(url_name: str) -> None:
-    """The page the header's "go to number" box submits to (GET ?number=); first wins."""
+def register_jump(url_name: str, *, label: str | Promise, placeholder: str | Promise) -> None:
+    """The header's "go to number" box (see Jump); the first registered wins."""
     if not _jump:
-        _jump.append(url_name)
+        _jump.append(Jump(url_name, label, placeholder))
 
 
-def jump_url() -> str | None:
-    return reverse(_jump[0]) if _jump else None
+def jump() -> Jump | None:
+    return _jump[0] if _jump else None
 
 
 def _audiences(user) -> list[str]:

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 
 from servicedesk import roles
 from servicedesk.celery import app as celery_app
-from servicedesk.models import Line, Specialisation
+from servicedesk.models import Line, Organisation, Specialisation, SupportGroup
 from tests.factories import (
     ContactFactory,
     OrganisationFactory,
@@ -46,43 +47,43 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def org_a(db):
-    return OrganisationFactory(name="Organisation A", contract_number="A-001")
+def org_a(db) -> Organisation:
+    return OrganisationFactory.create(name="Organisation A", contract_number="A-001")
 
 
 @pytest.fixture
-def org_b(db):
-    return OrganisationFactory(name="Organisation B", contract_number="B-001")
+def org_b(db) -> Organisation:
+    return OrganisationFactory.create(name="Organisation B", contract_number="B-001")
 
 
 @pytest.fixture
-def l1(db):
-    return UserFactory(username="l1", roles=[roles.L1_AGENT])
+def l1(db) -> User:
+    return UserFactory.create(username="l1", roles=[roles.L1_AGENT])
 
 
 @pytest.fixture
-def l2(db):
-    return UserFactory(username="l2", roles=[roles.L2_AGENT])
+def l2(db) -> User:
+    return UserFactory.create(username="l2", roles=[roles.L2_AGENT])
 
 
 @pytest.fixture
-def l3(db):
-    return UserFactory(username="l3", roles=[roles.L3_ENGINEER])
+def l3(db) -> User:
+    return UserFactory.create(username="l3", roles=[roles.L3_ENGINEER])
 
 
 @pytest.fixture
-def l1_group(l1):
-    return SupportGroupFactory(name="Service desk", line=Line.L1, members=[l1])
+def l1_group(l1) -> SupportGroup:
+    return SupportGroupFactory.create(name="Service desk", line=Line.L1, members=[l1])
 
 
 @pytest.fixture
-def l2_group(l2):
-    return SupportGroupFactory(name="Operations", line=Line.L2, members=[l2])
+def l2_group(l2) -> SupportGroup:
+    return SupportGroupFactory.create(name="Operations", line=Line.L2, members=[l2])
 
 
 @pytest.fixture
-def l3_group(l3):
-    return SupportGroupFactory(
+def l3_group(l3) -> SupportGroup:
+    return SupportGroupFactory.create(
         name="Network engineering",
         line=Line.L3,
         specialisation=Specialisation.NETWORK,
@@ -91,58 +92,62 @@ def l3_group(l3):
 
 
 @pytest.fixture
-def desk_manager(db):
-    return UserFactory(username="desk_manager", roles=[roles.DESK_MANAGER])
+def desk_manager(db) -> User:
+    return UserFactory.create(username="desk_manager", roles=[roles.DESK_MANAGER])
 
 
 @pytest.fixture
-def problem_manager(db):
-    return UserFactory(username="problem_manager", roles=[roles.PROBLEM_MANAGER])
+def problem_manager(db) -> User:
+    return UserFactory.create(username="problem_manager", roles=[roles.PROBLEM_MANAGER])
 
 
 @pytest.fixture
-def change_manager(db):
-    return UserFactory(username="change_manager", roles=[roles.CHANGE_MANAGER])
+def change_manager(db) -> User:
+    return UserFactory.create(username="change_manager", roles=[roles.CHANGE_MANAGER])
 
 
 @pytest.fixture
-def cab_member(db):
-    return UserFactory(username="cab_member", roles=[roles.CAB_MEMBER])
+def cab_member(db) -> User:
+    return UserFactory.create(username="cab_member", roles=[roles.CAB_MEMBER])
 
 
 @pytest.fixture
-def kb_manager(db):
-    return UserFactory(username="kb_manager", roles=[roles.KNOWLEDGE_MANAGER])
+def kb_manager(db) -> User:
+    return UserFactory.create(username="kb_manager", roles=[roles.KNOWLEDGE_MANAGER])
 
 
 @pytest.fixture
-def contact_a(org_a):
+def contact_a(org_a) -> User:
     """The portal user of an authorised contact of organisation A."""
-    return ContactFactory(
+    contact = ContactFactory.create(
         organisation=org_a,
         name="Alice Customer",
         email="alice@a.test",
         with_login=True,
         user__username="contact_a",
-    ).user
+    )
+    assert contact.user is not None
+    return contact.user
 
 
 @pytest.fixture
-def contact_b(org_b):
+def contact_b(org_b) -> User:
     """The portal user of an authorised contact of organisation B."""
-    return ContactFactory(
+    contact = ContactFactory.create(
         organisation=org_b,
         name="Bob Customer",
         email="bob@b.test",
         with_login=True,
         user__username="contact_b",
-    ).user
+    )
+    assert contact.user is not None
+    return contact.user
 
 
 @pytest.fixture
-def outsider(db):
+def outsider(db) -> User:
     """Logged in, but neither staff nor a customer contact."""
-    return UserFactory(username="outsider")
+    return UserFactory.create(username="outsider")
 
 
 @pytest.fixture
@@ -161,7 +166,7 @@ def actors(
     contact_a,
     contact_b,
     outsider,
-):
+) -> dict[str, User]:
     """Role name → user, for tests parametrised over the whole cast."""
     return {
         "l1": l1,
@@ -179,7 +184,7 @@ def actors(
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache() -> None:
     """Throttle counters (servicedesk/throttling.py) live in the cache, a per-process
     memory cache in the tests: each test starts with none. (Never point the tests at a
     shared Redis with CACHE_URL: this would empty it.)"""

@@ -1,28 +1,32 @@
-"""Test data. Tickets are created and moved only through incidents/services.py: the
+"""Test data. Tickets are created and moved only through incidents/services/: the
 status field is protected, and a factory that set it would test a ticket the product
 can never produce."""
 
 from __future__ import annotations
 
 import factory
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 
 from incidents import services
 from incidents.models import Channel, ClosureCode, Incident, Kind, Status
 from servicedesk import roles
 from servicedesk.models import (
+    BusinessCalendar,
+    CalendarHoliday,
     ConfigurationItem,
     Contact,
+    FulfilmentTarget,
     Line,
     Organisation,
     Service,
+    SlaPolicy,
+    SlaTarget,
     Specialisation,
     SupportGroup,
     Urgency,
+    WorkingHours,
 )
 
-User = get_user_model()
 PASSWORD = "demo"
 
 
@@ -33,7 +37,7 @@ def role_group(name: str) -> Group:
     return group
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A user; `roles=[roles.L1_AGENT, …]` puts it in those role groups."""
 
     class Meta:
@@ -53,7 +57,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(*(role_group(name) for name in extracted))
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -61,7 +65,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     contract_number = factory.Sequence(lambda n: f"C-{n:05d}")
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     """A customer contact; `ContactFactory(with_login=True)` also creates its portal user."""
 
     class Meta:
@@ -78,14 +82,14 @@ class ContactFactory(factory.django.DjangoModelFactory):
     is_authorised = True
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(factory.django.DjangoModelFactory[Service]):
     class Meta:
         model = Service
 
     name = factory.Sequence(lambda n: f"Service {n}")
 
 
-class ConfigurationItemFactory(factory.django.DjangoModelFactory):
+class ConfigurationItemFactory(factory.django.DjangoModelFactory[ConfigurationItem]):
     class Meta:
         model = ConfigurationItem
 
@@ -94,7 +98,7 @@ class ConfigurationItemFactory(factory.django.DjangoModelFactory):
     kind = ConfigurationItem.Kind.SERVER
 
 
-class SupportGroupFactory(factory.django.DjangoModelFactory):
+class SupportGroupFactory(factory.django.DjangoModelFactory[SupportGroup]):
     """A support group; `members=[user, …]` adds members."""
 
     class Meta:
@@ -112,10 +116,10 @@ class SupportGroupFactory(factory.django.DjangoModelFactory):
 
 
 def desk_manager_user(**kwargs) -> User:
-    return UserFactory(roles=[roles.DESK_MANAGER], **kwargs)
+    return UserFactory.create(roles=[roles.DESK_MANAGER], **kwargs)
 
 
-class IncidentFactory(factory.django.DjangoModelFactory):
+class IncidentFactory(factory.django.DjangoModelFactory[Incident]):
     """A Registered ticket, created by `incident_register` (so it has a real number,
     priority and history). Pass `actor=` to choose who registers it; by default a
     service desk manager does, by phone."""
@@ -164,12 +168,12 @@ def make_incident_in(
     """
     status = Status(status)
     actor = actor or desk_manager_user()
-    incident = IncidentFactory(actor=actor, **register_kwargs)
+    incident = IncidentFactory.create(actor=actor, **register_kwargs)
     if status == Status.REGISTERED:
         return incident
 
     if group is None:
-        group = SupportGroupFactory(members=[assignee] if assignee is not None else [])
+        group = SupportGroupFactory.create(members=[assignee] if assignee is not None else [])
     services.incident_assign(incident=incident, group=group, assignee=assignee, actor=actor)
     if status == Status.ASSIGNED:
         return incident
@@ -224,14 +228,14 @@ DEFAULT_SLA_TARGETS = {
 }
 
 
-class BusinessCalendarFactory(factory.django.DjangoModelFactory):
+class BusinessCalendarFactory(factory.django.DjangoModelFactory[BusinessCalendar]):
     """A calendar, by default Mon-Fri 09:00-18:00 Europe/Berlin without public holidays.
 
     `hours=[(weekday, start, end), …]` replaces the office hours (`hours=[]`: none);
     `extra_dates=[date, …]` adds extra closed dates. A 24x7 calendar gets no hours."""
 
     class Meta:
-        model = "servicedesk.BusinessCalendar"
+        model = BusinessCalendar
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Calendar {n}")
@@ -255,9 +259,9 @@ class BusinessCalendarFactory(factory.django.DjangoModelFactory):
                 self.extra_holidays.create(date=day, name="Extra holiday")
 
 
-class WorkingHoursFactory(factory.django.DjangoModelFactory):
+class WorkingHoursFactory(factory.django.DjangoModelFactory[WorkingHours]):
     class Meta:
-        model = "servicedesk.WorkingHours"
+        model = WorkingHours
 
     calendar = factory.SubFactory(BusinessCalendarFactory, hours=[])
     weekday = 0
@@ -265,22 +269,22 @@ class WorkingHoursFactory(factory.django.DjangoModelFactory):
     end = datetime.time(18)
 
 
-class CalendarHolidayFactory(factory.django.DjangoModelFactory):
+class CalendarHolidayFactory(factory.django.DjangoModelFactory[CalendarHoliday]):
     class Meta:
-        model = "servicedesk.CalendarHoliday"
+        model = CalendarHoliday
 
     calendar = factory.SubFactory(BusinessCalendarFactory)
     date = factory.Sequence(lambda n: datetime.date(2030, 1, 1) + datetime.timedelta(days=n))
     name = "Company holiday"
 
 
-class SlaPolicyFactory(factory.django.DjangoModelFactory):
+class SlaPolicyFactory(factory.django.DjangoModelFactory[SlaPolicy]):
     """An active policy for a new organisation on an office-hours calendar, with a
     target for every priority (DEFAULT_SLA_TARGETS). `targets={priority: (reaction,
     resolution)}` replaces them (`targets={}`: none)."""
 
     class Meta:
-        model = "servicedesk.SlaPolicy"
+        model = SlaPolicy
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"SLA {n}")
@@ -298,9 +302,9 @@ class SlaPolicyFactory(factory.django.DjangoModelFactory):
             )
 
 
-class SlaTargetFactory(factory.django.DjangoModelFactory):
+class SlaTargetFactory(factory.django.DjangoModelFactory[SlaTarget]):
     class Meta:
-        model = "servicedesk.SlaTarget"
+        model = SlaTarget
 
     policy = factory.SubFactory(SlaPolicyFactory, targets={})
     priority = 3
@@ -308,9 +312,9 @@ class SlaTargetFactory(factory.django.DjangoModelFactory):
     resolution_minutes = 8 * 60
 
 
-class FulfilmentTargetFactory(factory.django.DjangoModelFactory):
+class FulfilmentTargetFactory(factory.django.DjangoModelFactory[FulfilmentTarget]):
     class Meta:
-        model = "servicedesk.FulfilmentTarget"
+        model = FulfilmentTarget
 
     policy = factory.SubFactory(SlaPolicyFactory)
     service = factory.SubFactory(ServiceFactory)

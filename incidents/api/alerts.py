@@ -5,8 +5,9 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from incidents.api.auth import AlertSourceAuth
-from incidents.api.schemas import AlertIn, AlertOut, ErrorOut
+from incidents.api.schemas import AlertIn, AlertOut
 from incidents.intake import monitoring
+from servicedesk.api import ErrorOut
 
 router = Router(tags=["monitoring"], auth=AlertSourceAuth())
 

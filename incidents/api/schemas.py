@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from incidents.intake.monitoring import Severity
-from incidents.models import Category, Channel, ClosureCode, Kind, Status
+from incidents.models import Category, Channel, ClosureCode, Kind
+from servicedesk.models import Priority, TicketStatus, Urgency
 
 #: Largest id a BigAutoField holds (larger ones are refused, never sent to the database).
 MAX_ID = 2**63 - 1
@@ -36,24 +37,22 @@ def _storable_datetime(value: datetime) -> datetime:
         raise ValueError("is out of range") from error
 
 
+#: A ticket's status, named "Status" in the schema as it was before the choices moved to
+#: the core (TicketStatus): clients generated from the schema keep their type's name.
+type Status = Annotated[
+    TicketStatus,
+    WithJsonSchema({"enum": TicketStatus.values, "title": "Status", "type": "string"}),
+]
 Text = Annotated[str, AfterValidator(_clean_text)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: Priorities and urgencies travel as their numbers (1 is the highest).
+PriorityNumber = Annotated[int, Field(ge=min(Priority.values), le=max(Priority.values))]
+UrgencyNumber = Annotated[int, Field(ge=min(Urgency.values), le=max(Urgency.values))]
 StorableDateTime = Annotated[datetime, AfterValidator(_storable_datetime)]
 
 
 class Input(Schema):
     model_config = ConfigDict(str_strip_whitespace=True)
-
-
-# ----- errors ---------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, for a person to read.")
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="Per field (dotted path for nested fields), what is wrong with it.",
-    )
 
 
 # ----- monitoring alerts -----------------------------------------------------------------
@@ -162,7 +161,7 @@ class TicketPage(Schema):
 class TicketFilters(Schema):
     status: list[Status] = Field(default_factory=list, description="Any of these statuses.")
     kind: Kind | None = None
-    priority: Annotated[int, Field(ge=1, le=5)] | None = None
+    priority: PriorityNumber | None = None
     organisation: Id | None = Field(default=None, description="An organisation's id (staff).")
     updated_since: StorableDateTime | None = Field(
         default=None, description="Changed at or after this time (ISO 8601)."
@@ -176,8 +175,8 @@ class TicketIn(Input):
     title: Annotated[Text, Field(min_length=1, max_length=200)]
     description: Annotated[Text, Field(max_length=MAX_TEXT)] = ""
     category: Category = Category.OTHER
-    urgency: Annotated[int, Field(ge=1, le=5)] = Field(
-        default=3, description="1 (very high) … 5 (none)."
+    urgency: UrgencyNumber = Field(
+        default=Urgency.MEDIUM.value, description="1 (very high) … 5 (none)."
     )
     service: Id | None = Field(default=None, description="A service's id.")
     configuration_item: Id | None = Field(default=None, description="A configuration item's id.")

@@ -20,11 +20,9 @@ from ninja.errors import HttpError
 
 from incidents import services
 from incidents.access import get_incident_for
-from incidents.api.auth import ApiTokenAuth, Principal
 from incidents.api.schemas import (
     CommentIn,
     CommentOut,
-    ErrorOut,
     TicketDetailOut,
     TicketFilters,
     TicketIn,
@@ -32,6 +30,8 @@ from incidents.api.schemas import (
 )
 from incidents.intake.idempotency import KEY_MAX_LENGTH, KeyReused, SubmissionKey, fingerprint
 from incidents.models import Channel, Comment, Incident
+from servicedesk.api import ErrorOut
+from servicedesk.api_auth import ApiTokenAuth, Principal
 from servicedesk.models import ConfigurationItem, Contact, Service
 from servicedesk.roles import is_agent
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from incidents.intake.models import InboundEmail, Mailbox, Submission
+from servicedesk.admin_mixins import ReadOnlyAdminMixin
 
 
 class MailboxForm(forms.ModelForm):
@@ -64,7 +65,7 @@ class MailboxAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InboundEmail)
-class InboundEmailAdmin(SimpleHistoryAdmin):
+class InboundEmailAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["received_at", "from_address", "subject", "status", "incident", "size"]
     list_filter = ["status", "is_auto", "mailbox"]
     search_fields = ["message_id", "from_address", "subject"]
@@ -89,15 +90,6 @@ class InboundEmailAdmin(SimpleHistoryAdmin):
         "body",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Submission)

@@ -43,6 +43,7 @@ from incidents.intake.models import InboundEmail, InboundStatus, Mailbox
 from incidents.models import Incident
 from servicedesk.models import Contact, Notification
 from servicedesk.notifications import mail_domain, notification_queue
+from servicedesk.workflow import record_history
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ def ingest_oversized(
         "size": filesizeformat(size),
         "limit": filesizeformat(settings.EMAIL_MAX_MESSAGE_BYTES),
     }
-    record._change_reason = record.reason
+    record_history(record, actor=None, reason=record.reason)
     try:
         with transaction.atomic():
             bounce = _may_answer(record)
@@ -223,7 +224,7 @@ def _decide(record: InboundEmail, parsed: mime.ParsedEmail) -> None:
         reason = _("Could not be processed (%(error)s).") % {"error": _error_text(exc)}
     record.status = status
     record.reason = str(reason)[:500]
-    record._change_reason = f"{InboundStatus(status).label}: {record.reason}"
+    record_history(record, actor=None, reason=f"{InboundStatus(status).label}: {record.reason}")
 
 
 def _apply_rules(record: InboundEmail, parsed: mime.ParsedEmail) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import NUMBER_PREFIX, Incident, Kind
 from servicedesk.models import Contact, Organisation
+from servicedesk.parsing import parse_int
 
 
 class AcceptForm(forms.Form):
@@ -67,8 +68,9 @@ class AddToTicketForm(forms.Form):
     def clean_number(self) -> str:
         raw = self.cleaned_data["number"].strip().upper()
         candidates = [raw]
-        if raw.isdigit():
-            candidates = [f"{prefix}-{int(raw):06d}" for prefix in NUMBER_PREFIX.values()]
+        bare = parse_int(raw)  # a number without its prefix: INC- or REQ-
+        if bare is not None:
+            candidates = [f"{prefix}-{bare:06d}" for prefix in NUMBER_PREFIX.values()]
         incident = (
             Incident.objects.select_related("organisation").filter(number__in=candidates).first()
         )

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from incidents.sanitise import clean_html, clean_text, html_to_text
+from servicedesk.sanitise import clean_html, clean_text, html_to_text
 
 logger = logging.getLogger(__name__)
 

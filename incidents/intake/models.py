@@ -1,10 +1,9 @@
 """Inbound email: every message that reaches the service desk is kept as an InboundEmail
 (the dedupe key is its Message-ID), and the IMAP mailboxes the poller reads are
-configured in the admin as Mailbox rows. Imported by incidents/models.py, so both belong
+configured in the admin as Mailbox rows. Imported by incidents/models/, so both belong
 to the incidents app."""
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,9 +11,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 
 def inbound_email_path(instance: "InboundEmail", filename: str) -> str:
@@ -168,9 +164,6 @@ class InboundEmail(models.Model):
         verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
-    # Read by simple-history when it writes the history row of the next save.
-    _history_user: "User | None"
-    _change_reason: str
     history = HistoricalRecords(
         excluded_fields=["body", "body_html"],
         history_change_reason_field=models.TextField(null=True),

@@ -9,6 +9,11 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # The API tokens' tables created here became servicedesk's (its 0008 takes them over).
+    run_before = [
+        ('servicedesk', '0008_api_token'),
+    ]
+
     dependencies = [
         ('incidents', '0004_portal'),
         ('servicedesk', '0004_notifications'),

@@ -4,6 +4,7 @@ from django import template
 
 from incidents.cc import cc_for
 from incidents.forms_cc import CcForm
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.roles import is_agent
 
 register = template.Library()
@@ -14,7 +15,7 @@ def ticket_cc_panel(context, incident, form=None) -> dict:
     return cc_panel_context(context["request"], incident, form)
 
 
-def cc_panel_context(request, incident, form=None) -> dict:
+def cc_panel_context(request: AuthenticatedHttpRequest, incident, form=None) -> dict:
     may_edit = is_agent(request.user) and not incident.is_final
     if may_edit and form is None:
         form = CcForm(incident=incident)

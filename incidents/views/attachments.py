@@ -5,10 +5,11 @@ from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from incidents.access import get_incident_for
+from servicedesk.http import AuthenticatedHttpRequest
 
 
 @require_GET
-def download(request, number: str, pk: int) -> FileResponse:
+def download(request: AuthenticatedHttpRequest, number: str, pk: int) -> FileResponse:
     incident = get_incident_for(request.user, number)
     attachment = incident.attachments.filter(pk=pk).first()
     if attachment is None:

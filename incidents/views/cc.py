@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import cc
-from incidents.access import get_incident_for, staff_required
-from incidents.forms import apply_service_errors
+from incidents.access import get_incident_for
 from incidents.forms_cc import CcForm
 from incidents.templatetags.ticket_cc import cc_panel_context
+from servicedesk.access import staff_required
+from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.roles import is_agent
 

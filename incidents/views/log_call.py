@@ -8,11 +8,13 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import trigger_client_event
 
 from incidents import services
-from incidents.access import agent_required
-from incidents.forms import LogCallForm, apply_service_errors
+from incidents.forms import LogCallForm
 from incidents.intake.idempotency import form_submission
 from incidents.models import Channel
 from incidents.selectors import configuration_items_for
+from servicedesk.access import agent_required
+from servicedesk.forms import apply_service_errors
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Contact, Impact, Priority, Urgency
 from servicedesk.parsing import parse_int
 
@@ -20,7 +22,7 @@ CONTACT_RESULTS = 10
 
 
 @agent_required
-def log_call(request) -> HttpResponse:
+def log_call(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LogCallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -53,10 +55,10 @@ def log_call(request) -> HttpResponse:
 
 
 def _chosen_contact(form):
-    value = str(form["contact"].value() or "")
-    if not value.isdigit():
+    contact_id = parse_int(form["contact"].value())
+    if contact_id is None:
         return None
-    return Contact.objects.select_related("organisation").filter(pk=value).first()
+    return Contact.objects.select_related("organisation").filter(pk=contact_id).first()
 
 
 def _priority_from(form) -> Priority:
@@ -72,7 +74,7 @@ def _choice(value, enum, default):
 
 @require_GET
 @agent_required
-def priority_preview(request) -> HttpResponse:
+def priority_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The priority the matrix gives for the chosen urgency and impact (HTMX)."""
     urgency = _choice(request.GET.get("urgency"), Urgency, Urgency.MEDIUM)
     impact = _choice(request.GET.get("impact"), Impact, Impact.LOW)
@@ -82,7 +84,7 @@ def priority_preview(request) -> HttpResponse:
 
 @require_GET
 @agent_required
-def contact_search(request) -> HttpResponse:
+def contact_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a caller by contract number, organisation, name, email or phone."""
     query = request.GET.get("q", "").strip()
     contacts = []
@@ -106,7 +108,7 @@ def contact_search(request) -> HttpResponse:
 
 @require_GET
 @agent_required
-def contact_pick(request, pk: int) -> HttpResponse:
+def contact_pick(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The chosen caller's card; the CI list then reloads for the caller's organisation."""
     contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
     response = render(request, "incidents/log_call.html#contact_card", {"contact": contact})
@@ -115,13 +117,13 @@ def contact_pick(request, pk: int) -> HttpResponse:
 
 @require_GET
 @agent_required
-def configuration_items(request) -> HttpResponse:
+def configuration_items(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The CI choices for the chosen service and customer (htmx): the customer's own and
     shared items. The customer comes from the caller (`contact`) or the ticket's
     `organisation`; without one, only shared items are offered."""
-    service = _digits(request.GET.get("service"))
-    organisation = _digits(request.GET.get("organisation"))
-    contact = _digits(request.GET.get("contact"))
+    service = parse_int(request.GET.get("service"))
+    organisation = parse_int(request.GET.get("organisation"))
+    contact = parse_int(request.GET.get("contact"))
     if contact is not None:
         organisation = (
             Contact.objects.filter(pk=contact).values_list("organisation_id", flat=True).first()
@@ -130,7 +132,3 @@ def configuration_items(request) -> HttpResponse:
     if service is None:
         items = items.none()
     return render(request, "incidents/log_call.html#ci_options", {"items": items})
-
-
-def _digits(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import TransitionNotAllowed
 
 from incidents import services
 from incidents.access import get_incident_for
@@ -30,6 +30,7 @@ from incidents.portal_forms import (
     UrgencyRequestForm,
 )
 from incidents.timeline import timeline_for
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Contact, Service, Urgency
 from servicedesk.parsing import parse_int
 from servicedesk.roles import contact_of
@@ -73,7 +74,7 @@ STATUS_HELP = {
 # ----- who is asking --------------------------------------------------------------------------
 
 
-def _contact(request) -> Contact:
+def _contact(request: AuthenticatedHttpRequest) -> Contact:
     """The contact behind this login; anyone else (staff included) gets 403."""
     contact = contact_of(request.user)
     if contact is None:
@@ -81,7 +82,7 @@ def _contact(request) -> Contact:
     return contact
 
 
-def _ticket(request, number: str) -> tuple[Contact, Incident]:
+def _ticket(request: AuthenticatedHttpRequest, number: str) -> tuple[Contact, Incident]:
     contact = _contact(request)
     return contact, get_incident_for(request.user, number)
 
@@ -104,7 +105,7 @@ def _services_for(contact: Contact) -> QuerySet[Service]:
 
 
 @require_GET
-def home(request) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organisation's tickets, newest first, in pages of PAGE (keyset on id: no count
     over the organisation's tickets, and the same queries for page 1 and page 100)."""
     contact = _contact(request)
@@ -139,7 +140,7 @@ def home(request) -> HttpResponse:
 
 
 @require_GET
-def catalogue(request) -> HttpResponse:
+def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
     contact = _contact(request)
     context = {
         "contact": contact,
@@ -150,7 +151,7 @@ def catalogue(request) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def raise_ticket(request, service_id: int) -> HttpResponse:
+def raise_ticket(request: AuthenticatedHttpRequest, service_id: int) -> HttpResponse:
     """The service's own request form. A contact who is not authorised is told so (and
     what they post is refused)."""
     contact = _contact(request)
@@ -223,7 +224,7 @@ def _ticket_context(contact: Contact, incident: Incident, **forms) -> dict:
             if may_act and is_open and incident.urgency > Urgency.VERY_HIGH
             else None
         ),
-        "reject_form": RejectForm() if may_act and incident.status == Status.COMPLETED else None,
+        "reject_form": RejectForm() if may_act and incident.awaits_confirmation else None,
         "rating_form": (
             RatingForm() if may_act and incident.status == Status.CLOSED and not rating else None
         ),
@@ -234,7 +235,9 @@ def _ticket_context(contact: Contact, incident: Incident, **forms) -> dict:
     return context
 
 
-def _show(request, contact, incident, *, status=200, **extra) -> HttpResponse:
+def _show(
+    request: AuthenticatedHttpRequest, contact, incident, *, status=200, **extra
+) -> HttpResponse:
     context = _ticket_context(contact, incident, **extra)
     template = "incidents/portal/ticket.html"
     if request.htmx:
@@ -242,7 +245,7 @@ def _show(request, contact, incident, *, status=200, **extra) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _done(request, number: str, text: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, number: str, text: str) -> HttpResponse:
     """After a change: the ticket again, in place (htmx) or by redirect."""
     if not request.htmx:
         messages.success(request, text)
@@ -251,7 +254,7 @@ def _done(request, number: str, text: str) -> HttpResponse:
     return _show(request, contact, incident, notice=text)
 
 
-def _refused(request, contact, incident, text: str) -> HttpResponse:
+def _refused(request: AuthenticatedHttpRequest, contact, incident, text: str) -> HttpResponse:
     """The step is not possible (any more): say so on the ticket."""
     if not request.htmx:
         messages.error(request, text)
@@ -264,13 +267,13 @@ _MOVED_ON = gettext_lazy("The ticket has changed in the meantime. Please look an
 
 
 @require_GET
-def ticket(request, number: str) -> HttpResponse:
+def ticket(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     contact, incident = _ticket(request, number)
     return _show(request, contact, incident)
 
 
 @require_POST
-def comment(request, number: str) -> HttpResponse:
+def comment(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     contact, incident = _ticket(request, number)
     _require_may_act(contact)
     form = PortalCommentForm(request.POST, request.FILES)
@@ -284,7 +287,7 @@ def comment(request, number: str) -> HttpResponse:
             )
         except ValidationError as error:
             apply_service_errors(form, error)
-        except (TransitionNotAllowed, StaleTicket, ConcurrentTransition):
+        except (TransitionNotAllowed, StaleTicket):
             return _refused(request, contact, incident, str(_MOVED_ON))
         else:
             return _done(request, number, _("Thank you: your message was added."))
@@ -292,7 +295,7 @@ def comment(request, number: str) -> HttpResponse:
 
 
 @require_POST
-def request_urgency(request, number: str) -> HttpResponse:
+def request_urgency(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     contact, incident = _ticket(request, number)
     _require_may_act(contact)
     form = UrgencyRequestForm(request.POST, incident=incident)
@@ -316,20 +319,20 @@ def request_urgency(request, number: str) -> HttpResponse:
 
 
 @require_POST
-def confirm(request, number: str) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     contact, incident = _ticket(request, number)
     _require_may_act(contact)
     try:
         services.incident_confirm(incident=incident, actor=request.user)
     except TransitionNotAllowed as error:
         return _refused(request, contact, incident, str(error))
-    except (StaleTicket, ConcurrentTransition):
+    except StaleTicket:
         return _refused(request, contact, incident, str(_MOVED_ON))
     return _done(request, number, _("Thank you for confirming. The ticket is now closed."))
 
 
 @require_POST
-def reject(request, number: str) -> HttpResponse:
+def reject(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     contact, incident = _ticket(request, number)
     _require_may_act(contact)
     form = RejectForm(request.POST)
@@ -342,7 +345,7 @@ def reject(request, number: str) -> HttpResponse:
             apply_service_errors(form, error)
         except TransitionNotAllowed as error:
             return _refused(request, contact, incident, str(error))
-        except (StaleTicket, ConcurrentTransition):
+        except StaleTicket:
             return _refused(request, contact, incident, str(_MOVED_ON))
         else:
             return _done(request, number, _("Thank you. We are looking at it again."))
@@ -350,7 +353,7 @@ def reject(request, number: str) -> HttpResponse:
 
 
 @require_POST
-def rate(request, number: str) -> HttpResponse:
+def rate(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     contact, incident = _ticket(request, number)
     _require_may_act(contact)
     form = RatingForm(request.POST)

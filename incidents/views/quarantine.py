@@ -4,11 +4,10 @@ manager accepts it as a ticket for a contact, adds it to a ticket, or discards i
 Automatic and refused mail can be looked at here too."""
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,15 +18,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents import rules, services
-from incidents.access import get_incident_for, staff_required
-from incidents.forms import apply_service_errors
+from incidents.access import get_incident_for
 from incidents.intake import mime
 from incidents.intake.forms import AcceptForm, AddToTicketForm, DiscardForm
 from incidents.intake.models import InboundEmail, InboundStatus
-from incidents.queues import COUNT_CAP  # tab counts stop here ("1,000+")
+from servicedesk.access import role_required, staff_required
+from servicedesk.forms import apply_service_errors
+from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Contact
-
-PAGE_SIZE = 50
+from servicedesk.pagination import PAGE_SIZE, capped_count
+from servicedesk.parsing import parse_int
 
 
 @dataclass(frozen=True)
@@ -44,35 +44,25 @@ TABS = [
 ]
 
 
-def quarantine_required(view):
-    """L1 agents and the service desk manager; everyone else gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not rules.works_quarantine(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+#: L1 agents and the service desk manager; everyone else gets 403.
+quarantine_required = role_required(rules.works_quarantine)
 
 
 @require_GET
 @quarantine_required
-def index(request) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     tab = next((t for t in TABS if t.key == request.GET.get("show")), TABS[0])
     rows_query = InboundEmail.objects.filter(status=tab.status).for_list().order_by("-pk")
-    after = request.GET.get("after", "")
-    if after.isdigit():
-        rows_query = rows_query.filter(pk__lt=int(after))
+    after = parse_int(request.GET.get("after"))
+    if after is not None:
+        rows_query = rows_query.filter(pk__lt=after)
     rows = list(rows_query[: PAGE_SIZE + 1])
     next_cursor = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
-    counts = [
-        (t, InboundEmail.objects.filter(status=t.status)[: COUNT_CAP + 1].count()) for t in TABS
-    ]
     context = {
         "tab": tab,
         "tabs": [
-            {"tab": t, "count": min(n, COUNT_CAP), "capped": n > COUNT_CAP} for t, n in counts
+            capped_count(InboundEmail.objects.filter(status=t.status), key=t.key, label=t.label)
+            for t in TABS
         ],
         "rows": rows[:PAGE_SIZE],
         "next_cursor": next_cursor,
@@ -84,13 +74,13 @@ def index(request) -> HttpResponse:
 
 @require_GET
 @quarantine_required
-def detail(request, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _show(request, _get(pk))
 
 
 @require_POST
 @quarantine_required
-def accept(request, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get(pk)
     form = AcceptForm(request.POST)
     if form.is_valid():
@@ -116,7 +106,7 @@ def accept(request, pk: int) -> HttpResponse:
 
 @require_POST
 @quarantine_required
-def add_to_ticket(request, pk: int) -> HttpResponse:
+def add_to_ticket(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get(pk)
     form = AddToTicketForm(request.POST)
     if form.is_valid():
@@ -137,7 +127,7 @@ def add_to_ticket(request, pk: int) -> HttpResponse:
 
 @require_POST
 @quarantine_required
-def discard(request, pk: int) -> HttpResponse:
+def discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get(pk)
     form = DiscardForm(request.POST)
     if form.is_valid():
@@ -155,7 +145,7 @@ def discard(request, pk: int) -> HttpResponse:
 
 @require_GET
 @staff_required
-def source_email(request, number: str, pk: int) -> HttpResponseBase:
+def source_email(request: AuthenticatedHttpRequest, number: str, pk: int) -> HttpResponseBase:
     """The stored message a ticket was made from or given (.eml), for staff who may see
     the ticket."""
     incident = get_incident_for(request.user, number)
@@ -165,7 +155,7 @@ def source_email(request, number: str, pk: int) -> HttpResponseBase:
 
 @require_GET
 @quarantine_required
-def attachment(request, pk: int, index: int) -> HttpResponse:
+def attachment(request: AuthenticatedHttpRequest, pk: int, index: int) -> HttpResponse:
     """One attachment of a stored message, always as a download (nothing runs here)."""
     attachments = _parse(_get(pk)).attachments
     if index >= len(attachments) or attachments[index].data is None:
@@ -179,7 +169,7 @@ def attachment(request, pk: int, index: int) -> HttpResponse:
 
 @require_GET
 @quarantine_required
-def original(request, pk: int) -> FileResponse:
+def original(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The message exactly as it arrived (.eml), as a download."""
     return _download_original(_get(pk))
 
@@ -228,9 +218,9 @@ def _show(
             "new_contact_name": email.from_name,
         }
     )
-    chosen = accept_form["contact"].value()
+    chosen = parse_int(accept_form["contact"].value())
     contact = None
-    if str(chosen or "").isdigit():
+    if chosen is not None:
         contact = Contact.objects.select_related("organisation").filter(pk=chosen).first()
     senders = []
     if email.from_address:

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from incidents import queues, sla
-from incidents.access import agent_required, staff_required
 from incidents.models import OPEN_STATUSES, Status
+from servicedesk.access import agent_required, staff_required
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Line
+from servicedesk.pagination import capped_count
 
 LINE_STATUSES = [s for s in OPEN_STATUSES if s != Status.REGISTERED]
 
@@ -32,15 +33,15 @@ def _render_queue(
     sort = request.GET.get("sort", "priority")
     if sort not in queues.SORTS:
         sort = "priority"
-    rows, next_cursor = queues.page(tickets, request.GET.get("after"), sort)
+    found = queues.page(tickets, request.GET.get("after"), sort)
     now = timezone.now()
-    sla.annotate_countdowns(rows, now)
+    sla.annotate_countdowns(found.rows, now)
     context = {
         "sort": sort,
         "now": now,
         "title": title,
-        "rows": rows,
-        "next_cursor": next_cursor,
+        "rows": found.rows,
+        "next_cursor": found.next_cursor,
         "tabs": tabs,
         "active_tab": active_tab,
         "tab_param": tab_param,
@@ -163,12 +164,12 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 def sla_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The service desk manager's view of SLA risk: what is breached, what is about to.
     Reads only what the sweep marked (small partial indexes), so its cost stays flat as
-    the backlog grows; counts above COUNT_CAP show as "1,000+"."""
+    the backlog grows; counts above the cap show as "1,000+"."""
     at_risk, breached = queues.at_risk_tickets(), queues.breached_tickets()
     groups = queues.sla_by_group()
     tabs = [
-        _capped_tab("at_risk", _("At risk"), at_risk),
-        _capped_tab("breached", _("Breached"), breached),
+        capped_count(at_risk, key="at_risk", label=_("At risk")),
+        capped_count(breached, key="breached", label=_("Breached")),
     ]
     active = request.GET.get("view", "at_risk")
     if active not in {"at_risk", "breached"}:
@@ -186,8 +187,3 @@ def sla_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         template="incidents/sla_dashboard.html",
         extra={"groups": groups, "widest": widest or 1},
     )
-
-
-def _capped_tab(key: str, label, tickets) -> queues.Tab:
-    counted = queues.capped_count(tickets)
-    return queues.Tab(key, label, counted.count, counted.capped)

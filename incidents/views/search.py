@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from incidents.access import staff_required
 from incidents.models import NUMBER_PREFIX, Incident
 from incidents.selectors import search_tickets
+from servicedesk.access import staff_required
+from servicedesk.pagination import PAGE_SIZE
+from servicedesk.parsing import parse_int
 
-PAGE_SIZE = 50
 #: INC-000123, REQ-124, inc123 or just 123.
 NUMBER = re.compile(r"^(?:(?P<prefix>INC|REQ)-?)?(?P<digits>\d{1,9})$")
 
@@ -46,10 +47,8 @@ def jump(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     """Title and number contain the text; newest first, a page at a time."""
     query = " ".join(request.GET.get("q", "").split())[:200]
-    after = request.GET.get("after", "")
-    rows = search_tickets(
-        request.user, query, after=int(after) if after.isdigit() else None, limit=PAGE_SIZE
-    )
+    after = parse_int(request.GET.get("after"))
+    rows = search_tickets(request.user, query, after=after, limit=PAGE_SIZE)
     next_cursor = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
     context = {"query": query, "rows": rows[:PAGE_SIZE], "next_cursor": next_cursor}
     return render(request, "incidents/search.html", context)

@@ -2,19 +2,22 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import TransitionNotAllowed
 from django_htmx.http import retarget, trigger_client_event
 
 from incidents import rules, services, sla
-from incidents.access import agent_required, get_incident_for, staff_required
-from incidents.actions import ACTIONS, actions_for
+from incidents.access import get_incident_for
+from incidents.actions import TicketAction, action_named, actions_for
 from incidents.exceptions import StaleTicket
-from incidents.forms import ClassifyForm, CommentForm, apply_service_errors
+from incidents.forms import ClassifyForm, CommentForm
+from incidents.models import Incident
 from incidents.timeline import timeline_for
+from servicedesk.access import agent_required, staff_required
+from servicedesk.forms import VersionedForm, apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.notifications import notifications_for
 from servicedesk.parsing import parse_int
@@ -76,63 +79,60 @@ def detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
 
 @staff_required
 def action(request: AuthenticatedHttpRequest, number: str, key: str) -> HttpResponse:
-    """GET shows the action's form inline; POST performs it."""
+    """GET shows the action's form inline; POST performs it (`TicketAction.run` calls
+    the action's service)."""
     incident = get_incident_for(request.user, number)
-    spec = ACTIONS.get(key)
-    if spec is None:
+    chosen = action_named(key)
+    if chosen is None:
         raise Http404
-    if spec not in actions_for(incident, request.user):
+    if chosen not in actions_for(incident, request.user):
         raise PermissionDenied
     if request.method == "GET":
-        form = spec.form(initial=_action_initial(incident, spec.key), incident=incident)
-        return _show_action_form(request, incident, spec, form)
+        form = chosen.form_class(initial=chosen.initial(incident), record=incident)
+        return _show_action_form(request, incident, chosen, form)
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    form = spec.form(request.POST, incident=incident)
+    form = chosen.form_class(request.POST, record=incident)
     if form.is_valid():
         try:
-            incident = spec.run(incident, request.user, form.cleaned_data)
+            incident = chosen.run(incident, request.user, form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
-        except (StaleTicket, ConcurrentTransition):
+        except StaleTicket:
             incident = get_incident_for(request.user, number)
-            form = _rebase(form, incident)
+            form = _rebase(chosen, request.POST, incident)
             form.add_error(None, StaleTicket.message)
         except TransitionNotAllowed as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("%(action)s: done.") % {"action": spec.label})
+            messages.success(request, _("%(action)s: done.") % {"action": chosen.label})
             return _ticket_changed(request, incident)
-    return _show_action_form(request, incident, spec, form, status=422)
+    return _show_action_form(request, incident, chosen, form, status=422)
 
 
-def _rebase(form, incident):
+def _rebase(chosen: TicketAction, sent: QueryDict, incident: Incident) -> VersionedForm[Incident]:
     """The loser of a race keeps what they typed, now on top of the current version, so
     sending it again (after reading what changed) is a deliberate decision that works."""
-    data = form.data.copy()
+    data = sent.copy()
     data["version"] = str(incident.version)
-    rebased = type(form)(data, incident=incident)
+    rebased = chosen.form_class(data, record=incident)
     rebased.is_valid()
     return rebased
 
 
-def _action_initial(incident, key: str) -> dict:
-    """Reassigning starts from the current group and assignee; everything else is new."""
-    initial = {"version": incident.version}
-    if key == "assign":
-        initial.update(group=incident.support_group_id, assignee=incident.assignee_id)
-    return initial
-
-
 def _show_action_form(
-    request: AuthenticatedHttpRequest, incident, spec, form, status=200
+    request: AuthenticatedHttpRequest,
+    incident: Incident,
+    chosen: TicketAction,
+    form: VersionedForm[Incident],
+    status: int = 200,
 ) -> HttpResponse:
     """htmx gets the panel alone; a plain request gets the whole page with it open."""
     if request.htmx:
-        context = {"incident": incident, "open_action": spec, "action_form": form}
+        context = {"incident": incident, "open_action": chosen, "action_form": form}
         response = render(request, "incidents/detail.html#action_panel", context, status=status)
         return retarget(response, "#action-panel")
-    context = _context(request, incident, open_action=spec, action_form=form)
+    context = _context(request, incident, open_action=chosen, action_form=form)
     return render(request, "incidents/detail.html", context, status=status)
 
 

@@ -1,3 +1,4 @@
+from servicedesk.models.api_tokens import ApiToken
 from servicedesk.models.catalogue import ConfigurationItem, Service
 from servicedesk.models.catalogue_forms import ServiceFormField
 from servicedesk.models.customers import Contact, Organisation
@@ -5,8 +6,6 @@ from servicedesk.models.inbox import InAppNotification, NotificationPreference
 from servicedesk.models.notifications import Notification, NotificationStatus
 from servicedesk.models.priority import Impact, Priority, PriorityMatrixEntry, Urgency
 from servicedesk.models.sla import (
-    TICKET_STATUS_CHOICES,
-    TICKET_STATUSES,
     BusinessCalendar,
     CalendarHoliday,
     FulfilmentTarget,
@@ -17,10 +16,10 @@ from servicedesk.models.sla import (
     default_pause_statuses,
 )
 from servicedesk.models.support import Line, Specialisation, SupportGroup
+from servicedesk.models.tickets import TicketStatus
 
 __all__ = [
-    "TICKET_STATUSES",
-    "TICKET_STATUS_CHOICES",
+    "ApiToken",
     "BusinessCalendar",
     "CalendarHoliday",
     "ConfigurationItem",
@@ -41,6 +40,7 @@ __all__ = [
     "SlaTarget",
     "Specialisation",
     "SupportGroup",
+    "TicketStatus",
     "Urgency",
     "Weekday",
     "WorkingHours",

@@ -1,16 +1,12 @@
 """Customers: organisations under contract and their contacts."""
 
 import zoneinfo
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 
 def validate_time_zone(value: str) -> None:
@@ -102,9 +98,6 @@ class Contact(models.Model):
         _("may raise"), max_length=10, choices=AllowedKinds.choices, default=AllowedKinds.BOTH
     )
     is_active = models.BooleanField(_("active"), default=True)
-    # Read by simple-history when it writes the history row of the next save.
-    _history_user: "User | None"
-    _change_reason: str
     history = HistoricalRecords(m2m_fields=[allowed_services])
 
     class Meta:

@@ -2,8 +2,6 @@
 unread badge and the notifications page read them), and each user's mail preferences.
 Rows are written by servicedesk/inbox.py; the row is the record, so it has no history."""
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -11,9 +9,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 
 class InAppNotificationQuerySet(models.QuerySet["InAppNotification"]):
@@ -75,10 +70,6 @@ class InAppNotification(models.Model):
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.verb} {self.target_label}"
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
 
 class NotificationPreference(models.Model):
     """A staff member's mail settings. In-app notifications are always on; mail can be
@@ -93,9 +84,6 @@ class NotificationPreference(models.Model):
     mail_enabled = models.BooleanField(_("send me mail"), default=True)
     #: Event kinds this user wants no mail about (keys of notification_events).
     muted_events = models.JSONField(_("no mail about"), default=list, blank=True)
-    # Read by simple-history when it writes the history row of the next save.
-    _history_user: "User | None"
-    _change_reason: str
     history = HistoricalRecords()
 
     class Meta:

@@ -95,3 +95,16 @@ class Notification(models.Model):
         from servicedesk.notification_events import describe_event
 
         return describe_event(self.event)
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == NotificationStatus.SENT
+
+    @property
+    def is_sending(self) -> bool:
+        return self.status == NotificationStatus.SENDING
+
+    @property
+    def has_failed(self) -> bool:
+        """The last attempt failed (a retry may still come)."""
+        return self.status == NotificationStatus.FAILED

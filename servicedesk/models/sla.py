@@ -23,26 +23,11 @@ from servicedesk import business_time
 from servicedesk.durations import format_minutes
 from servicedesk.models.customers import validate_time_zone
 from servicedesk.models.priority import Priority
-
-# The ticket statuses, as stored on incidents.Incident.status. servicedesk may not import
-# incidents (dependencies point the other way), so the values are repeated here for the
-# policy's pause statuses; incidents.models.Status must match this list exactly (a test in
-# tests/incidents checks that they agree).
-TICKET_STATUS_CHOICES = [
-    ("registered", _("Registered")),
-    ("assigned", _("Assigned")),
-    ("in_progress", _("In progress")),
-    ("information_needed", _("Information needed")),
-    ("external_processing", _("External processing")),
-    ("completed", _("Completed")),
-    ("rejected_by_user", _("Rejected by user")),
-    ("closed", _("Closed")),
-]
-TICKET_STATUSES = tuple(value for value, _label in TICKET_STATUS_CHOICES)
+from servicedesk.models.tickets import TicketStatus
 
 
 def default_pause_statuses() -> list[str]:
-    return ["information_needed"]
+    return [TicketStatus.INFORMATION_NEEDED.value]
 
 
 class Weekday(models.IntegerChoices):
@@ -342,7 +327,7 @@ class SlaPolicy(models.Model):
                     )
                 }
             )
-        unknown = [status for status in statuses if status not in TICKET_STATUSES]
+        unknown = [status for status in statuses if status not in TicketStatus.values]
         if unknown:
             raise ValidationError(
                 {
@@ -362,7 +347,7 @@ class SlaPolicy(models.Model):
                 }
             )
         # Stored in the lifecycle's order, whatever order they were given in.
-        self.pause_statuses = [status for status in TICKET_STATUSES if status in statuses]
+        self.pause_statuses = [status for status in TicketStatus.values if status in statuses]
 
     @classmethod
     def for_organisation(cls, organisation) -> SlaPolicy | None:
@@ -389,10 +374,6 @@ class SlaPolicy(models.Model):
         else:
             targets = list(self.fulfilment_targets.filter(service_id=service_id))
         return targets[0].fulfilment if targets else None
-
-    def pauses_in(self, status: str) -> bool:
-        """Whether the clock stands still while a ticket is in `status`."""
-        return status in self.pause_statuses
 
 
 class SlaTarget(models.Model):

@@ -22,11 +22,6 @@ class Specialisation(models.TextChoices):
     APPLICATIONS = "applications", _("Applications")
 
 
-class SupportGroupQuerySet(models.QuerySet["SupportGroup"]):
-    def of_user(self, user) -> "SupportGroupQuerySet":
-        return self.filter(members=user)
-
-
 class SupportGroup(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     line = models.CharField(_("line"), max_length=2, choices=Line.choices, db_index=True)
@@ -45,8 +40,6 @@ class SupportGroup(models.Model):
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords(m2m_fields=[members])
-
-    objects = SupportGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["line", "name"]

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from incidents.models import AlertSource, ApiToken
+from incidents.models import AlertSource
+from servicedesk.models import ApiToken
 from tests.factories import ServiceFactory
 
 

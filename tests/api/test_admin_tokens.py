@@ -6,8 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from incidents import tokens
-from incidents.models import AlertSource, ApiToken, MonitoringAlert
+from incidents.models import ALERT_TOKEN_KIND, AlertSource, MonitoringAlert
+from servicedesk import tokens
+from servicedesk.models import ApiToken
 from tests.api.conftest import ApiClient
 from tests.factories import UserFactory
 
@@ -31,7 +32,7 @@ def shown_token(response, kind: str) -> str:
 
 def test_an_admin_issues_a_contact_token_and_sees_it_once(admin_client, contact_a):
     response = admin_client.post(
-        reverse("admin:incidents_apitoken_add"),
+        reverse("admin:servicedesk_apitoken_add"),
         {"name": "A's ITSM", "contact": contact_a.contact.pk, "is_active": "on"},
         follow=True,
     )
@@ -42,10 +43,10 @@ def test_an_admin_issues_a_contact_token_and_sees_it_once(admin_client, contact_
     assert plaintext.startswith(token.prefix)
     assert ApiClient(plaintext).get("/api/v1/tickets").status_code == 200
     # after that, pages show the prefix, never the token
-    page = admin_client.get(reverse("admin:incidents_apitoken_change", args=[token.pk]))
+    page = admin_client.get(reverse("admin:servicedesk_apitoken_change", args=[token.pk]))
     assert token.prefix in page.content.decode()
     assert plaintext not in page.content.decode()
-    history = admin_client.get(reverse("admin:incidents_apitoken_history", args=[token.pk]))
+    history = admin_client.get(reverse("admin:servicedesk_apitoken_history", args=[token.pk]))
     assert history.status_code == 200
 
 
@@ -67,7 +68,7 @@ def test_a_token_needs_one_staff_user_or_a_contact_with_a_login(
         data["user"] = outsider.pk
     if fields.get("contact") == "NO_LOGIN":
         data["contact"] = ContactFactory().pk
-    response = admin_client.post(reverse("admin:incidents_apitoken_add"), data)
+    response = admin_client.post(reverse("admin:servicedesk_apitoken_add"), data)
     assert response.status_code == 200
     assert error in response.content.decode()
     assert not ApiToken.objects.exists()
@@ -85,7 +86,7 @@ def test_an_admin_issues_an_alert_source_token(admin_client, org_a, contact_a):
         follow=True,
     )
     assert response.redirect_chain
-    plaintext = shown_token(response, tokens.ALERT_TOKEN_KIND)
+    plaintext = shown_token(response, ALERT_TOKEN_KIND)
     answer = ApiClient(plaintext).post(
         "/api/v1/alerts",
         {"source": "prom", "key": "k", "severity": "minor", "summary": "Slow"},
@@ -109,7 +110,7 @@ def test_a_new_token_replaces_the_old_one(admin_client, alert_source, alert_toke
         follow=True,
     )
     assert response.redirect_chain
-    new = shown_token(response, tokens.ALERT_TOKEN_KIND)
+    new = shown_token(response, ALERT_TOKEN_KIND)
     body = {"source": "prom", "key": "k", "severity": "minor", "summary": "Slow"}
     assert ApiClient(alert_token).post("/api/v1/alerts", body).status_code == 401
     assert ApiClient(new).post("/api/v1/alerts", body).status_code == 201

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from incidents import services
-from incidents.models import ApiToken, Channel, Comment, Incident, Kind, Status
-from servicedesk.models import Urgency
+from incidents.models import Channel, Comment, Incident, Kind, Status
+from servicedesk.models import ApiToken, Urgency
 from tests.api.conftest import ApiClient, issue_api_token
 from tests.factories import (
     ConfigurationItemFactory,

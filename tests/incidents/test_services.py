@@ -1,4 +1,4 @@
-"""incidents/services.py: registration, numbering, classification, assignment and
+"""incidents/services/: registration, numbering, classification, assignment and
 escalation, and what every transition leaves behind (history, signals)."""
 
 import re
@@ -399,7 +399,10 @@ STEPS = {
     "escalate": (
         Status.IN_PROGRESS,
         lambda i, a, g: services.incident_escalate(
-            incident=i, to_group=SupportGroupFactory(line=Line.L3), reason="Kernel bug", actor=a
+            incident=i,
+            to_group=SupportGroupFactory.create(line=Line.L3),
+            reason="Kernel bug",
+            actor=a,
         ),
         "Escalated from L2 to L3: Kernel bug",
     ),

@@ -73,7 +73,7 @@ TABLE = [
 def satisfy_conditions(incident: Incident, name: str) -> None:
     """Give an in-memory ticket what the transition's conditions ask for (never saved)."""
     if name == "assign" and incident.support_group is None:
-        incident.support_group = SupportGroupFactory()
+        incident.support_group = SupportGroupFactory.create()
     elif name == "request_information":
         incident.note_public_comment("Which server is affected?")
     elif name == "engage_third_party":
@@ -84,10 +84,11 @@ def satisfy_conditions(incident: Incident, name: str) -> None:
         incident.closure_code = ClosureCode.DUPLICATE
 
 
-def perform(name: str, incident: Incident, actor) -> Incident | None:
-    """Take the transition the way the product does: through its service."""
+def perform(name: str, incident: Incident, actor) -> object:
+    """Take the transition the way the product does: through its service (returns what it
+    returns)."""
     if name == "assign":
-        group = SupportGroupFactory()
+        group = SupportGroupFactory.create()
         return services.incident_assign(
             incident=incident, group=group, actor=actor, reason="Back to triage"
         )

@@ -75,6 +75,14 @@ class TestQueueContents:
         counts = {tab.key: tab.count for tab in response.context["tabs"]}
         assert counts["1"] == 1 and counts["5"] == 1
 
+    def test_a_service_request_is_marked_req_in_the_queue(self, client, l1):
+        IncidentFactory(kind="request", title="New laptop")
+        IncidentFactory(kind="incident", title="Printer jam")
+        client.force_login(l1)
+        page = client.get(reverse("incidents:triage")).content.decode()
+        assert page.count('<span class="kind"') == 1
+        assert "REQ</span> New laptop" in page
+
     def test_l2_queue_shows_only_the_users_l2_groups(self, client, l2, l2_group, desk_manager):
         other_group = SupportGroupFactory(line=Line.L2)
         mine = IncidentFactory()

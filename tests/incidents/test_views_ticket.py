@@ -4,6 +4,7 @@ errors sit next to their field, stale edits are refused plainly."""
 import pytest
 from django.urls import reverse
 
+from incidents import services
 from incidents.models import Channel, Incident, Status
 from incidents.services import incident_assign
 from servicedesk.models import Impact, Urgency
@@ -212,6 +213,19 @@ class TestActions:
             client.get(url)
 
 
+class TestBadges:
+    def test_the_third_party_is_named_only_while_it_holds_the_ticket(
+        self, client, l1, desk_manager
+    ):
+        incident = make_incident_in(Status.EXTERNAL_PROCESSING, actor=desk_manager)
+        client.force_login(l1)
+        url = reverse("incidents:detail", args=[incident.number])
+        assert "With Carrier NOC</span>" in client.get(url).content.decode()
+
+        services.incident_resume(incident=incident, actor=desk_manager)
+        assert "With Carrier NOC" not in client.get(url).content.decode()
+
+
 class TestClassifyAndComments:
     def test_classify_recomputes_priority_and_confirms_urgency(self, client, l1, contact_a):
         from incidents.services import incident_register
@@ -300,6 +314,13 @@ def test_jump_box_opens_a_ticket_by_number(client, l1):
     assert response["Location"] == reverse("incidents:detail", args=[incident.number])
     response = client.get(reverse("incidents:jump"), {"number": incident.number[4:]})
     assert response["Location"] == reverse("incidents:detail", args=[incident.number])
+
+
+def test_the_header_box_is_the_incidents_jump_with_a_ticket_number_as_example(client, l1):
+    client.force_login(l1)
+    page = client.get(reverse("incidents:triage")).content.decode()
+    assert f'action="{reverse("incidents:jump")}"' in page
+    assert 'placeholder="INC-000123  ( / )"' in page and "Go to ticket number" in page
 
 
 class TestActionsWithoutJavaScript:

@@ -30,7 +30,10 @@ def run(argv: list[str], stdin: bytes = b"") -> int:
         try:
             ManagementUtility(["manage.py", *argv]).execute()
         except SystemExit as exit:
-            return exit.code
+            # As the interpreter maps it: None is 0, a number itself, anything else 1.
+            if exit.code is None or isinstance(exit.code, int):
+                return exit.code or 0
+            return 1
     return 0
 
 

@@ -114,10 +114,10 @@ class Dovecot:
             typ, _ = client.select(imap.quote(folder))
             if typ != "OK":
                 return []
-            typ, data = client.uid("SEARCH", None, "ALL")
+            typ, data = client.uid("SEARCH", "ALL")
             found = []
             for uid in (data[0] or b"").split():
-                typ, items = client.uid("FETCH", uid, "(FLAGS BODY.PEEK[])")
+                typ, items = client.uid("FETCH", uid.decode(), "(FLAGS BODY.PEEK[])")
                 meta, raw = items[0]
                 found.append((meta, raw))
             return found

@@ -7,10 +7,10 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from incidents import services
 from incidents.intake import email as intake
 from incidents.intake.models import InboundEmail
 from incidents.models import Attachment, Channel, Comment, Incident, Status
+from incidents.services import inbound
 from servicedesk.models import Notification
 from tests.factories import ContactFactory, OrganisationFactory, make_incident_in
 from tests.intake.conftest import make_email
@@ -142,7 +142,7 @@ class TestQuarantine:
 
     def test_a_failure_while_processing_quarantines_the_message_and_rolls_back(self, ingest, alice):
         with mock.patch.object(
-            services, "_store_attachment", side_effect=RuntimeError("disk says no")
+            inbound, "store_attachment", side_effect=RuntimeError("disk says no")
         ):
             email = ingest(make_email(attachments=[("a.txt", "text/plain", b"x")])).email
         assert email.status == Q.QUARANTINED

@@ -33,8 +33,11 @@ def grid_data(**changes: str) -> dict[str, str]:
 
 
 def selected(html: str, name: str) -> str:
-    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
-    return re.search(r'<option value="(\d+)" selected>', select).group(1)
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select is not None, f"no select named {name}"
+    option = re.search(r'<option value="(\d+)" selected>', select.group(0))
+    assert option is not None, f"nothing selected in {name}"
+    return option.group(1)
 
 
 def test_the_changelist_links_to_the_grid(admin_client):

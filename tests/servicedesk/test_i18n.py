@@ -192,11 +192,11 @@ def committing(django_capture_on_commit_callbacks):
 def assigned_mail(committing, contact: Contact) -> Notification:
     """The mail telling the contact that the ticket was assigned."""
     with committing():
-        incident = IncidentFactory(contact=contact, title="VPN")
+        incident = IncidentFactory.create(contact=contact, title="VPN")
         services.incident_assign(
             incident=incident,
-            group=SupportGroupFactory(),
-            actor=UserFactory(roles=[roles.DESK_MANAGER]),
+            group=SupportGroupFactory.create(),
+            actor=UserFactory.create(roles=[roles.DESK_MANAGER]),
         )
     return Notification.objects.filter(contact=contact, event="status_changed:assigned").get()
 

@@ -5,6 +5,7 @@ its composition root (settings.py, urls.py). This test reads every module's impo
 (including those inside functions) and lists every import that points backwards."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,14 @@ def test_the_core_names_no_app_url_outside_its_composition_root():
         text = file.read_text(encoding="utf-8") if file.is_file() else ""
         named += [f"{file.relative_to(ROOT)} {ns}" for ns in LATER_APP_NAMESPACES if ns in text]
     assert named == [], "the core names app URLs:\n" + "\n".join(named)
+
+
+def test_the_core_templates_name_no_app_number_format():
+    """The header's "go to number" box shows the placeholder an app registers."""
+    core_templates = [ROOT / "templates/base.html", *(ROOT / "templates/servicedesk").rglob("*")]
+    named = [
+        str(file.relative_to(ROOT))
+        for file in core_templates
+        if file.is_file() and re.search(r"\b(?:INC|REQ)-\d", file.read_text(encoding="utf-8"))
+    ]
+    assert named == []

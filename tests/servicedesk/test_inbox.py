@@ -17,7 +17,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def tell(user, n: int = 1, *, actor=None, start: int = 0) -> list[InAppNotification]:
-    target = OrganisationFactory()
+    target = OrganisationFactory.create()
     rows = []
     for i in range(start, start + n):
         rows += inbox_notify(

@@ -9,6 +9,7 @@ from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 from smtplib import SMTPDataError, SMTPServerDisconnected
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -70,7 +71,7 @@ def eager_retries():
 
 
 def queue(**kwargs) -> Notification | None:
-    fields = {
+    fields: dict[str, Any] = {
         "recipient_email": "alice@a.test",
         "event": "registered",
         "target": None,

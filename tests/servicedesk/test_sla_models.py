@@ -13,13 +13,13 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from servicedesk.models import (
-    TICKET_STATUSES,
     BusinessCalendar,
     Organisation,
     Priority,
     Service,
     SlaPolicy,
     SlaTarget,
+    TicketStatus,
     WorkingHours,
 )
 from tests.factories import (
@@ -242,7 +242,7 @@ class TestSlaPolicy:
 
     @pytest.mark.parametrize(
         "statuses",
-        [["information_needed", "external_processing"], [], list(TICKET_STATUSES)],
+        [["information_needed", "external_processing"], [], TicketStatus.values],
     )
     def test_pause_statuses_are_ticket_statuses(self, statuses):
         policy = SlaPolicyFactory.build(
@@ -287,7 +287,7 @@ class TestSlaPolicy:
         assert "pause_statuses" in error.value.message_dict
 
     def test_the_ticket_statuses_are_the_eight_of_the_lifecycle(self):
-        assert TICKET_STATUSES == (
+        assert tuple(TicketStatus.values) == (
             "registered",
             "assigned",
             "in_progress",

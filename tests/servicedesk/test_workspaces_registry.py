@@ -28,7 +28,7 @@ def test_with_nothing_registered_a_staff_user_has_no_workspace(empty_registry):
     user = _user_with(roles.L1_AGENT)
     assert workspaces.navigation_for(user) == []
     assert workspaces.landing_for(user) == reverse("no_workspace")
-    assert workspaces.jump_url() is None
+    assert workspaces.jump() is None
 
 
 @pytest.mark.django_db
@@ -55,3 +55,12 @@ def test_a_superuser_without_a_role_works_as_a_desk_manager(empty_registry):
     user = UserFactory(is_superuser=True)
     assert workspaces.landing_for(user) == INBOX.url
     assert workspaces.navigation_for(user) == [INBOX]
+
+
+@pytest.mark.django_db
+def test_the_first_jump_box_registered_wins(empty_registry):
+    workspaces.register_jump("home", label="Go to number", placeholder="X-1")
+    workspaces.register_jump("inbox:index", label="Other", placeholder="Y-2")
+    box = workspaces.jump()
+    assert box is not None
+    assert (box.url, box.label, box.placeholder) == (reverse("home"), "Go to number", "X-1")

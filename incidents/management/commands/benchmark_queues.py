@@ -25,7 +25,7 @@ from django.urls import reverse
 from incidents import queues
 from incidents.management.commands.generate_tickets import BENCH_USERS, ensure_bench_users
 from incidents.models import Incident, Status
-from servicedesk.models import Line, Specialisation
+from servicedesk.models import Line, Priority, Specialisation
 
 TARGET_MS = 300
 #: Queries slower than this get an EXPLAIN ANALYZE with --explain.
@@ -89,7 +89,7 @@ def _ticket(page: Page, state: dict[str, Any]) -> None:
 def pages() -> list[Page]:
     return [
         Page("triage", "l1", "incidents:triage"),
-        Page("triage ?priority=2", "l1", "incidents:triage", {"priority": "2"}),
+        Page("triage ?priority=2", "l1", "incidents:triage", {"priority": str(Priority.HIGH)}),
         Page("queue_l2", "l2", "incidents:queue_l2"),
         Page(
             "queue_l2 ?status=in_progress",
@@ -105,7 +105,7 @@ def pages() -> list[Page]:
             {"specialisation": Specialisation.NETWORK.value},
         ),
         Page("mine", "l2", "incidents:mine"),
-        Page("mine ?status=in_progress", "l2", "incidents:mine", {"status": "in_progress"}),
+        Page("mine ?status=in_progress", "l2", "incidents:mine", {"status": Status.IN_PROGRESS}),
         Page("overview", "manager", "incidents:overview"),
         Page(
             "overview ?status=assigned",

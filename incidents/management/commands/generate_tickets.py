@@ -44,6 +44,7 @@ from servicedesk import roles
 from servicedesk.models import (
     ConfigurationItem,
     Contact,
+    Impact,
     Line,
     Organisation,
     PriorityMatrixEntry,
@@ -106,8 +107,20 @@ AGENTS_PER_LINE = 8
 LINE_WEIGHTS_DONE = {Line.L1: 55, Line.L2: 30, Line.L3: 15}
 LINE_WEIGHTS_OPEN = {Line.L1: 35, Line.L2: 40, Line.L3: 25}
 
-URGENCY_WEIGHTS = [4, 14, 42, 30, 10]  # very high .. none
-IMPACT_WEIGHTS = [2, 8, 30, 50, 10]  # significant .. none
+URGENCY_WEIGHTS = {
+    Urgency.VERY_HIGH: 4,
+    Urgency.HIGH: 14,
+    Urgency.MEDIUM: 42,
+    Urgency.LOW: 30,
+    Urgency.NONE: 10,
+}
+IMPACT_WEIGHTS = {
+    Impact.SIGNIFICANT: 2,
+    Impact.HIGH: 8,
+    Impact.MEDIUM: 30,
+    Impact.LOW: 50,
+    Impact.NONE: 10,
+}
 CHANNEL_WEIGHTS = {
     Channel.PORTAL: 35,
     Channel.EMAIL: 30,
@@ -357,11 +370,11 @@ class Command(BaseCommand):
     ) -> dict[str, object]:
         """One ticket's column values by attname (fields left out take their default)."""
         status = rng.choices(_STATUSES, _STATUS_WEIGHTS)[0]
-        kind = "request" if rng.random() < 0.3 else "incident"
+        kind = Kind.REQUEST.value if rng.random() < 0.3 else Kind.INCIDENT.value
         contact_id, organisation_id = rng.choices(ref.contacts, ref.contact_weights)[0]
         service_id, ci_ids, ci_name = rng.choice(ref.services)
-        urgency = rng.choices(range(1, 6), URGENCY_WEIGHTS)[0]
-        impact = rng.choices(range(1, 6), IMPACT_WEIGHTS)[0]
+        urgency = rng.choices(_URGENCIES, _URGENCY_WEIGHTS)[0]
+        impact = rng.choices(_IMPACTS, _IMPACT_WEIGHTS)[0]
         channel = rng.choices(_CHANNELS, _CHANNEL_WEIGHTS)[0]
         if kind == Kind.REQUEST:
             category = rng.choice(REQUEST_CATEGORIES).value
@@ -474,6 +487,10 @@ class Command(BaseCommand):
 _STATUSES = list(STATUS_WEIGHTS)
 _STATUS_WEIGHTS = list(STATUS_WEIGHTS.values())
 _DONE = {Status.CLOSED, Status.COMPLETED}
+_URGENCIES = [u.value for u in URGENCY_WEIGHTS]
+_URGENCY_WEIGHTS = list(URGENCY_WEIGHTS.values())
+_IMPACTS = [i.value for i in IMPACT_WEIGHTS]
+_IMPACT_WEIGHTS = list(IMPACT_WEIGHTS.values())
 _CHANNELS = [c.value for c in CHANNEL_WEIGHTS]
 _CHANNEL_WEIGHTS = list(CHANNEL_WEIGHTS.values())
 _CUSTOMER_CHANNELS = {Channel.PORTAL.value, Channel.EMAIL.value}

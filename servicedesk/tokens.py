@@ -1,4 +1,5 @@
-"""Bearer tokens for the JSON API and for monitoring sources.
+"""Bearer tokens: the API's (ApiToken) and any app's own (an app names its own kind, e.g.
+incidents' monitoring sources).
 
 A token is shown once, when an admin issues it; only its SHA-256 hash is stored, with
 a short visible prefix so admins can tell tokens apart. A request's token is hashed and
@@ -8,9 +9,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-#: Token kinds: the first letters tell a reader which kind of token they hold.
+#: Token kinds: the first letters tell a reader which kind of token they hold. An app's
+#: own kind must differ from these (and from other apps').
 API_TOKEN_KIND = "sdk"
-ALERT_TOKEN_KIND = "sdm"
 #: How many leading characters of a token are kept in clear (kind, "_" and 8 more).
 VISIBLE_PREFIX_LENGTH = 12
 #: Longer "tokens" are never looked up (they cannot be ours).

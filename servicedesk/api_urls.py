@@ -1,4 +1,6 @@
-"""/api/v1/…: the ninja API's routes, made token-only and JSON-only.
+"""/api/v1/…: the routes of the one ninja API (servicedesk/api.py, every app's routers),
+made token-only and JSON-only. Loaded with the root URLconf, after every AppConfig.ready()
+has registered its router.
 
 - The API authenticates by token itself, so its routes are exempt from the desk's
   login redirect (LoginRequiredMiddleware) and from CSRF (ninja marks them). Only the
@@ -14,7 +16,7 @@ from django.http import JsonResponse
 from django.urls import URLPattern, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from incidents.api import api
+from servicedesk.api import api
 
 app_name = "api"
 

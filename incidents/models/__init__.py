@@ -1,0 +1,70 @@
+"""The incidents app's models, one module per idea: the ticket and its choices, its
+conversation (comments, attachments), CCs, ratings, the SLA ledger, monitoring alerts;
+inbound email lives beside its intake code (incidents/intake/models.py).
+
+Everything is re-exported here: `from incidents.models import X` is how the rest of the
+code (and the migrations, e.g. `incidents.models.current_time`) name them."""
+
+from incidents.intake.models import InboundEmail, Mailbox, Submission
+from incidents.models.cc import TicketCc
+from incidents.models.choices import (
+    CUSTOMER_CHANNELS,
+    INVALID_CLOSURE_CODES,
+    NUMBER_PREFIX,
+    OPEN_STATUSES,
+    REASSIGNABLE,
+    Category,
+    Channel,
+    ClosureCode,
+    Kind,
+    Status,
+)
+from incidents.models.clock import current_time
+from incidents.models.comments import Attachment, Comment, attachment_path
+from incidents.models.monitoring import (
+    ALERT_TOKEN_KIND,
+    AlertSource,
+    AlertStatus,
+    MonitoringAlert,
+)
+from incidents.models.ratings import SatisfactionRating
+from incidents.models.sla_events import SlaEvent
+from incidents.models.ticket import (
+    SLA_AT_RISK,
+    SLA_BREACHED,
+    Incident,
+    IncidentQuerySet,
+    TicketSequence,
+)
+
+__all__ = [
+    "ALERT_TOKEN_KIND",
+    "CUSTOMER_CHANNELS",
+    "INVALID_CLOSURE_CODES",
+    "NUMBER_PREFIX",
+    "OPEN_STATUSES",
+    "REASSIGNABLE",
+    "SLA_AT_RISK",
+    "SLA_BREACHED",
+    "AlertSource",
+    "AlertStatus",
+    "Attachment",
+    "Category",
+    "Channel",
+    "ClosureCode",
+    "Comment",
+    "InboundEmail",
+    "Incident",
+    "IncidentQuerySet",
+    "Kind",
+    "Mailbox",
+    "MonitoringAlert",
+    "SatisfactionRating",
+    "SlaEvent",
+    "Status",
+    "Submission",
+    "TicketCc",
+    "TicketSequence",
+    "attachment_path",
+    "current_time",
+]

@@ -1,0 +1,507 @@
+"""Incidents and service requests: one ticket model with a strict status lifecycle."""
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from incidents import rules
+from incidents.models.choices import (
+    INVALID_CLOSURE_CODES,
+    NUMBER_PREFIX,
+    OPEN_STATUSES,
+    REASSIGNABLE,
+    Category,
+    Channel,
+    ClosureCode,
+    Kind,
+    Status,
+)
+from incidents.models.clock import current_time
+from servicedesk.models import Impact, Priority, Urgency
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from django_fsm import Transition
+
+    from incidents.sla import Countdown
+
+#: What the SLA sweep has marked (incidents/services/sweep.py): open tickets past a
+#: warning threshold and not breached, and open tickets with a breached clock. The SLA
+#: page reads these flags through small partial indexes, never the due times of every
+#: open ticket.
+SLA_AT_RISK = models.Q(
+    status__in=OPEN_STATUSES, sla_warned=True, response_breached=False, resolution_breached=False
+)
+SLA_BREACHED = models.Q(status__in=OPEN_STATUSES) & (
+    models.Q(response_breached=True) | models.Q(resolution_breached=True)
+)
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def open(self) -> "IncidentQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_list(self) -> "IncidentQuerySet":
+        """What a queue row shows, in one query (named relations: nullable FKs included)."""
+        return self.select_related(
+            "organisation", "contact", "support_group", "assignee", "service"
+        )
+
+    def visible_to(self, user) -> "IncidentQuerySet":
+        from servicedesk.roles import contact_of, is_staff_member
+
+        if is_staff_member(user):
+            return self
+        contact = contact_of(user)
+        if contact is not None:
+            return self.filter(organisation_id=contact.organisation_id)
+        return self.none()
+
+
+class Incident(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INCIDENT)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    organisation = models.ForeignKey(
+        "servicedesk.Organisation",
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("organisation"),
+    )
+    contact = models.ForeignKey(
+        "servicedesk.Contact",
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("contact"),
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    service = models.ForeignKey(
+        "servicedesk.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("service"),
+    )
+    configuration_item = models.ForeignKey(
+        "servicedesk.ConfigurationItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("configuration item"),
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
+
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Urgency.choices, default=Urgency.MEDIUM
+    )
+    urgency_confirmed = models.BooleanField(_("urgency confirmed"), default=True)
+    impact = models.PositiveSmallIntegerField(
+        _("impact"), choices=Impact.choices, default=Impact.LOW
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.LOW
+    )
+
+    support_group = models.ForeignKey(
+        "servicedesk.SupportGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("support group"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_incidents",
+        verbose_name=_("assignee"),
+    )
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REGISTERED,
+        protected=True,
+    )
+    closure_code = models.CharField(
+        _("closure code"), max_length=20, choices=ClosureCode.choices, blank=True
+    )
+    third_party = models.CharField(_("third party"), max_length=200, blank=True)
+    major_incident = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="child_incidents",
+        verbose_name=_("major incident"),
+    )
+
+    registered_at = models.DateTimeField(_("registered"), default=current_time, editable=False)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # SLA: derived from the ticket's SlaEvent ledger by incidents/sla.py, stored for
+    # indexed queries (queues sorted by time left, the breach sweep).
+    sla_policy = models.ForeignKey(
+        "servicedesk.SlaPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("SLA policy"),
+    )
+    response_due_at = models.DateTimeField(_("reaction due"), null=True, blank=True)
+    response_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    response_breached = models.BooleanField(_("reaction breached"), default=False)
+    resolution_breached = models.BooleanField(_("resolution breached"), default=False)
+    sla_warned = models.BooleanField(default=False, editable=False)
+
+    # The portal: answers to the service's own request form, as a list so the order
+    # survives PostgreSQL's jsonb: {"answers": [{"label": "Hostname", "value": "web-01"}]}.
+    form_answers = models.JSONField(_("request form answers"), default=dict, blank=True)
+    # A contact asked for a higher urgency; support decides (incident_classify clears it).
+    requested_urgency = models.PositiveSmallIntegerField(
+        _("urgency requested by the contact"), choices=Urgency.choices, null=True, blank=True
+    )
+
+    #: Bumped on every save; a form carries the version it was rendered from so a
+    #: stale edit is refused instead of silently overwriting someone else's work.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # incidents/services/_runner.py notes on the row it locks whether it had its first
+    # response then.
+    _responded_when_locked: bool
+    # Queue rows only: sla.annotate_countdowns gives each row its clock.
+    sla_countdown: "Countdown"
+    # Added by django-fsm's FSMField for the `status` field.
+    get_all_status_transitions: "Callable[[], Iterator[Transition]]"
+    history = HistoricalRecords(
+        # The SLA fields are derived; their audit trail is the SlaEvent ledger.
+        excluded_fields=[
+            "description",
+            "updated_at",
+            "response_due_at",
+            "response_warn_at",
+            "resolution_due_at",
+            "resolution_warn_at",
+            "sla_warned",
+        ],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            # Queues filter on these and sort by (priority, id): see incidents/queues.py.
+            models.Index(fields=["status", "priority", "id"], name="inc_queue_status"),
+            models.Index(
+                fields=["support_group", "status", "priority", "id"], name="inc_queue_group"
+            ),
+            models.Index(
+                fields=["assignee", "status", "priority", "id"], name="inc_queue_assignee"
+            ),
+            models.Index(fields=["organisation", "status", "id"], name="inc_queue_org"),
+            models.Index(fields=["contact", "registered_at"], name="inc_contact"),
+            # The SLA sweep: only tickets whose clock can still breach or warn.
+            models.Index(
+                fields=["resolution_due_at"],
+                name="inc_sla_resolution_due",
+                condition=models.Q(resolution_breached=False, resolution_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["response_due_at"],
+                name="inc_sla_response_due",
+                condition=models.Q(response_breached=False, response_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["resolution_warn_at"],
+                name="inc_sla_warn",
+                condition=models.Q(sla_warned=False, resolution_warn_at__isnull=False),
+            ),
+            models.Index(
+                fields=["response_warn_at"],
+                name="inc_sla_response_warn",
+                condition=models.Q(sla_warned=False, response_warn_at__isnull=False),
+            ),
+            # Queues sorted by time left: only running clocks have a due time.
+            models.Index(
+                fields=["resolution_due_at", "id"],
+                name="inc_sla_due_sort",
+                condition=models.Q(resolution_due_at__isnull=False),
+            ),
+            # The SLA page: the lists and per-group counts of what the sweep marked.
+            models.Index(fields=["priority", "id"], name="inc_sla_risk", condition=SLA_AT_RISK),
+            models.Index(
+                fields=["support_group", "id"], name="inc_sla_risk_group", condition=SLA_AT_RISK
+            ),
+            models.Index(fields=["priority", "id"], name="inc_sla_breach", condition=SLA_BREACHED),
+            models.Index(
+                fields=["support_group", "id"],
+                name="inc_sla_breach_group",
+                condition=SLA_BREACHED,
+            ),
+            models.Index(fields=["status", "resolved_at"], name="inc_completed_since"),
+            # The API's updated_since filter (integrations polling for changes).
+            models.Index(fields=["updated_at"], name="inc_updated_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    # ----- derived values and predicates ---------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
+    def is_request(self) -> bool:
+        return self.kind == Kind.REQUEST
+
+    @property
+    def awaits_information(self) -> bool:
+        """Information needed: waiting for the contact's answer."""
+        return self.status == Status.INFORMATION_NEEDED
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Completed: waiting for the contact to confirm or reject the resolution."""
+        return self.status == Status.COMPLETED
+
+    @property
+    def is_with_third_party(self) -> bool:
+        """External processing, with the third party named."""
+        return self.status == Status.EXTERNAL_PROCESSING and bool(self.third_party)
+
+    @property
+    def answers(self) -> list[dict]:
+        """The request form's questions and answers, in the order they were asked."""
+        answers = (self.form_answers or {}).get("answers", [])
+        return [a for a in answers if isinstance(a, dict) and a.get("label")]
+
+    @property
+    def urgency_request_pending(self) -> bool:
+        return self.requested_urgency is not None and self.requested_urgency < self.urgency
+
+    def assign_number(self) -> None:
+        """INC-000123 or REQ-000124, from the shared sequence; kept if the kind changes."""
+        self.number = f"{NUMBER_PREFIX[Kind(self.kind)]}-{TicketSequence.next_value():06d}"
+
+    def mark_first_response(self, when=None) -> None:
+        if self.first_response_at is None:
+            self.first_response_at = when or timezone.now()
+
+    def has_assignee(self) -> bool:
+        return self.assignee_id is not None
+
+    def has_group(self) -> bool:
+        return self.support_group_id is not None
+
+    def note_public_comment(self, text: str) -> None:
+        """The public comment that goes with the next transition (not stored here)."""
+        self._public_comment = text.strip()
+
+    def has_public_comment(self) -> bool:
+        return bool(getattr(self, "_public_comment", ""))
+
+    def has_third_party(self) -> bool:
+        return bool(self.third_party.strip())
+
+    def has_closure_code(self) -> bool:
+        return bool(self.closure_code)
+
+    def has_invalid_closure_code(self) -> bool:
+        return self.closure_code in INVALID_CLOSURE_CODES
+
+    # ----- the lifecycle --------------------------------------------------------------
+    # Each transition states its sources, one-line conditions and who may perform it.
+    # A service (incidents/services/) sets the fields a transition needs, calls it, saves
+    # and records why.
+
+    @transition(
+        field=status,
+        source=REASSIGNABLE,
+        target=Status.ASSIGNED,
+        conditions=[has_group],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
+        permission=rules.can_triage,
+    )
+    def assign(self) -> None:
+        """To a group and usually a named person; also used on escalation."""
+        self.assigned_at = timezone.now()
+        self.mark_first_response()
+
+    @transition(
+        field=status,
+        source=[Status.ASSIGNED, Status.REJECTED_BY_USER],
+        target=Status.IN_PROGRESS,
+        conditions=[has_assignee],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
+        permission=rules.works_on,
+    )
+    def start_work(self) -> None:
+        self.mark_first_response()
+
+    @transition(
+        field=status,
+        source=Status.IN_PROGRESS,
+        target=Status.INFORMATION_NEEDED,
+        conditions=[has_public_comment],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
+        permission=rules.works_on,
+    )
+    def request_information(self) -> None:
+        """Waiting for the contact; the public comment says what is needed."""
+
+    @transition(
+        field=status,
+        source=Status.IN_PROGRESS,
+        target=Status.EXTERNAL_PROCESSING,
+        conditions=[has_third_party],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
+        permission=rules.works_on,
+    )
+    def engage_third_party(self) -> None:
+        """A third party (vendor, carrier, manufacturer) is engaged."""
+
+    @transition(
+        field=status,
+        source=[Status.INFORMATION_NEEDED, Status.EXTERNAL_PROCESSING],
+        target=Status.IN_PROGRESS,
+        permission=rules.works_on,
+    )
+    def resume(self) -> None:
+        """The contact answered, or the third party is done: work goes on."""
+
+    @transition(
+        field=status,
+        source=[Status.INFORMATION_NEEDED],
+        target=Status.IN_PROGRESS,
+        permission=rules.speaks_for_customer,
+    )
+    def customer_replied(self) -> None:
+        """The contact answered what was asked: work goes on."""
+
+    @transition(
+        field=status,
+        source=[Status.INFORMATION_NEEDED],
+        target=Status.IN_PROGRESS,
+        permission=rules.nobody,
+    )
+    def email_reply_received(self) -> None:
+        """The contact answered by email (taken by the email intake on the system's behalf,
+        once it has matched the sender to a contact of the ticket's organisation)."""
+
+    @transition(
+        field=status,
+        source=Status.IN_PROGRESS,
+        target=Status.COMPLETED,
+        conditions=[has_closure_code],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
+        permission=rules.works_on,
+    )
+    def complete(self) -> None:
+        self.resolved_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=[Status.REGISTERED, Status.ASSIGNED],
+        target=Status.COMPLETED,
+        conditions=[has_invalid_closure_code],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
+        permission=rules.can_triage,
+    )
+    def complete_as_invalid(self) -> None:
+        """An invalid, duplicate or out-of-scope ticket, completed without being worked."""
+        self.resolved_at = timezone.now()
+        self.mark_first_response()
+
+    @transition(
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.CLOSED,
+        permission=rules.speaks_for_customer,
+    )
+    def confirm(self) -> None:
+        """The contact is satisfied."""
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.REJECTED_BY_USER,
+        permission=rules.speaks_for_customer,
+    )
+    def reject_resolution(self) -> None:
+        """The contact is not satisfied; the ticket must be reworked."""
+        self.resolved_at = None
+        self.closure_code = ""
+
+    @transition(
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.CLOSED,
+        permission=rules.takes_calls,
+    )
+    def confirm_on_behalf(self) -> None:
+        """The contact confirmed by phone; an agent records it on their behalf."""
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.REJECTED_BY_USER,
+        permission=rules.takes_calls,
+    )
+    def reject_on_behalf(self) -> None:
+        """The contact rejected by phone; an agent records it on their behalf."""
+        self.resolved_at = None
+        self.closure_code = ""
+
+    @transition(
+        field=status, source=Status.COMPLETED, target=Status.CLOSED, permission=rules.nobody
+    )
+    def auto_close(self) -> None:
+        """Three quiet days in Completed (run by the system, never by a person)."""
+        self.closed_at = timezone.now()
+
+
+class TicketSequence(models.Model):
+    """Hands out ticket numbers: one row, incremented under its row lock, so numbers are
+    never reused (not even after a delete) and INC/REQ share one sequence."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket number sequence")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"
+
+    @classmethod
+    def next_value(cls, name: str = "ticket") -> int:
+        """Call inside a transaction: the row stays locked until it commits."""
+        cls.objects.get_or_create(name=name)
+        cls.objects.filter(name=name).update(last_value=models.F("last_value") + 1)
+        return cls.objects.values_list("last_value", flat=True).get(name=name)

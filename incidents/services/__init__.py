@@ -1,0 +1,73 @@
+"""What can happen to a ticket. Every status change goes through here: a service
+checks who is asking, locks the row, refuses stale edits, calls the model's
+transition, saves, records actor and reason in the history, and queues side
+effects for after the commit (the runner: servicedesk.workflow, wrapped for tickets
+in _runner.py).
+
+One module per sub-domain; callers import the services from here."""
+
+from incidents.services._runner import available_transitions
+from incidents.services.assignment import incident_assign, incident_escalate
+from incidents.services.comments import (
+    incident_add_comment,
+    incident_add_system_note,
+    validate_upload,
+)
+from incidents.services.inbound import (
+    inbound_email_accept,
+    inbound_email_add_to_ticket,
+    inbound_email_discard,
+    incident_add_email_reply,
+    incident_register_by_email,
+)
+from incidents.services.portal import incident_rate, incident_request_urgency
+from incidents.services.registration import (
+    SYSTEM_INTAKE_CHANNELS,
+    incident_classify,
+    incident_confirm_urgency,
+    incident_register,
+    priority_for,
+)
+from incidents.services.sweep import auto_close_completed, incident_auto_close, sla_sweep
+from incidents.services.work import (
+    incident_complete,
+    incident_complete_as_invalid,
+    incident_confirm,
+    incident_engage_third_party,
+    incident_reject_resolution,
+    incident_request_information,
+    incident_resume,
+    incident_start_work,
+)
+
+__all__ = [
+    "SYSTEM_INTAKE_CHANNELS",
+    "auto_close_completed",
+    "available_transitions",
+    "inbound_email_accept",
+    "inbound_email_add_to_ticket",
+    "inbound_email_discard",
+    "incident_add_comment",
+    "incident_add_email_reply",
+    "incident_add_system_note",
+    "incident_assign",
+    "incident_auto_close",
+    "incident_classify",
+    "incident_complete",
+    "incident_complete_as_invalid",
+    "incident_confirm",
+    "incident_confirm_urgency",
+    "incident_engage_third_party",
+    "incident_escalate",
+    "incident_rate",
+    "incident_register",
+    "incident_register_by_email",
+    "incident_reject_resolution",
+    "incident_request_information",
+    "incident_request_urgency",
+    "incident_resume",
+    "incident_start_work",
+    "priority_for",
+    "sla_sweep",
+    "validate_upload",
+]

@@ -1,0 +1,51 @@
+"""What every app's forms share: the version a form was shown with, service errors put
+next to their fields, and a field that takes several files."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files (none when not required): cleans to a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the field it names, or on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class VersionedForm[M: models.Model](forms.Form):
+    """Carries the version of the record the user saw, so a stale submit is refused (the
+    service compares it with the locked row's). Given the `record`, a form narrows its
+    choices to what that record allows (`fit_to`)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, record: M | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.record = record
+        if record is not None:
+            self.fit_to(record)
+
+    def fit_to(self, record: M) -> None:
+        """Narrow the choices to this record (nothing to narrow by default)."""
