@@ -3,6 +3,7 @@ history and the feedback. An article's status changes only through its lifecycle
 (knowledge/services.py); the admin edits its text and classification."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,14 +14,8 @@ from knowledge.models import (
     Category,
     SearchLog,
 )
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
+from servicedesk.workflow import record_history
 
 
 @admin.register(Category)
@@ -67,6 +62,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     inlines = [AttachmentInline]
 
+    def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
+        """A change here makes forms open elsewhere stale, as one through the services."""
+        if change:
+            obj.version += 1
+        record_history(obj, actor=request.user, reason=_("Changed in the admin"))
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ArticleAttachment)
 class ArticleAttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
@@ -81,7 +83,8 @@ class ArticleAttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 class ArticleFeedbackAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Given by readers (knowledge.services.feedback_record); shown here, not edited."""
 
-    list_display = ["article", "user", "helpful", "updated_at"]
+    list_display = ["article", "user_name", "helpful", "updated_at"]
+    user_name = person_column("user", _("person"))
     list_filter = ["helpful"]
     raw_id_fields = ["article", "user"]
     list_select_related = ["article", "user"]

@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.exceptions import StaleEdit
 
-class StaleArticle(Exception):
+
+class StaleArticle(StaleEdit):
     """Someone else changed the article since the form was shown."""
 
     message = _(

@@ -1,18 +1,17 @@
 """What can happen to a knowledge article. Every change goes through here: a service
-checks who is asking, locks the row, refuses stale edits, calls the model's transition,
-saves, records actor and reason in the history, and announces the change after commit."""
-
-import copy
-from collections.abc import Callable
+checks who is asking, locks the row, refuses stale edits, calls the model's transition
+(through the platform's runner, servicedesk.workflow), saves, records actor and reason
+in the history, and announces the change after commit."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django.utils.translation import gettext_lazy
 
 from knowledge import rules
 from knowledge.exceptions import StaleArticle
@@ -31,13 +30,48 @@ from knowledge.search import SearchResults, search_articles
 from knowledge.signals import article_status_changed
 from servicedesk.models import Service
 from servicedesk.roles import contact_of, is_agent
+from servicedesk.sanitise import clean_text
+from servicedesk.workflow import (
+    Actor,
+    Workflow,
+    after_commit,
+    copy_into,
+    record_history,
+    save_with_history,
+)
 
-#: The fields an author edits (article_update); the lifecycle's own are saved by the runner.
+#: The fields an author edits (article_update); the lifecycle's own are the runner's.
 CONTENT_FIELDS = ("title", "body", "service", "category", "keywords", "visibility", "language")
-LIFECYCLE_FIELDS = ["status", "published_at", "reviewed_at"]
+LIFECYCLE_FIELDS = ["status", "published_at", "reviewed_at", "version", "updated_at"]
 MAX_BODY_LENGTH = 200_000
-TITLE_LENGTH, KEYWORDS_LENGTH = 200, 500  # the columns' lengths
 MAX_COMMENT_LENGTH = 2000
+TITLE_LENGTH, KEYWORDS_LENGTH = 200, 500  # the columns' lengths
+
+
+class _ArticleWorkflow(Workflow[Article]):
+    model = Article
+    fields = LIFECYCLE_FIELDS
+    stale_error = StaleArticle
+    not_now = gettext_lazy("This is not possible while the article is %(status)s.")
+    not_allowed = gettext_lazy("You may not do this with this article.")
+    input_missing = gettext_lazy("An article needs a title and a text before this step.")
+
+    def announce(self, record: Article, *, source: str, actor: Actor, reason: str) -> None:
+        target = record.status
+        after_commit(
+            record,
+            lambda article: article_status_changed.send(
+                sender=Article,
+                article=article,
+                source=source,
+                target=target,
+                actor=actor,
+                reason=reason,
+            ),
+        )
+
+
+_ARTICLES = _ArticleWorkflow()
 
 
 # ----- writing ------------------------------------------------------------------------------
@@ -52,12 +86,12 @@ def article_create(
     keywords: str = "",
     visibility: str = Visibility.INTERNAL,
     language: str | None = None,
-    actor,
+    actor: Actor,
 ) -> Article:
     """A new draft by `actor`; it takes the next KB number."""
     if not rules.may_write(actor):
         raise PermissionDenied(_("You may not write knowledge articles."))
-    article = Article(author=actor, language=language or settings.LANGUAGE_CODE)
+    article = Article(author=_person(actor), language=language or settings.LANGUAGE_CODE)
     _apply_content(
         article,
         title=title,
@@ -67,23 +101,25 @@ def article_create(
         keywords=keywords,
         visibility=visibility,
     )
-    with transaction.atomic():
-        _save(article, actor, _("Created"))
+    save_with_history(article, actor=actor, reason=_("Created"))
     return article
 
 
-def article_update(*, article: Article, actor, expected_version: int | None, **changes) -> Article:
+def article_update(
+    *, article: Article, actor: Actor, expected_version: int | None, **changes
+) -> Article:
     """Change the text and classification (CONTENT_FIELDS) of an article `actor` may edit."""
     unknown = set(changes) - set(CONTENT_FIELDS)
     if unknown:
         raise TypeError(f"article_update() does not change {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        fresh = _lock(article, expected_version)
+        fresh = _ARTICLES.lock(article, expected_version)
         if not rules.may_edit(fresh, actor):
             raise PermissionDenied(_("You may not change this article now."))
         _apply_content(fresh, **changes)
-        _save(fresh, actor, _("Edited"), fields=[*CONTENT_FIELDS])
-    _copy_into(article, fresh)
+        fields = [*changes, "version", "updated_at"]
+        _ARTICLES.save(fresh, actor=actor, reason=_("Edited"), fields=fields)
+    copy_into(article, fresh)
     return fresh
 
 
@@ -91,7 +127,7 @@ def _apply_content(article: Article, **changes) -> None:
     """Set the fields after cleaning them; a ValidationError names the field at fault."""
     for name, value in changes.items():
         if name in ("title", "body", "keywords"):
-            value = (value or "").replace("\x00", "").strip()
+            value = clean_text(value)
         setattr(article, name, value)
     errors = {}
     if not article.title:
@@ -114,8 +150,10 @@ def _apply_content(article: Article, **changes) -> None:
 # ----- the lifecycle ------------------------------------------------------------------------
 
 
-def article_submit(*, article: Article, actor, reason: str = "", expected_version=None) -> Article:
-    return _run_transition(
+def article_submit(
+    *, article: Article, actor: Actor, reason: str = "", expected_version: int | None = None
+) -> Article:
+    return _ARTICLES.run(
         article,
         "submit",
         actor=actor,
@@ -124,8 +162,10 @@ def article_submit(*, article: Article, actor, reason: str = "", expected_versio
     )
 
 
-def article_publish(*, article: Article, actor, reason: str = "", expected_version=None) -> Article:
-    return _run_transition(
+def article_publish(
+    *, article: Article, actor: Actor, reason: str = "", expected_version: int | None = None
+) -> Article:
+    return _ARTICLES.run(
         article,
         "publish",
         actor=actor,
@@ -134,17 +174,25 @@ def article_publish(*, article: Article, actor, reason: str = "", expected_versi
     )
 
 
-def article_send_back(*, article: Article, reason: str, actor, expected_version=None) -> Article:
+def article_send_back(
+    *, article: Article, reason: str, actor: Actor, expected_version: int | None = None
+) -> Article:
     """Back to draft; the reason (what to change) is required."""
-    if not (reason or "").strip():
+    if not clean_text(reason):
         raise ValidationError({"reason": _("Say what should change.")})
-    return _run_transition(
-        article, "send_back", actor=actor, reason=reason.strip(), expected_version=expected_version
+    return _ARTICLES.run(
+        article,
+        "send_back",
+        actor=actor,
+        reason=clean_text(reason),
+        expected_version=expected_version,
     )
 
 
-def article_retire(*, article: Article, actor, reason: str = "", expected_version=None) -> Article:
-    return _run_transition(
+def article_retire(
+    *, article: Article, actor: Actor, reason: str = "", expected_version: int | None = None
+) -> Article:
+    return _ARTICLES.run(
         article,
         "retire",
         actor=actor,
@@ -154,9 +202,9 @@ def article_retire(*, article: Article, actor, reason: str = "", expected_versio
 
 
 def article_new_revision(
-    *, article: Article, actor, reason: str = "", expected_version=None
+    *, article: Article, actor: Actor, reason: str = "", expected_version: int | None = None
 ) -> Article:
-    return _run_transition(
+    return _ARTICLES.run(
         article,
         "new_revision",
         actor=actor,
@@ -165,107 +213,22 @@ def article_new_revision(
     )
 
 
-def available_transitions(article: Article, user) -> list[str]:
+def available_transitions(article: Article, user: Actor) -> list[str]:
     """Names of the transitions this user may start from the article's current status."""
-    names: list[str] = []
-    for t in article.get_all_status_transitions():
-        if t.source == article.status and t.name not in names and t.has_perm(article, user):
-            names.append(t.name)
-    return names
-
-
-# ----- the transition runner ----------------------------------------------------------------
-# In the shape of the platform's runner (servicedesk/workflow.py, when it lands): lock the
-# row, check the expected version, check state then permission, call the @transition, save
-# the fields it changed, record actor and reason, announce after commit.
-
-
-def _run_transition(
-    article: Article,
-    name: str,
-    *,
-    actor,
-    reason: str,
-    expected_version: int | None = None,
-) -> Article:
-    with transaction.atomic():
-        fresh = _lock(article, expected_version)
-        method = getattr(fresh, name)
-        _check_may_start(fresh, method, actor)
-        if not can_proceed(method):
-            raise ValidationError(_("An article needs a title and a text before this step."))
-        source = fresh.status
-        method()
-        _save(fresh, actor, reason, fields=LIFECYCLE_FIELDS)
-        _announce(fresh, source=source, actor=actor, reason=reason)
-    _copy_into(article, fresh)
-    return fresh
-
-
-def _check_may_start(article: Article, method: Callable, actor) -> None:
-    """State first, then permission: someone who may not act is told so, not what is
-    missing."""
-    if not can_proceed(method, check_conditions=False):
-        raise TransitionNotAllowed(
-            _("This is not possible while the article is %(status)s.")
-            % {"status": article.get_status_display()}
-        )
-    if not method._django_fsm.has_transition_perm(article, article.status, actor):  # type: ignore[attr-defined]
-        raise PermissionDenied(_("You may not do this with this article."))
-
-
-def _lock(article: Article, expected_version: int | None) -> Article:
-    fresh = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
-    if expected_version is not None and fresh.version != expected_version:
-        raise StaleArticle
-    return fresh
-
-
-def _save(article: Article, actor, reason: str, *, fields: list[str] | None = None) -> None:
-    """Save (the model bumps the version), recording who and why in the history."""
-    article._change_reason = reason
-    _set_history_user(article, actor)
-    article.save(update_fields=fields)
-
-
-def _set_history_user(instance, actor) -> None:
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
-
-
-def _announce(article: Article, *, source: str, actor, reason: str) -> None:
-    snapshot = copy.copy(article)
-    target = article.status
-    transaction.on_commit(
-        lambda: article_status_changed.send(
-            sender=Article,
-            article=snapshot,
-            source=source,
-            target=target,
-            actor=actor,
-            reason=reason,
-        )
-    )
-
-
-def _copy_into(stale: Article, fresh: Article) -> None:
-    """Let the caller's instance reflect what was saved."""
-    for field in fresh._meta.concrete_fields:
-        stale.__dict__[field.attname] = fresh.__dict__[field.attname]
-    stale._update_initial_state()
+    return _ARTICLES.available_transitions(article, user)
 
 
 # ----- readers: feedback, uses, attachments -------------------------------------------------
 
 
 def feedback_record(
-    *, article: Article, helpful: bool, comment: str = "", actor
+    *, article: Article, helpful: bool, comment: str = "", actor: Actor
 ) -> ArticleFeedback:
     """A reader's verdict on a published article they may read; given again, it replaces
     their earlier one (one per person and article)."""
     if not getattr(actor, "is_authenticated", False) or not _may_read_published(article, actor):
         raise PermissionDenied(_("You cannot give feedback on this article."))
-    comment = (comment or "").replace("\x00", "").strip()
+    comment = clean_text(comment)
     if len(comment) > MAX_COMMENT_LENGTH:
         raise ValidationError(
             {
@@ -285,12 +248,12 @@ def _save_feedback(article: Article, actor, helpful: bool, comment: str) -> Arti
         feedback = mine.first() or ArticleFeedback(article=article, user=actor)
         feedback.helpful = helpful
         feedback.comment = comment
-        _set_history_user(feedback, actor)
+        record_history(feedback, actor=actor)
         feedback.save()
     return feedback
 
 
-def _may_read_published(article: Article, user) -> bool:
+def _may_read_published(article: Article, user: Actor) -> bool:
     if article.status != Status.PUBLISHED:
         return False
     if rules.may_see_internal(user):
@@ -298,7 +261,7 @@ def _may_read_published(article: Article, user) -> bool:
     return contact_of(user) is not None and article.visibility == Visibility.PUBLIC
 
 
-def article_record_use(*, article: Article, actor) -> None:
+def article_record_use(*, article: Article, actor: Actor) -> None:
     """A ticket was resolved with the article (incidents call this on resolution). Counted
     in place: no new version, so nobody's open form goes stale."""
     if not is_agent(actor):
@@ -306,7 +269,7 @@ def article_record_use(*, article: Article, actor) -> None:
     Article.objects.filter(pk=article.pk).update(use_count=F("use_count") + 1)
 
 
-def attachment_add(*, article: Article, upload: UploadedFile, actor) -> ArticleAttachment:
+def attachment_add(*, article: Article, upload: UploadedFile, actor: Actor) -> ArticleAttachment:
     """A file for the article (an image its text shows, or a download), within the
     upload size limit of tickets."""
     if not rules.may_edit(article, actor):
@@ -317,9 +280,9 @@ def attachment_add(*, article: Article, upload: UploadedFile, actor) -> ArticleA
         original_name=(upload.name or "file")[-200:],
         content_type=sniff_content_type(upload),
         size=upload.size or 0,
-        uploaded_by=actor,
+        uploaded_by=_person(actor),
     )
-    _set_history_user(attachment, actor)
+    record_history(attachment, actor=actor)
     with transaction.atomic():
         attachment.file.save(upload.name or "file", upload, save=False)
         attachment.save()
@@ -342,9 +305,9 @@ def validate_upload(upload: UploadedFile) -> None:
 def article_search(
     *,
     text: str,
-    actor,
-    service=None,
-    category=None,
+    actor: Actor,
+    service: Service | None = None,
+    category: Category | None = None,
     language: str | None = None,
     limit: int = 20,
     offset: int = 0,
@@ -370,8 +333,10 @@ def article_search(
     return results
 
 
-def search_log_record(*, text: str, language: str, results: SearchResults, actor) -> SearchLog:
-    query = " ".join((text or "").replace("\x00", "").split())[:200]
+def search_log_record(
+    *, text: str, language: str, results: SearchResults, actor: Actor
+) -> SearchLog:
+    query = " ".join(clean_text(text).split())[:200]
     contact = contact_of(actor)
     return SearchLog.objects.create(
         query=query,
@@ -380,6 +345,11 @@ def search_log_record(*, text: str, language: str, results: SearchResults, actor
         # The first page's articles with every word of the query: none is a gap.
         result_count=results.answered,
         audience=Audience.PORTAL if contact is not None else Audience.STAFF,
-        user=actor if getattr(actor, "is_authenticated", False) else None,
+        user=_person(actor),
         contact=contact,
     )
+
+
+def _person(actor: Actor) -> User | None:
+    """The signed-in user behind an actor (None for the system or an anonymous one)."""
+    return actor if isinstance(actor, User) else None

@@ -14,7 +14,6 @@ from knowledge import rules
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from django.contrib.auth.models import User
     from django_fsm import Transition
 
 NUMBER_PREFIX = "KB"
@@ -132,13 +131,11 @@ class Article(ConcurrentTransitionMixin, models.Model):
     use_count = models.PositiveIntegerField(_("uses"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=current_time, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    #: Bumped on every save; a form carries the version it was rendered from so a
-    #: stale edit is refused instead of silently overwriting someone else's work.
+    #: Bumped on every change (knowledge/services.py, the admin); a form carries the
+    #: version it was rendered from so a stale edit is refused instead of silently
+    #: overwriting someone else's work.
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    # Read by simple-history when it writes the history row of the next save.
-    _history_user: "User | None"
-    _change_reason: str
     # Added by django-fsm's FSMField for the `status` field.
     get_all_status_transitions: "Callable[[], Iterator[Transition]]"
     # Every revision is kept, the text included: the history is the article's versions.
@@ -165,12 +162,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         return f"{self.number} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        """A new article takes the next KB number; every save bumps the version."""
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
-        if not self._state.adding:
-            self.version += 1
+        """A new article takes the next KB number, however it is saved."""
         if self.number:
             super().save(*args, **kwargs)
             return

@@ -5,6 +5,7 @@ draft as its author and has a knowledge manager review and publish it."""
 from __future__ import annotations
 
 import factory
+from django.contrib.auth.models import User
 
 from knowledge import services
 from knowledge.models import Article, Category, Status
@@ -12,15 +13,15 @@ from servicedesk import roles
 from tests.factories import UserFactory
 
 
-def knowledge_manager():
-    return UserFactory(username="factory_kb_manager", roles=[roles.KNOWLEDGE_MANAGER])
+def knowledge_manager() -> User:
+    return UserFactory.create(username="factory_kb_manager", roles=[roles.KNOWLEDGE_MANAGER])
 
 
-def writer():
-    return UserFactory(username="factory_writer", roles=[roles.L2_AGENT])
+def writer() -> User:
+    return UserFactory.create(username="factory_writer", roles=[roles.L2_AGENT])
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(factory.django.DjangoModelFactory[Category]):
     class Meta:
         model = Category
         django_get_or_create = ("name",)
@@ -28,7 +29,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Category {n}")
 
 
-class ArticleFactory(factory.django.DjangoModelFactory):
+class ArticleFactory(factory.django.DjangoModelFactory[Article]):
     """`status` says how far through its lifecycle the article goes; `author` writes it."""
 
     class Meta:
@@ -46,7 +47,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         return move_to(article, status, author=author)
 
 
-def move_to(article: Article, status: str, *, author=None) -> Article:
+def move_to(article: Article, status: str, *, author: User | None = None) -> Article:
     """Take a new draft through the lifecycle up to `status`."""
     author = author or writer()
     manager = knowledge_manager()

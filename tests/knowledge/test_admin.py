@@ -29,6 +29,7 @@ def test_every_model_has_a_changelist(admin_client, public_article, contact_a):
 
 def test_an_article_edited_in_the_admin_keeps_its_status_and_records_who(admin_client):
     article = ArticleFactory(status=Status.PUBLISHED, title="Old title")
+    version = article.version
     url = reverse("admin:knowledge_article_change", args=[article.pk])
     page = admin_client.get(url)
     assert page.status_code == 200
@@ -48,7 +49,12 @@ def test_an_article_edited_in_the_admin_keeps_its_status_and_records_who(admin_c
     assert response.status_code == 302, response.content.decode()[:2000]
     article.refresh_from_db()
     assert (article.title, article.status) == ("New title", Status.PUBLISHED)
-    assert article.history.first().history_user.username == "root"
+    assert article.version == version + 1  # forms open elsewhere are now stale
+    latest = article.history.first()
+    assert (latest.history_user.username, latest.history_change_reason) == (
+        "root",
+        "Changed in the admin",
+    )
     history = reverse("admin:knowledge_article_history", args=[article.pk])
     assert admin_client.get(history).status_code == 200
 

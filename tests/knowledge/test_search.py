@@ -28,7 +28,7 @@ def titles(text: str, *, internal: bool = True, **filters) -> list[str]:
 
 
 def publish(**fields) -> Article:
-    return ArticleFactory(status=Status.PUBLISHED, **fields)
+    return ArticleFactory.create(status=Status.PUBLISHED, **fields)
 
 
 class TestRanking:

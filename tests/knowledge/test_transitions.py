@@ -1,13 +1,15 @@
 """The article lifecycle per role: who may take which step from which status. The
 article is written by l2 (its author); only knowledge managers publish and retire."""
 
+from collections.abc import Callable
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm import TransitionNotAllowed
 
 from knowledge import services
 from knowledge.exceptions import StaleArticle
-from knowledge.models import Status
+from knowledge.models import Article, Status
 from tests.factories import UserFactory
 from tests.knowledge.factories import ArticleFactory
 
@@ -34,7 +36,7 @@ TABLE = [
     ("new_revision", Status.PUBLISHED, Status.DRAFT, {"kb_manager", "l2"}),
     ("new_revision", Status.RETIRED, Status.DRAFT, {"kb_manager", "l2"}),
 ]
-SERVICES = {
+SERVICES: dict[str, Callable[..., Article]] = {
     "submit": services.article_submit,
     "publish": services.article_publish,
     "send_back": services.article_send_back,
@@ -158,3 +160,21 @@ def test_every_step_leaves_a_revision_with_its_reason(kb_manager, l2):
 def test_status_cannot_be_assigned_directly(published):
     with pytest.raises(AttributeError):
         published.status = Status.DRAFT
+
+
+def test_each_step_is_announced_once_committed(kb_manager, django_capture_on_commit_callbacks):
+    from knowledge.signals import article_status_changed
+
+    heard = []
+
+    def listen(sender, article, source, target, actor, reason, **kwargs):
+        heard.append((article.number, source, target, actor, reason))
+
+    article_status_changed.connect(listen)
+    try:
+        article = ArticleFactory(status=Status.IN_REVIEW)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.article_publish(article=article, actor=kb_manager, reason="Looks good")
+    finally:
+        article_status_changed.disconnect(listen)
+    assert heard == [(article.number, Status.IN_REVIEW, Status.PUBLISHED, kb_manager, "Looks good")]
