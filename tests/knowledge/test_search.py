@@ -206,3 +206,13 @@ class TestHighlights:
 def test_the_backend_is_the_databases_own():
     expected = {"sqlite": "SqliteBackend", "postgresql": "PostgresBackend"}[connection.vendor]
     assert type(search.backend()).__name__ == expected
+
+
+def test_a_search_inside_a_transaction_keeps_what_it_wrote(l1):
+    from django.db import transaction
+
+    with transaction.atomic():
+        article = publish(title="Gateway", body="Written just now.")
+        assert titles("gateway") == ["Gateway"]
+        article.refresh_from_db()  # still there: the search undid only its own settings
+    assert Article.objects.filter(pk=article.pk).exists()
