@@ -18,9 +18,10 @@ from django.db import connection
 from django.utils.safestring import SafeString
 
 from knowledge.markdown import plain_text
-from knowledge.models import Article
+from knowledge.models import Article, Category
 from knowledge.search.base import Backend, Document, Filters
 from knowledge.search.text import Term, corrected, query_terms, spelling_similarity
+from servicedesk.models import Service
 
 #: The fields whose change needs the article indexed again.
 INDEXED_FIELDS = frozenset({"title", "keywords", "body", "language"})
@@ -90,20 +91,22 @@ def search_articles(
     *,
     text: str,
     user_can_see_internal: bool,
-    service=None,
-    category=None,
+    service: Service | int | None = None,
+    category: Category | int | None = None,
     language: str | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> SearchResults:
-    """Published articles for a query, best first, `limit` from `offset`."""
+    """Published articles for a query, best first, `limit` from `offset`; only public ones
+    unless the reader sees internal articles; narrowed to a service, a category (objects
+    or ids) or a language when given."""
     terms = query_terms(text)
     if not terms or limit <= 0:
         return SearchResults(hits=[], has_more=False, terms=tuple(terms))
     filters = Filters(
         internal=user_can_see_internal,
-        service_id=getattr(service, "pk", service),
-        category_id=getattr(category, "pk", category),
+        service_id=_id(service),
+        category_id=_id(category),
         language=language or None,
     )
     engine = backend()
@@ -118,6 +121,10 @@ def search_articles(
         terms=tuple(terms),
         corrections=corrections,
     )
+
+
+def _id(value: Service | Category | int | None) -> int | None:
+    return value.pk if isinstance(value, Service | Category) else value
 
 
 def _ranked(
