@@ -1,11 +1,11 @@
 """Searching published knowledge articles, the same way on PostgreSQL and SQLite.
 
-`search_articles()` first corrects words no article has (typos) to the most alike word of
-the articles' titles and keywords. Then it looks for articles that have every word of the
-query (in any of its forms: stemming per article language); when that finds too few, it
-adds articles that have some of the words, scored by how many they have. The backends
-(postgres.py, sqlite.py) keep the index and find, rank and highlight; this module decides
-what to ask them.
+`search_articles()` looks for articles that have every word of the query (in any of its
+forms: stemming per article language). When none has, it corrects words no article has
+(typos) to the most alike word of the articles' titles and keywords and looks again; when
+too few have, it adds articles that have some of the words, scored by how many they have.
+The backends (postgres.py, sqlite.py) keep the index and find, rank and highlight; this
+module decides what to ask them.
 
 The index follows every save of an article: a database trigger on PostgreSQL, the
 post_save and post_delete receivers (knowledge/receivers.py) on SQLite. A bulk write that
@@ -110,9 +110,22 @@ def search_articles(
         language=language or None,
     )
     engine = backend()
+    need = offset + limit + 1
+    corrections: dict[str, str] = {}
     with engine.session():
-        terms, corrections, unmatched = _corrected(engine, terms)
-        ranked = _ranked(engine, terms, unmatched, filters, need=offset + limit + 1)
+        ranked = _with_every_word(engine, terms, filters, need=need)
+        unmatched: list[Term] = []
+        if not ranked:
+            # No article has every word: maybe some are misspelt (when one has them all,
+            # each word is in the index, so nothing is to be corrected).
+            terms, corrections, unmatched = _corrected(engine, terms)
+            if corrections:
+                ranked = _with_every_word(engine, terms, filters, need=need)
+        if len(ranked) < need and len(terms) > 1:
+            found = {pk for pk, _, _ in ranked}
+            pool = max(need, RELAXED_POOL)
+            relaxed = _relaxed(engine, terms, unmatched, filters, pool=pool)
+            ranked += [(pk, score, False) for pk, score in relaxed if pk not in found]
         page = ranked[offset : offset + limit]
         hits = _hits(engine, page, terms)
     return SearchResults(
@@ -127,24 +140,14 @@ def _id(value: Service | Category | int | None) -> int | None:
     return value.pk if isinstance(value, Service | Category) else value
 
 
-def _ranked(
-    engine: Backend,
-    terms: list[Term],
-    unmatched: list[Term],
-    filters: Filters,
-    *,
-    need: int,
+def _with_every_word(
+    engine: Backend, terms: list[Term], filters: Filters, *, need: int
 ) -> list[tuple[int, float, bool]]:
-    """(article id, score, has every word) of the best `need` matches, best first."""
-    ranked = [
+    """(article id, score, True) of the best `need` articles with every word."""
+    return [
         (pk, score, True)
         for pk, score in engine.match(terms, filters, require_all=True, limit=need)
     ]
-    if len(ranked) < need and len(terms) > 1:
-        found = {pk for pk, _, _ in ranked}
-        relaxed = _relaxed(engine, terms, unmatched, filters, pool=max(need, RELAXED_POOL))
-        ranked += [(pk, score, False) for pk, score in relaxed if pk not in found]
-    return ranked
 
 
 def _corrected(engine: Backend, terms: list[Term]) -> tuple[list[Term], dict[str, str], list[Term]]:
@@ -173,18 +176,13 @@ def _relaxed(
 ) -> list[tuple[int, float]]:
     """Articles with some of the words, scored by how many of them they have, then by
     their text rank. Words most articles have find nothing in particular: the others
-    find the candidates (all of the words when too few), and all of them count."""
+    find the candidates (all of them, when every word is that common), and all count."""
     known = [term for term in terms if term not in unmatched]
     if not known:
         return []
     common = engine.common(known)
     finding = [term for term in known if term not in common] or known
     some = engine.match(finding, filters, require_all=False, limit=pool)
-    if len(some) < pool and len(finding) < len(known):
-        # A few more with the common words, from a small sample (they are many).
-        found = {pk for pk, _ in some}
-        more = engine.match(known, filters, require_all=False, limit=pool, cap=4 * pool)
-        some += [(pk, score) for pk, score in more if pk not in found]
     top = max((score for _, score in some), default=0.0) or 1.0
     has = engine.term_hits([pk for pk, _ in some], known)
     scored = [(pk, has.get(pk, 0) / len(terms) + TEXT_WEIGHT * score / top) for pk, score in some]

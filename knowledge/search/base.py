@@ -50,7 +50,7 @@ class Document:
 
 #: A search ranks at most this many matching articles: when more match (words that most
 #: articles have), it ranks the first this many it finds, so its time stays bounded.
-CANDIDATE_CAP = 1000
+CANDIDATE_CAP = 500
 
 
 class Backend(Protocol):
@@ -65,10 +65,9 @@ class Backend(Protocol):
         *,
         require_all: bool,
         limit: int,
-        cap: int = CANDIDATE_CAP,
     ) -> list[tuple[int, float]]:
         """(article id, score) of the best matches, best first; higher scores are better.
-        At most `cap` matches are ranked."""
+        At most CANDIDATE_CAP matches are ranked."""
         ...
 
     def common(self, terms: Sequence[Term]) -> list[Term]:

@@ -21,7 +21,7 @@ CONFIGS = ("english", "russian", "german", "french", "simple")
 #: ts_rank_cd's weights of D, C (text), B (keywords), A (title).
 WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 #: How many of the matches ts_rank_cd orders (see match()).
-PRESELECT = 200
+PRESELECT = 100
 #: ts_rank_cd's normalisation: 1 divides by 1 + log(length), so long texts do not win
 #: by length alone.
 NORMALISATION = 1
@@ -60,7 +60,6 @@ class PostgresBackend:
         *,
         require_all: bool,
         limit: int,
-        cap: int = CANDIDATE_CAP,
     ) -> list[tuple[int, float]]:
         query = tsquery(terms, require_all=require_all)
         where, params = filters.where()
@@ -71,7 +70,7 @@ class PostgresBackend:
             f"SELECT p.id, ts_rank_cd('{WEIGHTS}', p.search_vector, %s::tsquery, "
             f"{NORMALISATION}) AS score FROM (SELECT c.id, c.search_vector "
             f"FROM (SELECT a.id, a.search_vector FROM knowledge_article a "
-            f"WHERE a.search_vector @@ %s::tsquery AND {where} LIMIT {int(cap)}) c "
+            f"WHERE a.search_vector @@ %s::tsquery AND {where} LIMIT {CANDIDATE_CAP}) c "
             f"ORDER BY ts_rank('{WEIGHTS}', c.search_vector, %s::tsquery, {NORMALISATION}) "
             f"DESC LIMIT {PRESELECT}) p ORDER BY score DESC, p.id LIMIT %s"
         )

@@ -46,14 +46,13 @@ class SqliteBackend:
         *,
         require_all: bool,
         limit: int,
-        cap: int = CANDIDATE_CAP,
     ) -> list[tuple[int, float]]:
         where, params = filters.where()
         weights = ", ".join(str(w) for w in WEIGHTS)
         sql = (
             f"SELECT id, score FROM (SELECT a.id, -bm25({FTS}, {weights}) AS score "
             f"FROM {FTS} JOIN knowledge_article a ON a.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s AND {where} LIMIT {int(cap)}) "
+            f"WHERE {FTS} MATCH %s AND {where} LIMIT {CANDIDATE_CAP}) "
             "ORDER BY score DESC, id LIMIT %s"
         )
         with connection.cursor() as cursor:
