@@ -130,7 +130,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("knowledge", "0001_k1_knowledge_initial")]
+    dependencies = [("knowledge", "0001_initial")]
 
     operations = [
         TrigramExtension(),  # a no-op on any database but PostgreSQL
