@@ -23,6 +23,7 @@ from incidents.models.choices import (
 )
 from incidents.models.clock import current_time
 from servicedesk.models import Impact, Priority, Urgency
+from servicedesk.models.sequences import NumberSequence
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -41,6 +42,9 @@ SLA_AT_RISK = models.Q(
 SLA_BREACHED = models.Q(status__in=OPEN_STATUSES) & (
     models.Q(response_breached=True) | models.Q(resolution_breached=True)
 )
+
+#: INC and REQ numbers come from one sequence.
+TICKET_SEQUENCE = "ticket"
 
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
@@ -311,7 +315,9 @@ class Incident(ConcurrentTransitionMixin, models.Model):
 
     def assign_number(self) -> None:
         """INC-000123 or REQ-000124, from the shared sequence; kept if the kind changes."""
-        self.number = f"{NUMBER_PREFIX[Kind(self.kind)]}-{TicketSequence.next_value():06d}"
+        self.number = (
+            f"{NUMBER_PREFIX[Kind(self.kind)]}-{TicketSequence.next_value(TICKET_SEQUENCE):06d}"
+        )
 
     def mark_first_response(self, when=None) -> None:
         if self.first_response_at is None:
@@ -486,22 +492,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.closed_at = timezone.now()
 
 
-class TicketSequence(models.Model):
-    """Hands out ticket numbers: one row, incremented under its row lock, so numbers are
-    never reused (not even after a delete) and INC/REQ share one sequence."""
-
-    name = models.CharField(max_length=20, primary_key=True)
-    last_value = models.PositiveBigIntegerField(default=0)
+class TicketSequence(NumberSequence):
+    """Hands out ticket numbers: INC and REQ share one sequence ("ticket")."""
 
     class Meta:
         verbose_name = _("ticket number sequence")
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.last_value}"
-
-    @classmethod
-    def next_value(cls, name: str = "ticket") -> int:
-        """Call inside a transaction: the row stays locked until it commits."""
-        cls.objects.get_or_create(name=name)
-        cls.objects.filter(name=name).update(last_value=models.F("last_value") + 1)
-        return cls.objects.values_list("last_value", flat=True).get(name=name)

@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from knowledge import rules
+from servicedesk.models.sequences import NumberSequence
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from django_fsm import Transition
 
 NUMBER_PREFIX = "KB"
+ARTICLE_SEQUENCE = "article"
 
 
 def current_time():
@@ -59,26 +61,11 @@ class Category(models.Model):
         return self.name
 
 
-class ArticleSequence(models.Model):
-    """Hands out article numbers: one row, incremented under its row lock, so numbers are
-    never reused (not even after a delete). The same pattern as the tickets' sequence."""
-
-    name = models.CharField(max_length=20, primary_key=True)
-    last_value = models.PositiveBigIntegerField(default=0)
+class ArticleSequence(NumberSequence):
+    """Hands out article numbers (sequence "article")."""
 
     class Meta:
         verbose_name = _("article number sequence")
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.last_value}"
-
-    @classmethod
-    def next_value(cls, name: str = "article", *, count: int = 1) -> int:
-        """The last of `count` new numbers. Call inside a transaction: the row stays
-        locked until it commits."""
-        cls.objects.get_or_create(name=name)
-        cls.objects.filter(name=name).update(last_value=models.F("last_value") + count)
-        return cls.objects.values_list("last_value", flat=True).get(name=name)
 
 
 class Article(ConcurrentTransitionMixin, models.Model):
@@ -171,7 +158,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
             super().save(*args, **kwargs)
 
     def assign_number(self) -> None:
-        self.number = f"{NUMBER_PREFIX}-{ArticleSequence.next_value():06d}"
+        self.number = f"{NUMBER_PREFIX}-{ArticleSequence.next_value(ARTICLE_SEQUENCE):06d}"
 
     # ----- predicates -----------------------------------------------------------------
 
