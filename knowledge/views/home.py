@@ -49,6 +49,8 @@ class ArticleList:
     #: The column the list is ordered by (oldest first), and the figure its rows show.
     sort: str
     figure: str
+    #: Whether its articles differ in status (else the title says which it is).
+    show_status: bool = False
 
 
 REVIEW = ArticleList(
@@ -82,6 +84,7 @@ MINE = ArticleList(
     _("You have no unpublished articles."),
     "updated_at",
     "updated",
+    show_status=True,
 )
 MANAGER_LISTS = (REVIEW, DRAFTS, UNUSED, POOR, STALE)
 LISTS = {a.key: a for a in (*MANAGER_LISTS, MINE)}
@@ -173,6 +176,7 @@ def _list(request: AuthenticatedHttpRequest, listing: ArticleList) -> dict:
         "mode": "list",
         "listing": listing,
         "figure": listing.figure,
+        "show_status": listing.show_status,
         "rows": page.rows,
         "next_cursor": page.next_cursor,
         "count": capped_count(articles),
@@ -189,6 +193,7 @@ def _browse(request: AuthenticatedHttpRequest, form: SearchForm) -> dict:
         "mode": "browse",
         "listing": None,
         "figure": "updated",
+        "show_status": True,
         "rows": page.rows,
         "next_cursor": page.next_cursor,
         "count": capped_count(articles),
