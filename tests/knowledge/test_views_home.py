@@ -228,6 +228,10 @@ class TestWorkspace:
         assert "2+" in review and "2+" in gaps
 
 
+#: PostgreSQL runs a search in a savepoint with its own settings (knowledge/search/postgres.py).
+SEARCH_QUERIES = {"sqlite": 11, "postgresql": 16}
+
+
 def _queries(client, url, params=None) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, params or {}).status_code == 200
@@ -238,7 +242,7 @@ class TestQueryCounts:
     """Measured on SQLite: the knowledge manager's workspace takes 19 queries (session,
     user, contact and roles 4; two per panel 12; the inbox badge; the filters' service
     and category options 2), a search page 11 (its match, the count of the matches, the
-    page's articles, the log, and the rest as above)."""
+    page's articles, the log, and the rest as above; 16 on PostgreSQL)."""
 
     def test_the_workspace_is_flat_as_rows_grow(
         self, client, kb_manager, l1, l2, django_assert_max_num_queries
@@ -260,11 +264,12 @@ class TestQueryCounts:
         for n in range(3):
             publish(title=f"Printer jam {n}", service=service)
         params = {"q": "printer", "status": "published"}
+        client.get(HOME, params)  # PostgreSQL: the words' stems and the statistics, once
         few = _queries(client, HOME, params)
         for n in range(9):
             publish(title=f"Printer jam number {n}", service=service)
         assert _queries(client, HOME, params) == few
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(SEARCH_QUERIES[connection.vendor]):
             client.get(HOME, params)
 
     def test_a_list_is_flat_as_rows_grow(self, client, kb_manager):
