@@ -162,7 +162,8 @@ class TransitionForm(VersionedForm[Article]):
         label=_("Reason"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # The panel opens on a click: the reason box takes the focus (htmx honours it).
+        widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
     )
 
 

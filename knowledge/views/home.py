@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from knowledge import queues, rules, services
 from knowledge.forms import SearchForm
-from knowledge.models import Article
+from knowledge.models import Article, Status
 from knowledge.search.base import CANDIDATE_CAP
 from knowledge.selectors import articles_for, top_unanswered_searches
 from servicedesk.access import staff_required
@@ -36,7 +36,6 @@ LIST_PAGE = 50
 #: The search box's id: htmx names it when the results follow typing. Those searches
 #: (half-typed words) are not logged; one sent with Enter, a filter or a link is.
 LIVE_TRIGGER = "kb-q"
-FILTERS = ("service", "category", "language", "status")
 
 
 @dataclass(frozen=True)
@@ -123,17 +122,23 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "query": query,
         "article_url": reverse("knowledge:detail", args=["X"])[:-2],
-        "is_manager": rules.is_knowledge_manager(request.user),
     }
     if query:
         context.update(_search(request, form, query))
     elif listing is not None:
         context.update(_list(request, listing))
-    elif any(request.GET.get(name) for name in FILTERS):
+    elif _filtered(request):
         context.update(_browse(request, form))
     else:
         context.update(_workspace(request))
     return _render(request, context)
+
+
+def _filtered(request: AuthenticatedHttpRequest) -> bool:
+    """Whether filters were chosen, other than the default status (the search form sends
+    that one even when its box was emptied: back to the workspace, then)."""
+    others = any(request.GET.get(name) for name in ("service", "category", "language"))
+    return others or request.GET.get("status", "") not in ("", Status.PUBLISHED)
 
 
 def _render(request: AuthenticatedHttpRequest, context: dict) -> HttpResponse:
@@ -163,7 +168,6 @@ def _search(request: AuthenticatedHttpRequest, form: SearchForm, query: str) -> 
         "total": counted(results.total),
         "start": start,
         "next_start": start + SEARCH_PAGE if more else None,
-        "more_query": request.GET.copy(),
     }
 
 

@@ -154,6 +154,12 @@ class TestListsAndFilters:
         body = client.get(HOME, {"status": "draft"}).content.decode()
         assert draft.number in body and published.number not in body
 
+    def test_an_emptied_search_box_is_back_at_the_workspace(self, client, kb_manager):
+        client.force_login(kb_manager)
+        body = client.get(HOME, {"q": "", "service": "", "status": "published"}).content.decode()
+        assert 'data-mode="workspace"' in body
+        assert 'data-mode="browse"' in client.get(HOME, {"language": "ru"}).content.decode()
+
     def test_a_panel_lists_all_its_articles(self, client, kb_manager):
         waiting = [ArticleFactory(status=Status.IN_REVIEW) for _ in range(3)]
         client.force_login(kb_manager)
