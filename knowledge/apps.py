@@ -7,4 +7,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self) -> None:
-        from knowledge import receivers  # noqa: F401  (keeps the search index in step)
+        from knowledge import (
+            receivers,  # noqa: F401  (keeps the search index in step)
+            workspaces,
+        )
+
+        workspaces.register()

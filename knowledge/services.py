@@ -309,15 +309,18 @@ def article_search(
     service: Service | None = None,
     category: Category | None = None,
     language: str | None = None,
+    status: str = Status.PUBLISHED,
     limit: int = 20,
     offset: int = 0,
+    count_up_to: int = 0,
     log: bool = True,
 ) -> SearchResults:
-    """Search what `actor` may read (staff: internal articles too; a contact: public
-    ones); the first page of a search is logged, so the gaps show (log=False for
+    """Search what `actor` may read (staff: internal articles too, and drafts, reviews
+    and retired articles by `status`; a contact: public published ones); the first page
+    of a search of published articles is logged, so the gaps show (log=False for
     suggestions made while someone types)."""
     staff = rules.may_see_internal(actor)
-    if not staff and contact_of(actor) is None:
+    if not staff and (contact_of(actor) is None or status != Status.PUBLISHED):
         raise PermissionDenied
     results = search_articles(
         text=text,
@@ -325,10 +328,12 @@ def article_search(
         service=service,
         category=category,
         language=language,
+        status=status,
         limit=limit,
         offset=offset,
+        count_up_to=count_up_to,
     )
-    if log and offset == 0 and results.terms:
+    if log and offset == 0 and results.terms and status == Status.PUBLISHED:
         search_log_record(text=text, language=language or "", results=results, actor=actor)
     return results
 

@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils.safestring import SafeString
 
 from knowledge.markdown import plain_text
-from knowledge.models import Article, Category
+from knowledge.models import Article, Category, Status
 from knowledge.search.base import Backend, Document, Filters
 from knowledge.search.text import Term, corrected, query_terms, spelling_similarity
 from servicedesk.models import Service
@@ -64,6 +64,9 @@ class SearchResults:
     terms: tuple[Term, ...]
     #: Words of the query no article has, and what they were read as ("did you mean").
     corrections: dict[str, str] = field(default_factory=dict)
+    #: How many articles have every word of the query (as corrected), counted up to the
+    #: `count_up_to` the search was asked for; None when it was not asked.
+    total: int | None = None
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -94,17 +97,23 @@ def search_articles(
     service: Service | int | None = None,
     category: Category | int | None = None,
     language: str | None = None,
+    status: str = Status.PUBLISHED,
     limit: int = 20,
     offset: int = 0,
+    count_up_to: int = 0,
 ) -> SearchResults:
     """Published articles for a query, best first, `limit` from `offset`; only public ones
     unless the reader sees internal articles; narrowed to a service, a category (objects
-    or ids) or a language when given."""
+    or ids) or a language when given. Staff look through another `status` (drafts,
+    reviews, retired articles) the same way. With `count_up_to`, the articles with every
+    word are counted too, up to that many (`SearchResults.total`)."""
     terms = query_terms(text)
     if not terms or limit <= 0:
-        return SearchResults(hits=[], has_more=False, terms=tuple(terms))
+        total = 0 if count_up_to > 0 else None
+        return SearchResults(hits=[], has_more=False, terms=tuple(terms), total=total)
     filters = Filters(
         internal=user_can_see_internal,
+        status=str(status),
         service_id=_id(service),
         category_id=_id(category),
         language=language or None,
@@ -121,6 +130,7 @@ def search_articles(
             terms, corrections, unmatched = _corrected(engine, terms)
             if corrections:
                 ranked = _with_every_word(engine, terms, filters, need=need)
+        total = _total(engine, terms, filters, found=len(ranked), need=need, up_to=count_up_to)
         if len(ranked) < need and len(terms) > 1:
             found = {pk for pk, _, _ in ranked}
             pool = max(need, RELAXED_POOL)
@@ -133,6 +143,7 @@ def search_articles(
         has_more=len(ranked) > offset + limit,
         terms=tuple(terms),
         corrections=corrections,
+        total=total,
     )
 
 
@@ -148,6 +159,18 @@ def _with_every_word(
         (pk, score, True)
         for pk, score in engine.match(terms, filters, require_all=True, limit=need)
     ]
+
+
+def _total(
+    engine: Backend, terms: list[Term], filters: Filters, *, found: int, need: int, up_to: int
+) -> int | None:
+    """The articles with every word, up to `up_to`: counted only when the page's search
+    did not already find them all."""
+    if up_to <= 0:
+        return None
+    if found < need:
+        return min(found, up_to)
+    return engine.count(terms, filters, up_to=up_to)
 
 
 def _corrected(engine: Backend, terms: list[Term]) -> tuple[list[Term], dict[str, str], list[Term]]:

@@ -14,9 +14,11 @@ from knowledge.search.text import Term
 
 @dataclass(frozen=True)
 class Filters:
-    """Published articles only; public ones only unless the reader sees internal ones."""
+    """Articles in one status (published, unless staff look through drafts and reviews);
+    public ones only unless the reader sees internal ones."""
 
     internal: bool
+    status: str = Status.PUBLISHED.value
     service_id: int | None = None
     category_id: int | None = None
     language: str | None = None
@@ -24,7 +26,7 @@ class Filters:
     def where(self, alias: str = "a") -> tuple[str, list]:
         """A SQL condition on the article table (as `alias`) and its parameters."""
         sql = [f"{alias}.status = %s"]
-        params: list = [Status.PUBLISHED.value]
+        params: list = [self.status]
         if not self.internal:
             sql.append(f"{alias}.visibility = %s")
             params.append(Visibility.PUBLIC.value)
@@ -68,6 +70,10 @@ class Backend(Protocol):
     ) -> list[tuple[int, float]]:
         """(article id, score) of the best matches, best first; higher scores are better.
         At most CANDIDATE_CAP matches are ranked."""
+        ...
+
+    def count(self, terms: Sequence[Term], filters: Filters, *, up_to: int) -> int:
+        """How many articles have every term, counting at most `up_to` of them."""
         ...
 
     def common(self, terms: Sequence[Term]) -> list[Term]:

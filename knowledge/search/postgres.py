@@ -78,6 +78,16 @@ class PostgresBackend:
             cursor.execute(sql, [query, query, *params, query, limit])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
+    def count(self, terms: Sequence[Term], filters: Filters, *, up_to: int) -> int:
+        where, params = filters.where()
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM knowledge_article a "
+            f"WHERE a.search_vector @@ %s::tsquery AND {where} LIMIT %s) c"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [tsquery(terms, require_all=True), *params, up_to])
+            return int(cursor.fetchone()[0])
+
     def common(self, terms: Sequence[Term]) -> list[Term]:
         frequencies, rows = _column_statistics()
         if not frequencies:

@@ -59,6 +59,16 @@ class SqliteBackend:
             cursor.execute(sql, [fts_query(terms, require_all=require_all), *params, limit])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
+    def count(self, terms: Sequence[Term], filters: Filters, *, up_to: int) -> int:
+        where, params = filters.where()
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {FTS} JOIN knowledge_article a "
+            f"ON a.id = {FTS}.rowid WHERE {FTS} MATCH %s AND {where} LIMIT %s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [fts_query(terms, require_all=True), *params, up_to])
+            return int(cursor.fetchone()[0])
+
     def common(self, terms: Sequence[Term]) -> list[Term]:
         sql = f"SELECT count(*) FROM (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT %s)"
         common = []

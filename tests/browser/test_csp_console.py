@@ -90,6 +90,9 @@ def test_staff_pages_have_no_console_errors(desk, watched, login, live_server):
         "/tickets/new/",
         "/tickets/quarantine/",
         f"/tickets/{number}/",
+        "/kb/",
+        "/kb/?q=printer",
+        "/kb/new/",
     ]:
         _visit(page, live_server.url + path, seen)
 

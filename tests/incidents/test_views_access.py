@@ -37,6 +37,9 @@ PAGES = {
     "incidents:configuration_items": AGENTS,
     "incidents:assignee_choices": AGENTS,
     "portal:home": ["contact_a", "contact_b"],
+    # The knowledge base's staff pages (tests/knowledge/test_views_access.py has the rest).
+    "knowledge:home": STAFF,
+    "knowledge:new": STAFF,
 }
 
 

@@ -45,7 +45,7 @@ class TestLanding:
             ("problem_manager", "incidents:overview"),
             ("change_manager", "incidents:overview"),
             ("cab_member", "incidents:overview"),
-            ("kb_manager", "incidents:overview"),
+            ("kb_manager", "knowledge:home"),
             ("contact_a", "portal:home"),
             ("outsider", "no_workspace"),
         ],
