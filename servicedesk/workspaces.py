@@ -20,6 +20,9 @@ class NavEntry:
     url_name: str
     label: str | Promise
     shortcut: str = ""
+    #: Lower comes first in the navigation; equal weights keep registration order (apps
+    #: register in INSTALLED_APPS order, which follows dependencies, not importance).
+    weight: int = 0
 
     @property
     def url(self) -> str:
@@ -88,4 +91,4 @@ def navigation_for(user) -> list[NavEntry]:
     entries: list[NavEntry] = []
     for audience in _audiences(user):
         entries += [entry for entry in _nav.get(audience, []) if entry not in entries]
-    return entries
+    return sorted(entries, key=lambda entry: entry.weight)

@@ -64,3 +64,11 @@ def test_the_first_jump_box_registered_wins(empty_registry):
     box = workspaces.jump()
     assert box is not None
     assert (box.url, box.label, box.placeholder) == (reverse("home"), "Go to number", "X-1")
+
+
+@pytest.mark.django_db
+def test_a_heavier_entry_follows_lighter_ones_registered_after_it(empty_registry):
+    later = NavEntry("inbox:index", "Later", weight=10)
+    workspaces.register_workspace(roles.L2_AGENT, nav=[later])
+    workspaces.register_workspace(roles.L2_AGENT, nav=[HOME])
+    assert workspaces.navigation_for(_user_with(roles.L2_AGENT)) == [HOME, later]
