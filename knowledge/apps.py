@@ -8,3 +8,6 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self) -> None:
         from knowledge import receivers  # noqa: F401  (keeps the search index in step)
+        from knowledge.portal import register as register_portal_pages
+
+        register_portal_pages()
