@@ -36,7 +36,9 @@ PAGES = {
     "incidents:contact_search": AGENTS,
     "incidents:configuration_items": AGENTS,
     "incidents:assignee_choices": AGENTS,
+    "incidents:article_suggestions": AGENTS,
     "portal:home": ["contact_a", "contact_b"],
+    "portal:kb": ["contact_a", "contact_b"],
 }
 
 
