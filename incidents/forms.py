@@ -345,7 +345,8 @@ class CompleteForm(VersionedForm[Incident]):
         return article
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen, other = data.get("resolved_with"), data.get("other_article")
         if chosen and other and chosen != other:
             self.add_error("other_article", _("Choose one article."))
