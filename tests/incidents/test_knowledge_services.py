@@ -66,9 +66,7 @@ class TestResolvingWithAnArticle:
             actor=actor,
         )
 
-    def test_the_ticket_keeps_the_article_links_it_and_counts_one_use(
-        self, working, article, l1
-    ):
+    def test_the_ticket_keeps_the_article_links_it_and_counts_one_use(self, working, article, l1):
         self.complete(working, article, l1)
         working.refresh_from_db()
         assert working.resolved_with == article

@@ -149,9 +149,7 @@ class TestFeedback:
     def url(self, article):
         return reverse("portal:kb_feedback", args=[article.number])
 
-    def test_once_per_person_a_second_answer_replaces_the_first(
-        self, client, contact_a, gateway
-    ):
+    def test_once_per_person_a_second_answer_replaces_the_first(self, client, contact_a, gateway):
         client.force_login(contact_a)
         response = client.post(self.url(gateway), {"helpful": "yes"})
         assert response.status_code == 302

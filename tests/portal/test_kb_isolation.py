@@ -120,9 +120,8 @@ def test_searches_and_suggestions_show_only_public_published_articles(
     client, contact_a, articles, url_name
 ):
     client.force_login(contact_a)
-    response = client.get(
-        reverse(url_name), {"q": "secret vpn", "title": "secret vpn"}, headers={"HX-Request": "true"}
-    )
+    words = {"q": "secret vpn", "title": "secret vpn"}
+    response = client.get(reverse(url_name), words, headers={"HX-Request": "true"})
     page = response.content.decode()
     assert articles["public"].number in page
     for which in HIDDEN[:-1]:
