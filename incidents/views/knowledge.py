@@ -201,7 +201,7 @@ def write_article(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
 def article_edit_url(article: Article) -> str:
     """Where an article is edited: the knowledge base's own page, once its staff pages
     are installed (looked up when asked, so nothing here depends on them)."""
-    for name in ("knowledge:edit", "knowledge:article"):
+    for name in ("knowledge:edit", "knowledge:detail"):
         try:
             return reverse(name, args=[article.number])
         except NoReverseMatch:
