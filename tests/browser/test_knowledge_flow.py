@@ -120,7 +120,7 @@ def test_an_agent_resolves_with_a_suggested_article_and_a_contact_finds_one(
     page.locator(".nav").get_by_role("link", name="Help articles").click()
     page.fill("#id_q", "vpn client connect")
     page.get_by_role("button", name="Search").click()
-    result = page.locator(f'.kb-result[data-article="{article.number}"]')
+    result = page.locator(f'.portal-kb-result[data-article="{article.number}"]')
     expect(result.locator("mark").first).to_be_visible()
     result.get_by_role("link").click()
     expect(page.locator(".portal-head h1")).to_have_text(article.title)

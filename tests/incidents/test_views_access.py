@@ -36,9 +36,9 @@ PAGES = {
     "incidents:contact_search": AGENTS,
     "incidents:configuration_items": AGENTS,
     "incidents:assignee_choices": AGENTS,
-    "incidents:article_suggestions": AGENTS,
+    "incidents:article_suggestions": AGENTS,  # knowledge articles beside log a call
+    "portal:kb": ["contact_a", "contact_b"],  # the portal's help articles
     "portal:home": ["contact_a", "contact_b"],
-    "portal:kb": ["contact_a", "contact_b"],
 }
 
 
