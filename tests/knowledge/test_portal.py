@@ -279,4 +279,5 @@ class TestHomePanel:
 
     def test_nothing_without_public_articles(self, client, contact_a, hidden):
         client.force_login(contact_a)
-        assert 'id="portal-kb-panel-title"' not in client.get(reverse("portal:home")).content.decode()
+        page = client.get(reverse("portal:home")).content.decode()
+        assert 'id="portal-kb-panel-title"' not in page
