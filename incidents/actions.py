@@ -154,6 +154,7 @@ class Complete(TicketAction):
             incident=incident,
             closure_code=data["closure_code"],
             resolution=data["resolution"],
+            resolved_with=data.get("article"),
             actor=actor,
             expected_version=data["version"],
         )

@@ -15,6 +15,7 @@ from incidents.models import (
     MonitoringAlert,
     SatisfactionRating,
     SlaEvent,
+    TicketArticle,
     TicketCc,
 )
 from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
@@ -67,7 +68,13 @@ class IncidentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "closed_at",
         "updated_at",
     ]
-    raw_id_fields = ["contact", "assignee", "major_incident", "configuration_item"]
+    raw_id_fields = [
+        "contact",
+        "assignee",
+        "major_incident",
+        "configuration_item",
+        "resolved_with",
+    ]
     show_full_result_count = False
     inlines = [CommentInline, SlaEventInline]
 
@@ -97,6 +104,18 @@ class TicketCcAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["incident", "contact", "added_by", "created_at"]
     raw_id_fields = ["incident", "contact", "added_by"]
     list_select_related = ["incident", "contact", "added_by"]
+
+
+@admin.register(TicketArticle)
+class TicketArticleAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Which knowledge articles are linked to which ticket; changed on the ticket page
+    (incidents/services/knowledge.py)."""
+
+    list_display = ["incident", "article", "linked_by", "linked_at", "use_counted_at"]
+    raw_id_fields = ["incident", "article", "linked_by"]
+    list_select_related = ["incident", "article", "linked_by"]
+    search_fields = ["incident__number", "article__number"]
+    show_full_result_count = False
 
 
 @admin.register(SatisfactionRating)

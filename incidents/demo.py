@@ -18,7 +18,10 @@ from django.db.models import Max, Min, Q
 
 from incidents import services
 from incidents.demo_tickets import TICKETS, Ticket
-from incidents.models import Incident, SlaEvent, Status
+from incidents.models import Incident, SlaEvent, Status, TicketArticle
+from knowledge.models import Article
+from knowledge.models import Status as ArticleStatus
+from knowledge.search.quality import fixture_articles
 from servicedesk.demo import DemoData, contract_numbers, duration, frozen_clock
 
 #: The time zone of "12d@10:30" in the specs.
@@ -83,6 +86,7 @@ class _Player:
     def __init__(self, data: DemoData) -> None:
         self.data = data
         self.tickets: dict[str, Incident] = {}
+        self.article_titles = {fixture.key: fixture.title for fixture in fixture_articles()}
 
     def play(self, spec: Ticket, index: int) -> None:
         if index < 0:
@@ -120,11 +124,18 @@ class _Player:
                 value = self.data.groups[value]
             elif name == "assignee":
                 value = self.data.users[value]
+            elif name in ("article", "resolved_with"):
+                value = self._article(value)
             elif isinstance(value, str):
                 for key, ticket in self.tickets.items():
                     value = value.replace("{" + key + "}", ticket.number)
             filled[name] = value
         return filled
+
+    def _article(self, key: str) -> Article | None:
+        """The knowledge demo's published article seeded from the fixture `key`."""
+        title = self.article_titles[key]
+        return Article.objects.filter(title=title, status=ArticleStatus.PUBLISHED).first()
 
     def _step(self, ticket: Incident, action: str, actor, a: dict[str, Any]) -> Incident:
         if action == "classify":
@@ -139,6 +150,10 @@ class _Player:
             )
         if action == "start":
             return services.incident_start_work(incident=ticket, actor=actor)
+        if action == "link":
+            if a["article"] is not None:
+                services.incident_article_link(incident=ticket, article=a["article"], actor=actor)
+            return ticket
         if action == "comment":
             services.incident_add_comment(
                 incident=ticket, actor=actor, body=a["body"], is_public=a.get("public", False)
@@ -186,8 +201,11 @@ def summary(data: DemoData) -> list[str]:
     span = tickets.aggregate(first=Min("registered_at"), last=Max("updated_at"))
     days = (span["last"] - span["first"]).days if span["first"] else 0
     statuses = ", ".join(f"{counts.get(s.value, 0)} {s.label.lower()}" for s in Status)
+    links = TicketArticle.objects.filter(incident__in=tickets)
     return [
         f"{sum(counts.values())} tickets over the last {days} days: {statuses}",
         f"SLA now: {breached.count()} open tickets breached, {at_risk.count()} at risk; "
         f"{reopened.distinct().count()} reworked after the contact rejected the resolution",
+        f"{links.count()} knowledge articles linked to tickets, "
+        f"{tickets.filter(resolved_with__isnull=False).count()} tickets resolved with one",
     ]

@@ -5,7 +5,9 @@ happened to it afterwards.
 
 `opened` is "50m" (ago) or "12d@10:30" (twelve days ago at 10:30 Berlin time, moved back
 to the Friday if that is a weekend); each step is (time since the step before, action,
-actor, arguments), e.g. ("2h", "start", "l2", {}).
+actor, arguments), e.g. ("2h", "start", "l2", {}). Knowledge articles (`article` of a
+"link" step, `resolved_with` of a "complete" step) are named by their key in the
+knowledge demo's set (knowledge/search/quality/articles/<key>.md).
 """
 
 from dataclasses import dataclass, field
@@ -742,6 +744,7 @@ TICKETS = [
                 {
                     "closure_code": ClosureCode.FULFILLED,
                     "resolution": "The quota is now 100 GB; Outlook shows it within 15 minutes.",
+                    "resolved_with": "mail-mailbox-full",
                 },
             ),
         ],
@@ -765,8 +768,9 @@ TICKETS = [
         steps=[
             ("3m", "assign", "l1", {"group": "Service Desk", "assignee": "l1"}),
             ("2m", "start", "l1", {}),
+            ("5m", "link", "l1", {"article": "dns-propagation"}),
             (
-                "15m",
+                "10m",
                 "escalate",
                 "l1",
                 {
@@ -996,6 +1000,7 @@ TICKETS = [
                     "resolution": (
                         "Restored from Thursday's backup into 'Contracts 2025 restored'."
                     ),
+                    "resolved_with": "backup-restore-file",
                 },
             ),
             ("5h", "confirm", "contoso", {}),
@@ -1186,6 +1191,7 @@ TICKETS = [
                     "closure_code": ClosureCode.FULFILLED,
                     "resolution": "The data disk of cc-app-01 now has 200 GB; the file "
                     "system was grown online.",
+                    "resolved_with": "disk-extend",
                 },
             ),
             ("1d", "confirm", "desk-manager", {}),

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.intake.idempotency import submission_field
 from incidents.models import INVALID_CLOSURE_CODES, Category, ClosureCode, Incident, Kind
-from incidents.selectors import configuration_items_for
+from incidents.selectors import configuration_items_for, linked_published_articles
+from knowledge.selectors import published_articles
 from servicedesk.forms import MultipleFileField, VersionedForm
 from servicedesk.forms import (
     apply_service_errors as apply_service_errors,  # the portal views import it from here
@@ -83,7 +84,8 @@ class ClassificationFields(forms.Form):
 
 
 class LogCallForm(ClassificationFields):
-    """L1 logs a phone call for a contact found by contract, name, email or phone."""
+    """L1 logs a phone call for a contact found by contract, name, email or phone; the
+    knowledge articles ticked beside the form are linked to the new ticket."""
 
     contact = forms.ModelChoiceField(
         label=_("Contact"),
@@ -95,6 +97,9 @@ class LogCallForm(ClassificationFields):
     title = forms.CharField(label=_("Summary"), max_length=200)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    articles = forms.ModelMultipleChoiceField(
+        queryset=published_articles(), required=False, widget=forms.MultipleHiddenInput
     )
 
     field_order = [
@@ -112,6 +117,8 @@ class LogCallForm(ClassificationFields):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.limit_configuration_items(self.chosen_organisation_id())
+        for name in ("title", "description"):
+            self.fields[name].widget.attrs.update(_suggesting_articles())
 
     def chosen_organisation_id(self) -> int | None:
         """The caller's organisation, from the contact the form was sent with."""
@@ -130,6 +137,18 @@ class LogCallForm(ClassificationFields):
                 % {"name": contact.name, "org": contact.organisation.name}
             )
         return contact
+
+
+def _suggesting_articles() -> dict[str, str]:
+    """While the agent types, matching knowledge articles appear beside the form."""
+    return {
+        "hx-get": reverse("incidents:article_suggestions"),
+        "hx-trigger": "keyup changed delay:400ms",
+        "hx-include": "#id_title, #id_description, #kb-suggestions [name=articles]",
+        "hx-target": "#kb-suggestions",
+        "hx-swap": "innerHTML",
+        "hx-sync": "#kb-suggestions:replace",
+    }
 
 
 class ClassifyForm(VersionedForm[Incident], ClassificationFields):
@@ -269,7 +288,16 @@ class ResumeForm(VersionedForm[Incident]):
     )
 
 
+class ArticleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.number} {obj.title}"
+
+
 class CompleteForm(VersionedForm[Incident]):
+    """The resolution, and optionally the published knowledge article it followed: one
+    of those linked to the ticket, or another by its number. `article` in the cleaned
+    data is the one chosen (or None)."""
+
     closure_code = forms.ChoiceField(
         label=_("Closure code"),
         choices=[("", "---------")]
@@ -280,6 +308,50 @@ class CompleteForm(VersionedForm[Incident]):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Sent to the contact, who confirms or rejects it."),
     )
+    resolved_with = ArticleChoiceField(
+        label=_("Resolved with a linked article"),
+        queryset=published_articles(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("Counts as a use of the article."),
+    )
+    other_article = forms.CharField(
+        label=_("Resolved with another article"),
+        max_length=20,
+        required=False,
+        help_text=_("Its number, e.g. KB-000123."),
+    )
+
+    def fit_to(self, incident: Incident) -> None:
+        """Offer the published articles linked to the ticket; without any, only the
+        number field is shown."""
+        linked = list(linked_published_articles(incident))
+        if not linked:
+            del self.fields["resolved_with"]
+            self.fields["other_article"].label = _("Resolved with a knowledge article")
+            return
+        field = cast(ArticleChoiceField, self.fields["resolved_with"])
+        field.widget.choices = [("", field.empty_label)] + [
+            (article.pk, field.label_from_instance(article)) for article in linked
+        ]
+
+    def clean_other_article(self):
+        number = self.cleaned_data["other_article"].strip().upper()
+        if not number:
+            return None
+        article = published_articles().filter(number=number).first()
+        if article is None:
+            raise ValidationError(_("No published article has this number."))
+        return article
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        chosen, other = data.get("resolved_with"), data.get("other_article")
+        if chosen and other and chosen != other:
+            self.add_error("other_article", _("Choose one article."))
+        data["article"] = chosen or other
+        return data
 
 
 class CompleteAsInvalidForm(VersionedForm[Incident]):

@@ -2,7 +2,9 @@
 
 from django.db.models import Q, QuerySet
 
-from incidents.models import Incident
+from incidents.models import Incident, TicketArticle
+from knowledge.models import Article
+from knowledge.models import Status as ArticleStatus
 from servicedesk.models import ConfigurationItem
 
 
@@ -33,3 +35,17 @@ def search_tickets(user, text: str, *, after: int | None, limit: int) -> list[In
     if after is not None:
         tickets = tickets.filter(id__lt=after)
     return list(tickets.for_list().order_by("-id")[: limit + 1])
+
+
+def article_links(incident: Incident) -> QuerySet[TicketArticle]:
+    """The knowledge articles linked to the ticket, with who linked them, in one query."""
+    return incident.article_links.select_related(
+        "article", "article__service", "linked_by"
+    ).order_by("linked_at", "pk")
+
+
+def linked_published_articles(incident: Incident) -> QuerySet[Article]:
+    """The published articles linked to the ticket: what it may be resolved with."""
+    return Article.objects.filter(
+        ticket_links__incident=incident, status=ArticleStatus.PUBLISHED
+    ).order_by("ticket_links__linked_at", "pk")

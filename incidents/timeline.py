@@ -21,6 +21,7 @@ SHOWN_FIELDS = [
     "assignee",
     "third_party",
     "closure_code",
+    "resolved_with",
     "urgency_confirmed",
 ]
 

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from incidents.views import attachments, cc, choices, log_call, quarantine, queues, search, ticket
+from incidents.views import (
+    attachments,
+    cc,
+    choices,
+    knowledge,
+    log_call,
+    quarantine,
+    queues,
+    search,
+    ticket,
+)
 
 app_name = "incidents"
 
@@ -19,6 +29,7 @@ urlpatterns = [
     path("new/contacts/", log_call.contact_search, name="contact_search"),
     path("new/contacts/<int:pk>/", log_call.contact_pick, name="contact_pick"),
     path("new/configuration-items/", log_call.configuration_items, name="configuration_items"),
+    path("new/articles/", knowledge.article_suggestions, name="article_suggestions"),
     path("quarantine/", quarantine.index, name="quarantine"),
     path("quarantine/<int:pk>/", quarantine.detail, name="quarantine_detail"),
     path("quarantine/<int:pk>/accept/", quarantine.accept, name="quarantine_accept"),
@@ -36,6 +47,14 @@ urlpatterns = [
     path("<str:number>/sla/", ticket.sla_panel, name="sla_panel"),
     path("<str:number>/confirm-urgency/", ticket.confirm_urgency, name="confirm_urgency"),
     path("<str:number>/comments/", ticket.comment, name="comment"),
+    path("<str:number>/articles/", knowledge.ticket_articles, name="ticket_articles"),
+    path(
+        "<str:number>/articles/<int:pk>/remove/",
+        knowledge.unlink_article,
+        name="unlink_article",
+    ),
+    path("<str:number>/articles/<int:pk>/paste/", knowledge.paste_article, name="paste_article"),
+    path("<str:number>/write-article/", knowledge.write_article, name="write_article"),
     path("<str:number>/cc/", cc.cc_view, name="cc"),
     path("<str:number>/cc/<int:pk>/remove/", cc.cc_remove, name="cc_remove"),
     path("<str:number>/attachments/<int:pk>/", attachments.download, name="attachment"),

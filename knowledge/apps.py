@@ -8,8 +8,10 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self) -> None:
         from knowledge import (
+            portal,
             receivers,  # noqa: F401  (keeps the search index in step)
             workspaces,
         )
 
         workspaces.register()
+        portal.register()

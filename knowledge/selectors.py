@@ -5,10 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from knowledge import rules
-from knowledge.models import Article, SearchLog, Status, Visibility
+from knowledge.markdown import plain_text
+from knowledge.models import Article, ArticleFeedback, SearchLog, Status, Visibility
+from knowledge.search import SearchHit, search_articles
+from knowledge.search.text import query_terms
+from servicedesk.models import Service
 from servicedesk.roles import contact_of
 
 #: Unchanged lines shown around each change of a diff.
@@ -23,6 +28,69 @@ def articles_for(user) -> QuerySet[Article]:
     if contact_of(user) is not None:
         return articles.filter(status=Status.PUBLISHED, visibility=Visibility.PUBLIC)
     return articles.none()
+
+
+def published_articles() -> QuerySet[Article]:
+    """Every published article, internal and public: what tickets link and resolve with."""
+    return Article.objects.filter(status=Status.PUBLISHED)
+
+
+def article_numbered(user, number: str) -> Article | None:
+    """The article with this number (KB-000123, any case) if `user` may read it."""
+    return articles_for(user).filter(number=number.strip().upper()).first()
+
+
+# ----- what contacts read: the portal and the prompt before a ticket ------------------------
+
+
+def public_articles() -> QuerySet[Article]:
+    """Published public articles: what a contact reads."""
+    return Article.objects.filter(status=Status.PUBLISHED, visibility=Visibility.PUBLIC)
+
+
+def popular_public_articles(*, service_id: int | None = None, limit: int = 5) -> list[Article]:
+    """The public articles most tickets were resolved with, then the newest; of one
+    service when given (one query, on the status and uses index)."""
+    articles = public_articles().select_related("service")
+    if service_id is not None:
+        articles = articles.filter(service_id=service_id)
+    return list(articles.order_by("-use_count", "-published_at", "-pk")[:limit])
+
+
+def public_suggestions(*, text: str, service_id: int | None, limit: int = 5) -> list[SearchHit]:
+    """What may answer a contact's question before they raise a ticket: the public
+    articles (of the service, when given) that match what they typed, best first, or the
+    service's most used ones when nothing is typed. Not logged: they are still typing."""
+    if query_terms(text):
+        results = search_articles(
+            text=text, user_can_see_internal=False, service=service_id, limit=limit
+        )
+        return results.hits
+    return [as_hit(article) for article in popular_public_articles(service_id=service_id)]
+
+
+def as_hit(article: Article, *, snippet_length: int = 240) -> SearchHit:
+    """An article shown like a search result: its title, the start of its text."""
+    text = plain_text(article.body)
+    if len(text) > snippet_length:
+        text = text[:snippet_length].rsplit(" ", 1)[0] + " …"
+    return SearchHit(
+        article=article, rank=0.0, title=escape(article.title), snippet=escape(text), exact=False
+    )
+
+
+def services_with_public_articles() -> QuerySet[Service]:
+    """Active services that have a published public article: the portal's filter."""
+    return Service.objects.filter(
+        is_active=True, pk__in=public_articles().values("service_id")
+    ).order_by("name")
+
+
+def feedback_given(article: Article, user) -> ArticleFeedback | None:
+    """This person's verdict on the article, if they gave one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return ArticleFeedback.objects.filter(article=article, user=user).first()
 
 
 # ----- revisions ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,6 +104,45 @@ def article_create(
     )
     save_with_history(article, actor=actor, reason=_("Created"))
     return article
+
+
+def article_draft_from(
+    *,
+    source_label: str,
+    title: str,
+    symptoms: str = "",
+    resolution: str = "",
+    service: Service | None = None,
+    language: str | None = None,
+    actor: Actor,
+) -> Article:
+    """A new internal draft prefilled from what was learned elsewhere (a resolved
+    incident, a known error, a change review): its title, and the symptoms and the
+    resolution as sections of the text, headed in the article's language. The history
+    names the source (`source_label`, e.g. INC-000123); the caller links it back."""
+    if not rules.may_write(actor):
+        raise PermissionDenied(_("You may not write knowledge articles."))
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    article = Article(author=_person(actor), language=language)
+    _apply_content(
+        article,
+        title=clean_text(title)[:TITLE_LENGTH],
+        body=_sections(language, symptoms=symptoms, resolution=resolution),
+    )
+    save_with_history(
+        article, actor=actor, reason=_("Written from %(source)s") % {"source": source_label}
+    )
+    return article
+
+
+def _sections(language: str, *, symptoms: str, resolution: str) -> str:
+    with translation.override(language):
+        parts = [
+            f"## {_('Symptoms')}\n\n{clean_text(symptoms)}",
+            f"## {_('Resolution')}\n\n{clean_text(resolution)}",
+        ]
+    return "\n\n".join(parts)[:MAX_BODY_LENGTH].strip() + "\n"
 
 
 def article_update(

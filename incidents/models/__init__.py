@@ -1,11 +1,13 @@
 """The incidents app's models, one module per idea: the ticket and its choices, its
-conversation (comments, attachments), CCs, ratings, the SLA ledger, monitoring alerts;
-inbound email lives beside its intake code (incidents/intake/models.py).
+conversation (comments, attachments), CCs, linked knowledge articles, ratings, the SLA
+ledger, monitoring alerts; inbound email lives beside its intake code
+(incidents/intake/models.py).
 
 Everything is re-exported here: `from incidents.models import X` is how the rest of the
 code (and the migrations, e.g. `incidents.models.current_time`) name them."""
 
 from incidents.intake.models import InboundEmail, Mailbox, Submission
+from incidents.models.articles import TicketArticle
 from incidents.models.cc import TicketCc
 from incidents.models.choices import (
     CUSTOMER_CHANNELS,
@@ -63,6 +65,7 @@ __all__ = [
     "SlaEvent",
     "Status",
     "Submission",
+    "TicketArticle",
     "TicketCc",
     "TicketSequence",
     "attachment_path",

@@ -144,6 +144,15 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     closure_code = models.CharField(
         _("closure code"), max_length=20, choices=ClosureCode.choices, blank=True
     )
+    #: The knowledge article the resolution followed (incident_complete counts its use).
+    resolved_with = models.ForeignKey(
+        "knowledge.Article",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolved_tickets",
+        verbose_name=_("resolved with article"),
+    )
     third_party = models.CharField(_("third party"), max_length=200, blank=True)
     major_incident = models.ForeignKey(
         "self",
@@ -462,6 +471,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         """The contact is not satisfied; the ticket must be reworked."""
         self.resolved_at = None
         self.closure_code = ""
+        self.resolved_with = None
 
     @transition(
         field=status,
@@ -483,6 +493,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         """The contact rejected by phone; an agent records it on their behalf."""
         self.resolved_at = None
         self.closure_code = ""
+        self.resolved_with = None
 
     @transition(
         field=status, source=Status.COMPLETED, target=Status.CLOSED, permission=rules.nobody

@@ -20,6 +20,12 @@ from incidents.services.inbound import (
     incident_add_email_reply,
     incident_register_by_email,
 )
+from incidents.services.knowledge import (
+    incident_article_link,
+    incident_article_unlink,
+    incident_articles_link,
+    incident_write_article,
+)
 from incidents.services.portal import incident_rate, incident_request_urgency
 from incidents.services.registration import (
     SYSTEM_INTAKE_CHANNELS,
@@ -50,6 +56,9 @@ __all__ = [
     "incident_add_comment",
     "incident_add_email_reply",
     "incident_add_system_note",
+    "incident_article_link",
+    "incident_article_unlink",
+    "incident_articles_link",
     "incident_assign",
     "incident_auto_close",
     "incident_classify",
@@ -67,6 +76,7 @@ __all__ = [
     "incident_request_urgency",
     "incident_resume",
     "incident_start_work",
+    "incident_write_article",
     "priority_for",
     "sla_sweep",
     "validate_upload",

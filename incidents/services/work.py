@@ -8,6 +8,8 @@ from incidents import rules
 from incidents.models import INVALID_CLOSURE_CODES, Incident
 from incidents.services._runner import run_transition
 from incidents.services.comments import add_comment
+from incidents.services.knowledge import check_resolves, record_resolution
+from knowledge.models import Article
 from servicedesk.models import Contact
 from servicedesk.sanitise import clean_text
 
@@ -88,9 +90,17 @@ def incident_resume(*, incident: Incident, actor, comment: str = "", expected_ve
 
 
 def incident_complete(
-    *, incident: Incident, closure_code: str, resolution: str, actor, expected_version=None
+    *,
+    incident: Incident,
+    closure_code: str,
+    resolution: str,
+    actor,
+    resolved_with: Article | None = None,
+    expected_version=None,
 ) -> Incident:
-    """Work done: the resolution is a public comment the contact confirms or rejects."""
+    """Work done: the resolution is a public comment the contact confirms or rejects.
+    `resolved_with`: the published knowledge article the resolution followed; it is
+    linked to the ticket and its use counted (once per ticket)."""
     resolution = clean_text(resolution)
     errors = {}
     if not closure_code:
@@ -99,9 +109,16 @@ def incident_complete(
         errors["resolution"] = _("Describe the resolution for the contact.")
     if errors:
         raise ValidationError(errors)
+    check_resolves(resolved_with)
 
     def prepare(fresh: Incident) -> None:
         fresh.closure_code = closure_code
+        fresh.resolved_with = resolved_with
+
+    def after(fresh: Incident) -> None:
+        add_comment(fresh, body=resolution, is_public=True, author=actor)
+        if resolved_with is not None:
+            record_resolution(fresh, resolved_with, actor)
 
     return run_transition(
         incident,
@@ -110,7 +127,7 @@ def incident_complete(
         reason=resolution,
         expected_version=expected_version,
         prepare=prepare,
-        after=lambda t: add_comment(t, body=resolution, is_public=True, author=actor),
+        after=after,
     )
 
 

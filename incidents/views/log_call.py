@@ -12,6 +12,7 @@ from incidents.forms import LogCallForm
 from incidents.intake.idempotency import form_submission
 from incidents.models import Channel
 from incidents.selectors import configuration_items_for
+from incidents.views.knowledge import log_call_suggestions
 from servicedesk.access import agent_required
 from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
@@ -44,13 +45,30 @@ def log_call(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            if data["articles"]:
+                services.incident_articles_link(
+                    incident=incident, articles=data["articles"], actor=request.user
+                )
             return redirect("incidents:detail", number=incident.number)
-    contact = _chosen_contact(form)
-    return render(
+    context = {
+        "form": form,
+        "contact": _chosen_contact(form),
+        "priority": _priority_from(form),
+        **_articles_beside(request, form),
+    }
+    return render(request, "incidents/log_call.html", context, status=422 if form.errors else 200)
+
+
+def _articles_beside(request: AuthenticatedHttpRequest, form: LogCallForm) -> dict:
+    """The knowledge articles beside the form, for what was sent (none on a new form)."""
+    if not form.is_bound:
+        return {"ticked": [], "hits": [], "typed": False}
+    chosen = [parse_int(pk) for pk in form["articles"].value() or []]
+    return log_call_suggestions(
         request,
-        "incidents/log_call.html",
-        {"form": form, "contact": contact, "priority": _priority_from(form)},
-        status=422 if form.errors else 200,
+        title=form["title"].value() or "",
+        description=form["description"].value() or "",
+        chosen=[pk for pk in chosen if pk],
     )
 
 

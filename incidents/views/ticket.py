@@ -29,7 +29,7 @@ def _sla_context(incident) -> dict:
     return {"clock": clock, "countdowns": sla.countdowns(incident, clock)}
 
 
-def _context(request: AuthenticatedHttpRequest, incident, **extra):
+def page_context(request: AuthenticatedHttpRequest, incident, **extra):
     context = {
         **_sla_context(incident),
         "incident": incident,
@@ -66,7 +66,7 @@ def _ticket_changed(request: AuthenticatedHttpRequest, incident) -> HttpResponse
     """After a change: the whole ticket re-rendered in place (htmx) or a redirect."""
     if not request.htmx:
         return redirect("incidents:detail", number=incident.number)
-    response = render(request, "incidents/detail.html#ticket", _context(request, incident))
+    response = render(request, "incidents/detail.html#ticket", page_context(request, incident))
     return trigger_client_event(response, "ticketChanged", {"number": incident.number})
 
 
@@ -74,7 +74,7 @@ def _ticket_changed(request: AuthenticatedHttpRequest, incident) -> HttpResponse
 @staff_required
 def detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     incident = get_incident_for(request.user, number)
-    return render(request, "incidents/detail.html", _context(request, incident))
+    return render(request, "incidents/detail.html", page_context(request, incident))
 
 
 @staff_required
@@ -132,7 +132,7 @@ def _show_action_form(
         context = {"incident": incident, "open_action": chosen, "action_form": form}
         response = render(request, "incidents/detail.html#action_panel", context, status=status)
         return retarget(response, "#action-panel")
-    context = _context(request, incident, open_action=chosen, action_form=form)
+    context = page_context(request, incident, open_action=chosen, action_form=form)
     return render(request, "incidents/detail.html", context, status=status)
 
 
@@ -154,7 +154,7 @@ def classify(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
             form.add_error(None, StaleTicket.message)
         else:
             return _ticket_changed(request, incident)
-    context = _context(request, incident, classify_form=form)
+    context = page_context(request, incident, classify_form=form)
     if request.htmx:
         response = render(request, "incidents/detail.html#classify", context, status=422)
         return retarget(response, "#classify")
@@ -197,8 +197,8 @@ def comment(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
             if not request.htmx:
                 return redirect("incidents:detail", number=incident.number)
             incident = get_incident_for(request.user, number)
-            return render(request, "incidents/detail.html#ticket", _context(request, incident))
-    context = _context(request, incident, comment_form=form)
+            return render(request, "incidents/detail.html#ticket", page_context(request, incident))
+    context = page_context(request, incident, comment_form=form)
     if request.htmx:
         response = render(request, "incidents/detail.html#comment_form", context, status=422)
         return retarget(response, "#comment-form")

@@ -36,6 +36,8 @@ PAGES = {
     "incidents:contact_search": AGENTS,
     "incidents:configuration_items": AGENTS,
     "incidents:assignee_choices": AGENTS,
+    "incidents:article_suggestions": AGENTS,  # knowledge articles beside log a call
+    "portal:kb": ["contact_a", "contact_b"],  # the portal's help articles
     "portal:home": ["contact_a", "contact_b"],
     # The knowledge base's staff pages (tests/knowledge/test_views_access.py has the rest).
     "knowledge:home": STAFF,

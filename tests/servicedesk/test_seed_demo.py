@@ -88,6 +88,19 @@ class TestSeedDemo:
         assert present == set(Status.values)
         assert Incident.objects.count() >= 30
 
+    def test_tickets_link_knowledge_articles_and_some_were_resolved_with_one(self):
+        from incidents.models import TicketArticle
+
+        resolved = Incident.objects.filter(resolved_with__isnull=False).select_related(
+            "resolved_with"
+        )
+        assert resolved.count() >= 3
+        for ticket in resolved:
+            link = TicketArticle.objects.get(incident=ticket, article=ticket.resolved_with)
+            assert link.use_counted_at is not None
+            assert ticket.resolved_with.use_count >= 1
+        assert TicketArticle.objects.filter(use_counted_at__isnull=True).exists()  # only linked
+
     def test_the_triage_queue_has_at_least_six_registered_tickets(self):
         assert Incident.objects.filter(status=Status.REGISTERED).count() >= 6
 
