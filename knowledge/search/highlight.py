@@ -61,7 +61,9 @@ def snippet(text: str, terms: Sequence[Term], language: str) -> SafeString:
         windows = [(0, min(len(spans), FRAGMENT_WORDS))]
     marked = set(hits)
     parts = [_render(text, spans, start, end, marked) for start, end in windows]
-    return mark_safe(f" {ELLIPSIS} ".join(parts))  # (each part escaped)
+    # Each part already shows an ellipsis where it cuts the text: one between two parts.
+    joined = parts[0] + "".join(f" {part.removeprefix(ELLIPSIS)}" for part in parts[1:])
+    return mark_safe(joined)  # (each part escaped)
 
 
 def _render(text: str, spans: list[re.Match], start: int, end: int, marked: set[int]) -> SafeString:

@@ -39,3 +39,11 @@ def test_the_beginning_when_nothing_in_the_text_matches():
 def test_other_forms_are_marked():
     html = highlight_all("Restoring the backups", query_terms("restore backup"), "en")
     assert html == "<mark>Restoring</mark> the <mark>backups</mark>"
+
+
+def test_two_fragments_are_joined_by_one_ellipsis():
+    filler = " ".join(f"word{i}" for i in range(60))
+    text = f"The gateway restarted. {filler} Then the gateway answered. {filler}"
+    html = snippet(text, query_terms("gateway"), "en")
+    assert html.count("<mark>gateway</mark>") == 2
+    assert "… …" not in html and "……" not in html
