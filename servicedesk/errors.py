@@ -2,6 +2,7 @@
 uses handler403 even in DEBUG; 404 and 500 follow in production."""
 
 import logging
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
@@ -38,3 +39,22 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """No request context and no database: whatever failed may fail again."""
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django's 405 has no body, so a browser shows its own error page when someone opens
+    a form's address (a POST-only action) directly. Give them the desk's page instead,
+    keeping the status and the Allow header; responses that have a body (the API's JSON)
+    are left as they are."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        html = loader.render_to_string("405.html", {}, request)
+        page = HttpResponse(html, status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     # django-htmx's request.htmx, plus Vary on the HX-* headers a view consulted.
     "servicedesk.htmx.HtmxVaryMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "servicedesk.errors.MethodNotAllowedPageMiddleware",  # a styled page for a bare 405
 ]
 
 ROOT_URLCONF = "servicedesk.urls"

@@ -63,3 +63,17 @@ def test_a_403_writes_one_log_line_without_a_traceback(client, problem_manager, 
     assert len(records) == 1
     assert records[0].exc_info is None
     assert "\n" not in records[0].getMessage()
+
+
+def test_opening_a_post_only_address_shows_a_styled_405(client, l1):
+    client.force_login(l1)
+    response = client.get(reverse("inbox:mark_all_read"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert 'data-status="405"' in response.content.decode()
+
+
+def test_the_apis_json_405_is_left_alone(client):
+    response = client.delete("/api/v1/alerts")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
