@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +31,7 @@ from knowledge.signals import article_status_changed
 from servicedesk.models import Service
 from servicedesk.roles import contact_of, is_agent
 from servicedesk.sanitise import clean_text
+from servicedesk.uploads import validate_upload
 from servicedesk.workflow import (
     Actor,
     Workflow,
@@ -327,16 +327,6 @@ def attachment_add(*, article: Article, upload: UploadedFile, actor: Actor) -> A
         attachment.file.save(upload.name or "file", upload, save=False)
         attachment.save()
     return attachment
-
-
-def validate_upload(upload: UploadedFile) -> None:
-    if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "files": _("%(name)s is larger than %(limit)s.")
-                % {"name": upload.name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
-            }
-        )
 
 
 # ----- search -------------------------------------------------------------------------------

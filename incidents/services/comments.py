@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -13,6 +12,7 @@ from incidents.services._runner import lock_ticket, run_transition, save_ticket
 from incidents.signals import ticket_commented
 from servicedesk.roles import contact_of, is_agent
 from servicedesk.sanitise import clean_text
+from servicedesk.uploads import validate_upload
 from servicedesk.workflow import after_commit, copy_into, record_history
 
 
@@ -80,18 +80,6 @@ def _note_first_response(incident: Incident, *, actor, at) -> None:
         bump=False,
     )
     copy_into(incident, fresh)
-
-
-def validate_upload(upload: UploadedFile) -> None:
-    from django.template.defaultfilters import filesizeformat
-
-    if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "files": _("%(name)s is larger than %(limit)s.")
-                % {"name": upload.name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
-            }
-        )
 
 
 def store_attachment(incident, upload, actor, comment=None) -> Attachment:
