@@ -43,6 +43,10 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def login(page, live_server):
     def _login(username: str, password: str = "demo"):
+        # Leave the previous page first: a request it still has in flight (htmx loads
+        # panels after the page) would otherwise come back with a fresh CSRF cookie that
+        # no longer matches the login form's token.
+        page.goto("about:blank")
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", username)
