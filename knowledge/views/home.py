@@ -2,20 +2,23 @@
 (?list=…) and articles by filter; without any of them, the workspace: the knowledge
 manager's panels, or one's own unpublished articles."""
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
 
 from knowledge import queues, rules, services
 from knowledge.forms import SearchForm
 from knowledge.models import Article, Status
+from knowledge.models.articles import NUMBER_PREFIX
 from knowledge.search.base import CANDIDATE_CAP
 from knowledge.selectors import articles_for, top_unanswered_searches
 from servicedesk.access import staff_required
@@ -36,6 +39,7 @@ LIST_PAGE = 50
 #: The search box's id: htmx names it when the results follow typing. Those searches
 #: (half-typed words) are not logged; one sent with Enter, a filter or a link is.
 LIVE_TRIGGER = "kb-q"
+ARTICLE_NUMBER = re.compile(r"(?i)kb-?(\d{1,9})")
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "query": query,
         "article_url": reverse("knowledge:detail", args=["X"])[:-2],
     }
+    opened = _article_by_number(request, query)
+    if opened is not None:
+        return opened
     if query:
         context.update(_search(request, form, query))
     elif listing is not None:
@@ -132,6 +139,19 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         context.update(_workspace(request))
     return _render(request, context)
+
+
+def _article_by_number(request: AuthenticatedHttpRequest, query: str) -> HttpResponse | None:
+    """A submitted search that is an article's number (KB-000123, kb-123) opens that
+    article, as the header's box does for tickets; typing (the live search) never does."""
+    match = ARTICLE_NUMBER.fullmatch(query)
+    if match is None or (request.htmx and request.htmx.trigger == LIVE_TRIGGER):
+        return None
+    number = f"{NUMBER_PREFIX}-{int(match[1]):06d}"
+    if not articles_for(request.user).filter(number=number).exists():
+        return None
+    url = reverse("knowledge:detail", args=[number])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _filtered(request: AuthenticatedHttpRequest) -> bool:

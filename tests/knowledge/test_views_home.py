@@ -285,3 +285,29 @@ class TestQueryCounts:
         for _ in range(5):
             ArticleFactory(status=Status.IN_REVIEW)
         assert _queries(client, HOME, {"list": "review"}) == few
+
+
+class TestSearchByNumber:
+    def test_a_submitted_number_opens_the_article(self, client, l1):
+        article = publish(title="VPN gateway")
+        client.force_login(l1)
+        short = "kb-" + article.number.split("-")[1].lstrip("0")
+        for query in (article.number, short):
+            response = client.get(reverse("knowledge:home"), {"q": query})
+            assert response.status_code == 302
+            assert response["Location"] == reverse("knowledge:detail", args=[article.number])
+
+    def test_typing_a_number_does_not_navigate_away(self, client, l1):
+        article = publish(title="VPN gateway")
+        client.force_login(l1)
+        response = client.get(
+            reverse("knowledge:home"),
+            {"q": article.number},
+            headers={"HX-Request": "true", "HX-Trigger": "kb-q", "HX-Target": "results"},
+        )
+        assert response.status_code == 200
+
+    def test_an_unknown_number_is_searched_as_text(self, client, l1):
+        client.force_login(l1)
+        response = client.get(reverse("knowledge:home"), {"q": "KB-999999"})
+        assert response.status_code == 200
