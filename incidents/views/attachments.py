@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from incidents.access import get_incident_for
 from servicedesk.http import AuthenticatedHttpRequest
+from servicedesk.uploads import serve_stored_file
 
 
 @require_GET
@@ -17,12 +18,7 @@ def download(request: AuthenticatedHttpRequest, number: str, pk: int) -> FileRes
     comment = attachment.comment
     if comment is not None and not comment.is_public and _is_contact(request.user):
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
-    response["Content-Type"] = "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_stored_file(attachment.file, name=attachment.original_name)
 
 
 def _is_contact(user) -> bool:

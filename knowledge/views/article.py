@@ -18,6 +18,7 @@ from knowledge.views.common import attachment_urls, get_article_for
 from servicedesk.access import staff_required
 from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
+from servicedesk.uploads import serve_stored_file
 
 #: The latest revisions listed on the article page (the history page has them all).
 RECENT_REVISIONS = 5
@@ -86,10 +87,5 @@ def attachment(request: AuthenticatedHttpRequest, number: str, pk: int) -> FileR
     stored = article.attachments.filter(pk=pk).first()
     if stored is None:
         raise Http404
-    inline = stored.is_inline_image
-    response = FileResponse(
-        stored.file.open("rb"), as_attachment=not inline, filename=stored.original_name
-    )
-    response["Content-Type"] = stored.content_type if inline else "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    inline_type = stored.content_type if stored.is_inline_image else ""
+    return serve_stored_file(stored.file, name=stored.original_name, inline_type=inline_type)

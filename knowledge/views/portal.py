@@ -34,6 +34,7 @@ from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Contact
 from servicedesk.parsing import parse_int
 from servicedesk.roles import contact_of
+from servicedesk.uploads import serve_stored_file
 
 #: Articles offered before a ticket is raised, and on the portal home.
 SUGGESTED = 5
@@ -218,13 +219,8 @@ def attachment(request: AuthenticatedHttpRequest, number: str, pk: int) -> FileR
     file = article.attachments.filter(pk=pk).first()
     if file is None:
         raise Http404
-    inline = file.is_inline_image
-    response = FileResponse(
-        file.file.open("rb"), as_attachment=not inline, filename=file.original_name
-    )
-    response["Content-Type"] = file.content_type if inline else "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    inline_type = file.content_type if file.is_inline_image else ""
+    return serve_stored_file(file.file, name=file.original_name, inline_type=inline_type)
 
 
 # ----- the portal home's panel -------------------------------------------------------------
