@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "servicedesk",
     "knowledge",
     "incidents",
+    "problems",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,9 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# A resolved problem closes once its incidents have stayed away this long (or with a reason).
+PROBLEM_QUIET_DAYS = env_int("PROBLEM_QUIET_DAYS", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Outgoing mail (Django 6.1's MAILERS). With DEBUG on and no EMAIL_HOST, mail is

@@ -46,6 +46,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tickets/", include("incidents.urls")),
     path("kb/", include("knowledge.urls")),
+    path("problems/", include("problems.urls")),
     # Every app's portal pages (one portal: namespace) and API routers, as registered
     # from their AppConfig.ready() (servicedesk/portal.py, servicedesk/api.py).
     path("portal/", include("servicedesk.portal_urls")),

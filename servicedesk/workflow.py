@@ -226,3 +226,8 @@ def copy_into[M: models.Model](stale: M, fresh: M) -> None:
         stale.__dict__[field.attname] = fresh.__dict__[field.attname]
     if isinstance(stale, ConcurrentTransitionMixin):
         stale._update_initial_state()
+
+
+def person(actor: Actor) -> User | None:
+    """The signed-in user behind an actor, for a "by" column; None when the system acts."""
+    return actor if isinstance(actor, User) else None
