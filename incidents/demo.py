@@ -1,11 +1,12 @@
 """Demo tickets: a few weeks of a support desk's work, played through incidents.services.
 
-The specs are in incidents/demo_tickets.py. All steps of all tickets are played in the
-order of their times with the clock frozen at each step's moment, acting as the demo user
-who would have done it, one transaction per step: numbers follow the order of
-registration, and history, SLA ledgers, comments and the mails sent after each commit
-carry the times they would have had. Then the SLA sweep runs at the real time, so the
-queues show at once what is at risk and what is breached.
+The specs are in incidents/demo_tickets.py, and in incidents/demo_recurring.py the faults
+that keep coming back (which the problems demo links to its problems). All steps of all
+tickets are played in the order of their times with the clock frozen at each step's
+moment, acting as the demo user who would have done it, one transaction per step: numbers
+follow the order of registration, and history, SLA ledgers, comments and the mails sent
+after each commit carry the times they would have had. Then the SLA sweep runs at the
+real time, so the queues show at once what is at risk and what is breached.
 """
 
 from collections import Counter
@@ -17,13 +18,17 @@ from django.db import transaction
 from django.db.models import Max, Min, Q
 
 from incidents import services
-from incidents.demo_tickets import TICKETS, Ticket
+from incidents import demo_tickets
+from incidents.demo_recurring import RECURRING
+from incidents.demo_tickets import Ticket
 from incidents.models import Incident, SlaEvent, Status, TicketArticle
 from knowledge.models import Article
 from knowledge.models import Status as ArticleStatus
 from knowledge.search.quality import fixture_articles
 from servicedesk.demo import DemoData, contract_numbers, duration, frozen_clock
 
+#: Every demo ticket: the desk's everyday work and the faults that keep coming back.
+TICKETS = [*demo_tickets.TICKETS, *RECURRING]
 #: The time zone of "12d@10:30" in the specs.
 DEMO_TIME_ZONE = ZoneInfo("Europe/Berlin")
 #: No step is played later than this before the real time.
