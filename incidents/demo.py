@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Max, Min, Q
 
-from incidents import services
-from incidents import demo_tickets
+from incidents import demo_tickets, services
 from incidents.demo_recurring import RECURRING
 from incidents.demo_tickets import Ticket
 from incidents.models import Incident, SlaEvent, Status, TicketArticle

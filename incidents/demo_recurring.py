@@ -172,8 +172,7 @@ BACKUP = [
                 {
                     "closure_code": ClosureCode.WORKAROUND,
                     "resolution": (
-                        "We ran the job again by hand; it completed and the restore point is "
-                        "there."
+                        "We ran the job again by hand; it completed and the restore point is there."
                     ),
                 },
             ),
@@ -425,10 +424,7 @@ NFS = [
         "northwind",
         Channel.PORTAL,
         "Stale file handle on /srv/shared of nw-web-01",
-        (
-            "The shop cannot read product images: 'Stale file handle' on /srv/shared, the "
-            "NFS share."
-        ),
+        ("The shop cannot read product images: 'Stale file handle' on /srv/shared, the NFS share."),
         opened="24d@10:15",
         category=Category.ERROR,
         service="Backup & storage",

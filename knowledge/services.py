@@ -129,6 +129,7 @@ def article_draft_from(
         article,
         title=clean_text(title)[:TITLE_LENGTH],
         body=_sections(language, symptoms=symptoms, resolution=resolution),
+        service=service,
     )
     save_with_history(
         article, actor=actor, reason=_("Written from %(source)s") % {"source": source_label}

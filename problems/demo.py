@@ -171,10 +171,14 @@ class _Player:
             services.problem_record_known_error(problem=problem, actor=actor, **a)
         elif action == "article":
             services.problem_write_article(problem=problem, actor=actor)
-        elif action == "submit_article":
-            knowledge.article_submit(article=problem.article, actor=actor)
-        elif action == "publish_article":
-            knowledge.article_publish(article=problem.article, actor=actor)
+        elif action in ("submit_article", "publish_article"):
+            article = problem.article
+            if article is None:
+                raise ValueError(f"demo step {action!r}: {problem.number} has no article yet")
+            if action == "submit_article":
+                knowledge.article_submit(article=article, actor=actor)
+            else:
+                knowledge.article_publish(article=article, actor=actor)
         elif action == "resolve":
             services.problem_resolve(problem=problem, actor=actor, **a)
         elif action == "close":

@@ -89,7 +89,10 @@ RELAY = ProblemSpec(
             "2m",
             "event",
             "l2",
-            {"at": ("relaybl1", "+0m"), "text": "First bounces reported by a customer ({relaybl1})"},
+            {
+                "at": ("relaybl1", "+0m"),
+                "text": "First bounces reported by a customer ({relaybl1})",
+            },
         ),
         (
             "2m",
@@ -104,19 +107,28 @@ RELAY = ProblemSpec(
             "30m",
             "why",
             "l2",
-            {"answer": "Mail of every customer bounced because smtp-out's address was blocklisted."},
+            {
+                "answer": "Mail of every customer bounced because smtp-out's address was "
+                "blocklisted."
+            },
         ),
         (
             "5m",
             "why",
             "l2",
-            {"answer": "It was listed because about 48,000 spam mails left through smtp-out in a night."},
+            {
+                "answer": "It was listed because about 48,000 spam mails left through "
+                "smtp-out in a night."
+            },
         ),
         (
             "5m",
             "why",
             "l2",
-            {"answer": "The spam went out through a real customer mailbox whose password was phished."},
+            {
+                "answer": "The spam went out through a real customer mailbox whose password "
+                "was phished."
+            },
         ),
         (
             "5m",
@@ -223,7 +235,10 @@ RELAY = ProblemSpec(
             "2h",
             "event",
             "l2",
-            {"text": "Account locked and its password reset with the customer; delisting requested"},
+            {
+                "text": "Account locked and its password reset with the customer; delisting "
+                "requested"
+            },
         ),
         (
             ("relaybl3", "+1d"),
@@ -585,10 +600,7 @@ VPN = ProblemSpec(
             ("vpnremote", "+1d"),
             "event",
             "l3",
-            {
-                "text": "The vendor confirms bug FW-91-4471 and promises the fix in firmware "
-                "9.1.4"
-            },
+            {"text": "The vendor confirms bug FW-91-4471 and promises the fix in firmware 9.1.4"},
         ),
         (
             "2h",
@@ -652,8 +664,7 @@ HOURLY = ProblemSpec(
             "l2",
             {
                 "at": ("loadspikes", "+1d1h"),
-                "text": "Backup snapshot moved from :00 to :30; the peak is lower but still "
-                "there",
+                "text": "Backup snapshot moved from :00 to :30; the peak is lower but still there",
             },
         ),
         (
@@ -791,7 +802,10 @@ UPLINK = ProblemSpec(
             "5m",
             "why",
             "l3",
-            {"answer": "Packets are lost on et-0/0/1 because the carrier's optical signal degrades."},
+            {
+                "answer": "Packets are lost on et-0/0/1 because the carrier's optical signal "
+                "degrades."
+            },
         ),
         (
             "5m",
@@ -871,7 +885,10 @@ OUTLOOK = ProblemSpec(
             "2m",
             "event",
             "problem-manager",
-            {"at": ("outlookpw2", "+0m"), "text": "A second customer reports the same ({outlookpw2})"},
+            {
+                "at": ("outlookpw2", "+0m"),
+                "text": "A second customer reports the same ({outlookpw2})",
+            },
         ),
         (
             "5m",

@@ -38,7 +38,7 @@ def problem_write_article(*, problem: Problem, actor: Actor) -> Article:
             fresh,
             actor=actor,
             reason=_("Article %(number)s written") % {"number": article.number},
-            fields=["article", "version"],
+            fields=["article", "version", "updated_at"],
         )
     copy_into(problem, fresh)
     return article

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from incidents.models import Incident
 from problems import rules
 from problems.models import Problem, ProblemIncident
+from problems.services._workflow import PROBLEMS
 from servicedesk.workflow import Actor, person, record_history
 
 
@@ -16,26 +17,31 @@ def problem_link_incident(*, problem: Problem, incident: Incident, actor: Actor)
     from another problem if it was linked there. Linking it again changes nothing."""
     if not rules.may_link_incident(actor):
         raise PermissionDenied(_("You may not link incidents to problems."))
-    if problem.is_final:
-        raise ValidationError(_("A closed or cancelled problem takes no more incidents."))
     with transaction.atomic():
+        if PROBLEMS.lock(problem).is_final:
+            raise ValidationError(_("A closed or cancelled problem takes no more incidents."))
         (link,) = link_incidents(problem, [incident], actor=actor)
     return link
 
 
 def problem_unlink_incident(*, problem: Problem, incident: Incident, actor: Actor) -> None:
+    """Take the incident off the problem (it was not this fault after all). The incidents
+    of a closed or cancelled problem stay its record."""
     if not rules.may_link_incident(actor):
         raise PermissionDenied(_("You may not link incidents to problems."))
-    link = ProblemIncident.objects.filter(problem=problem, incident=incident).first()
-    if link is None:
-        return
-    record_history(
-        link,
-        actor=actor,
-        reason=_("%(incident)s taken off %(problem)s")
-        % {"incident": incident.number, "problem": problem.number},
-    )
-    link.delete()
+    with transaction.atomic():
+        if PROBLEMS.lock(problem).is_final:
+            raise ValidationError(_("A closed or cancelled problem is not changed any more."))
+        link = ProblemIncident.objects.filter(problem=problem, incident=incident).first()
+        if link is None:
+            return
+        record_history(
+            link,
+            actor=actor,
+            reason=_("%(incident)s taken off %(problem)s")
+            % {"incident": incident.number, "problem": problem.number},
+        )
+        link.delete()
 
 
 def link_incidents(

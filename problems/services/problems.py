@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from incidents.models import Incident
+from incidents.models import Category, Incident
 from problems import rules
 from problems.models import Problem
 from problems.services._workflow import PROBLEMS
@@ -79,12 +79,16 @@ def problem_update(
     unknown = set(changes) - set(DEFINITION_FIELDS)
     if unknown:
         raise TypeError(f"problem_update() does not change {sorted(unknown)}")
-    if problem.is_final:
-        raise ValidationError(_("A closed or cancelled problem is not changed any more."))
     with transaction.atomic():
         fresh = PROBLEMS.lock(problem, expected_version)
+        if fresh.is_final:
+            raise ValidationError(_("A closed or cancelled problem is not changed any more."))
+        service_before = fresh.service_id
         _apply(fresh, **changes)
-        PROBLEMS.save(fresh, actor=actor, reason=_("Edited"), fields=[*changes, "version"])
+        fields = [*changes, "version", "updated_at"]
+        if fresh.service_id != service_before:
+            fields.append("service")  # taken from the configuration item
+        PROBLEMS.save(fresh, actor=actor, reason=_("Edited"), fields=list(dict.fromkeys(fields)))
     copy_into(problem, fresh)
     return fresh
 
@@ -102,22 +106,32 @@ def problem_investigate(
         raise PermissionDenied(_("You may not change this problem's investigation."))
     with transaction.atomic():
         fresh = PROBLEMS.lock(problem, expected_version)
+        if not rules.may_investigate(fresh, actor):  # closed or cancelled meanwhile
+            raise PermissionDenied(_("You may not change this problem's investigation."))
         set_findings(fresh, root_cause=root_cause, workaround=workaround)
         PROBLEMS.save(
             fresh,
             actor=actor,
             reason=_("Findings updated"),
-            fields=["root_cause", "root_cause_at", "workaround", "version"],
+            fields=["root_cause", "root_cause_at", "workaround", "version", "updated_at"],
         )
     copy_into(problem, fresh)
     return fresh
 
 
 def _apply(problem: Problem, **changes) -> None:
+    """Set the fields after cleaning them; a ValidationError names the field at fault.
+    A configuration item without a service brings its own service."""
     for name, value in changes.items():
         if name in ("title", "description", "permanent_fix"):
             value = clean_text(value)
         setattr(problem, name, value)
+    if problem.category not in Category.values:
+        raise ValidationError({"category": _("Choose one of the categories.")})
+    if problem.priority not in Priority.values:
+        raise ValidationError({"priority": _("Choose one of the priorities.")})
+    if problem.configuration_item is not None and problem.service is None:
+        problem.service = problem.configuration_item.service
     if "title" in changes:
         if not problem.title:
             raise ValidationError({"title": _("Give the problem a title.")})

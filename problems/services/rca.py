@@ -21,9 +21,9 @@ TEXT_LENGTH = 500
 
 def why_add(*, problem: Problem, answer: str, actor: Actor) -> Why:
     """The next "why?" of the chain, answered."""
-    _check(problem, actor)
     with transaction.atomic():
-        PROBLEMS.lock(problem)  # one writer numbers the chain at a time
+        _check(problem, actor)  # the lock also lets one writer at a time number the chain
+        answer = _text(answer, "answer")
         last = problem.whys.aggregate(last=Max("position"))["last"] or 0
         if last >= MAX_WHYS:
             raise ValidationError(
@@ -32,23 +32,24 @@ def why_add(*, problem: Problem, answer: str, actor: Actor) -> Why:
                     % {"count": MAX_WHYS}
                 }
             )
-        why = Why(problem=problem, position=last + 1, answer=_text(answer, "answer"))
+        why = Why(problem=problem, position=last + 1, answer=answer)
         save_with_history(why, actor=actor, reason=_("Added"))
     return why
 
 
 def why_update(*, why: Why, answer: str, actor: Actor) -> Why:
-    _check(why.problem, actor)
-    why.answer = _text(answer, "answer")
-    save_with_history(why, actor=actor, reason=_("Edited"), fields=["answer"])
+    with transaction.atomic():
+        _check(why.problem, actor)
+        why.answer = _text(answer, "answer")
+        save_with_history(why, actor=actor, reason=_("Edited"), fields=["answer"])
     return why
 
 
 def why_remove(*, why: Why, actor: Actor) -> None:
     """Remove a why; the ones after it move up."""
     problem = why.problem
-    _check(problem, actor)
     with transaction.atomic():
+        _check(problem, actor)
         record_history(why, actor=actor, reason=_("Removed"))
         why.delete()
         for later in problem.whys.filter(position__gt=why.position).order_by("position"):
@@ -57,49 +58,58 @@ def why_remove(*, why: Why, actor: Actor) -> None:
 
 
 def cause_add(*, problem: Problem, category: str, text: str, actor: Actor) -> Cause:
-    _check(problem, actor)
-    if category not in FishboneCategory.values:
-        raise ValidationError({"category": _("Choose one of the fishbone's categories.")})
-    cause = Cause(problem=problem, category=category, text=_text(text, "text"))
-    save_with_history(cause, actor=actor, reason=_("Added"))
+    with transaction.atomic():
+        _check(problem, actor)
+        if category not in FishboneCategory.values:
+            raise ValidationError({"category": _("Choose one of the fishbone's categories.")})
+        cause = Cause(problem=problem, category=category, text=_text(text, "text"))
+        save_with_history(cause, actor=actor, reason=_("Added"))
     return cause
 
 
 def cause_set_confirmed(*, cause: Cause, confirmed: bool, actor: Actor) -> Cause:
     """The investigation showed the cause contributed (or ruled it out)."""
-    _check(cause.problem, actor)
-    cause.confirmed = confirmed
-    reason = _("Confirmed") if confirmed else _("Ruled out")
-    save_with_history(cause, actor=actor, reason=reason, fields=["confirmed"])
+    with transaction.atomic():
+        _check(cause.problem, actor)
+        cause.confirmed = confirmed
+        reason = _("Confirmed") if confirmed else _("Ruled out")
+        save_with_history(cause, actor=actor, reason=reason, fields=["confirmed"])
     return cause
 
 
 def cause_remove(*, cause: Cause, actor: Actor) -> None:
-    _check(cause.problem, actor)
-    record_history(cause, actor=actor, reason=_("Removed"))
-    cause.delete()
+    with transaction.atomic():
+        _check(cause.problem, actor)
+        record_history(cause, actor=actor, reason=_("Removed"))
+        cause.delete()
 
 
 def event_add(*, problem: Problem, occurred_at: datetime, text: str, actor: Actor) -> TimelineEvent:
-    _check(problem, actor)
-    event = TimelineEvent(
-        problem=problem,
-        occurred_at=occurred_at,
-        text=_text(text, "text"),
-        added_by=person(actor),
-    )
-    save_with_history(event, actor=actor, reason=_("Added"))
+    with transaction.atomic():
+        _check(problem, actor)
+        event = TimelineEvent(
+            problem=problem,
+            occurred_at=occurred_at,
+            text=_text(text, "text"),
+            added_by=person(actor),
+        )
+        save_with_history(event, actor=actor, reason=_("Added"))
     return event
 
 
 def event_remove(*, event: TimelineEvent, actor: Actor) -> None:
-    _check(event.problem, actor)
-    record_history(event, actor=actor, reason=_("Removed"))
-    event.delete()
+    with transaction.atomic():
+        _check(event.problem, actor)
+        record_history(event, actor=actor, reason=_("Removed"))
+        event.delete()
 
 
 def _check(problem: Problem, actor: Actor) -> None:
-    if not rules.may_investigate(problem, actor):
+    """Refuse who may not write the investigation, before and after locking the problem's
+    row (which may have closed since the caller read it); call inside a transaction."""
+    if not rules.may_investigate(problem, actor) or not rules.may_investigate(
+        PROBLEMS.lock(problem), actor
+    ):
         raise PermissionDenied(_("You may not change this problem's investigation."))
 
 
