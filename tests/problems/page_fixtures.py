@@ -1,7 +1,6 @@
 """What the tests of the problem's pages share: a problem in a chosen state, opened by
 the `problem_manager` of the shared cast, with its URLs at hand."""
 
-import pytest
 from django.urls import reverse
 
 from problems.models import Problem, Status
@@ -24,9 +23,3 @@ def url(name: str, problem: Problem, *args) -> str:
 
 def open_problem(problem_manager, status: str = Status.NEW, **kwargs) -> Problem:
     return ProblemFactory.create(actor=problem_manager, status=status, **kwargs)
-
-
-@pytest.fixture
-def problem(problem_manager) -> Problem:
-    """A problem under investigation: every editor has something to do."""
-    return open_problem(problem_manager, Status.UNDER_INVESTIGATION)
