@@ -297,7 +297,11 @@ class CauseForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), choices=FishboneCategory.choices, widget=forms.HiddenInput
     )
-    text = forms.CharField(label=_("Possible cause"), max_length=TEXT_LENGTH)
+    text = forms.CharField(
+        label=_("Possible cause"),
+        max_length=TEXT_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": _("A possible cause")}),
+    )
 
 
 class CauseVerdictForm(forms.Form):

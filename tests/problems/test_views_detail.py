@@ -128,12 +128,12 @@ class TestControlsPerRole:
 
     def test_l1_reads_the_analysis_and_links_incidents(self, client, l1, problem_manager):
         problem = open_problem(problem_manager, Status.UNDER_INVESTIGATION)
-        services.why_add(problem=problem, answer="The disk filled", actor=problem_manager)
+        why = services.why_add(problem=problem, answer="The disk filled", actor=problem_manager)
         client.force_login(l1)
         body = client.get(page_url(problem)).content.decode()
         assert "The disk filled" in body
         assert 'id="id_why_new_answer"' not in body
-        assert url("why_remove", problem, 1) not in body
+        assert url("why_remove", problem, why.pk) not in body
         assert 'data-action="findings"' not in body
         assert 'id="id_number"' in body  # link an incident
 
