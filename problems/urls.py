@@ -1,5 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from problems.converters import ProblemNumber
+from problems.views import actions, article, edit, incidents, new, page, rca
 
 app_name = "problems"
 
-urlpatterns: list = []
+register_converter(ProblemNumber, "problem")
+
+urlpatterns = [
+    # ----- the problem's page and the new-problem page (prb-page) -----
+    path("new/", new.new, name="new"),
+    path("<problem:number>/", page.detail, name="detail"),
+    path("<problem:number>/actions/<slug:key>/", actions.action, name="action"),
+    path("<problem:number>/edit/", edit.edit, name="edit"),
+    path("<problem:number>/findings/", edit.findings, name="findings"),
+    path("<problem:number>/incidents/", incidents.link, name="link_incident"),
+    path(
+        "<problem:number>/incidents/<str:incident_number>/remove/",
+        incidents.unlink,
+        name="unlink_incident",
+    ),
+    path("<problem:number>/write-article/", article.write_article, name="write_article"),
+    path("<problem:number>/whys/", rca.why_add, name="why_add"),
+    path("<problem:number>/whys/<int:pk>/", rca.why_edit, name="why_edit"),
+    path("<problem:number>/whys/<int:pk>/remove/", rca.why_remove, name="why_remove"),
+    path("<problem:number>/causes/", rca.cause_add, name="cause_add"),
+    path("<problem:number>/causes/<int:pk>/verdict/", rca.cause_verdict, name="cause_verdict"),
+    path("<problem:number>/causes/<int:pk>/remove/", rca.cause_remove, name="cause_remove"),
+    path("<problem:number>/events/", rca.event_add, name="event_add"),
+    path("<problem:number>/events/<int:pk>/remove/", rca.event_remove, name="event_remove"),
+    # ----- end of the problem's page -----
+]
