@@ -7,15 +7,6 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Problems")
 
     def ready(self) -> None:
-        from problems import receivers  # noqa: F401  (connects the signal receivers)
+        from problems import integration
 
-        self.register_integration()
-
-    def register_integration(self) -> None:
-        """On other apps' pages and in the API: the ticket and article panels, the mail
-        to contacts when a problem is resolved, and the problems' API router."""
-        from problems import api, notifications, panels
-
-        panels.register()
-        notifications.register_events()
-        api.register()
+        integration.register()  # ticket and article panels, resolved-problem mail, API

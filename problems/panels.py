@@ -57,16 +57,17 @@ def ticket_panel_context(
     link = problem_link_of(incident)
     problem = link.problem if link is not None else None
     article = problem.article if problem is not None else None
-    suggest_article = article is not None and article.status == ArticleStatus.PUBLISHED
+    # A published article is suggested with the ticket's own article actions.
+    suggested = (
+        article if article is not None and article.status == ArticleStatus.PUBLISHED else None
+    )
     return {
         "incident": incident,
         "link": link,
         "problem": problem,
         "article": article,
-        "suggest_article": suggest_article,
-        "article_linked": article is not None
-        and suggest_article
-        and article_linked(incident, article),
+        "suggest_article": suggested is not None,
+        "article_linked": suggested is not None and article_linked(incident, suggested),
         "known_errors": (
             list(known_errors_for(incident)[:KNOWN_ERRORS_SHOWN])
             if link is None and incident.kind == Kind.INCIDENT
