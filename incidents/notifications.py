@@ -17,11 +17,8 @@ not which vendor; the portal does not show it either). The rule is by target sta
 a transition added later quotes nothing until someone decides it should.
 """
 
-import re
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -37,6 +34,7 @@ from servicedesk.notifications import (
     contact_salutation,
     notification_queue,
     recipient_key,
+    render_text,
 )
 from servicedesk.roles import contact_of
 
@@ -72,11 +70,8 @@ def _dedupe_key(incident: Incident, event: str, occurrence: str, email: str) -> 
     return f"incident:{incident.pk}:{event}:{occurrence}:{recipient_key(email)}"
 
 
-def _render(template: str, context: dict) -> str:
-    """A plain-text template, without the blank lines its tags leave behind."""
-    text: str = render_to_string(template, context)
-    text = "\n".join(line.rstrip() for line in text.splitlines())
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+#: A plain-text template, without the blank lines its tags leave behind.
+_render = render_text
 
 
 def _reachable(contact: Contact) -> bool:

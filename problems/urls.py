@@ -1,14 +1,17 @@
 from django.urls import path, register_converter
 
 from problems.converters import ProblemNumber
-from problems.views import actions, article, edit, incidents, new, page, rca
+from problems.views import actions, article, edit, incidents, new, page, rca, ticket_panel
 
 app_name = "problems"
 
 register_converter(ProblemNumber, "problem")
 
 urlpatterns = [
-    # ----- the problem's page and the new-problem page (prb-page) -----
+    # ----- the problem panel on the ticket page (problems/panels.py) -----
+    path("tickets/<str:number>/link/", ticket_panel.link, name="ticket_link"),
+    path("tickets/<str:number>/unlink/", ticket_panel.unlink, name="ticket_unlink"),
+    # ----- the problem's page and the new-problem page -----
     path("new/", new.new, name="new"),
     path("<problem:number>/", page.detail, name="detail"),
     path("<problem:number>/actions/<slug:key>/", actions.action, name="action"),
@@ -29,5 +32,4 @@ urlpatterns = [
     path("<problem:number>/causes/<int:pk>/remove/", rca.cause_remove, name="cause_remove"),
     path("<problem:number>/events/", rca.event_add, name="event_add"),
     path("<problem:number>/events/<int:pk>/remove/", rca.event_remove, name="event_remove"),
-    # ----- end of the problem's page -----
 ]

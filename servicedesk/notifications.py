@@ -17,6 +17,7 @@ Apps decide who hears what (incidents/notifications.py); this module owns the ma
 
 import hashlib
 import logging
+import re
 import uuid
 from datetime import timedelta
 from email.utils import parseaddr
@@ -28,6 +29,7 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, mailers
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from servicedesk.models import Contact, Notification, NotificationStatus
@@ -71,6 +73,14 @@ def thread_root_id(ref: str) -> str:
 def absolute_url(path: str) -> str:
     """A link for an email: SITE_URL (no trailing slash) plus the path."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+def render_text(template: str, context: dict) -> str:
+    """A plain-text mail template, without the blank lines its tags leave behind (call
+    inside the language the mail is written in)."""
+    text: str = render_to_string(template, context)
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def recipient_key(email: str) -> str:

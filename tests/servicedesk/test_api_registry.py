@@ -28,6 +28,6 @@ def test_incidents_registers_its_routers_with_the_platform(client):
 
 
 def test_anything_else_under_the_api_is_a_json_404(client):
-    response = client.get("/api/v1/problems")
+    response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "errors": {}}
