@@ -235,20 +235,26 @@ def test_a_superuser_writes_the_rca(problem):
 
 @pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED])
 def test_nobody_writes_the_rca_of_a_finished_problem(actors, status):
-    problem = ProblemFactory(status=Status.UNDER_INVESTIGATION, actor=actors["problem_manager"])
+    """Also when the caller still holds the problem as it was before it finished."""
+    problem = ProblemFactory.create(
+        status=Status.UNDER_INVESTIGATION, actor=actors["problem_manager"]
+    )
     changes = existing_rows(problem, actors["l3"])
-    manager = actors["problem_manager"]
+    manager, elsewhere = actors["problem_manager"], Problem.objects.get(pk=problem.pk)
     if status == Status.CLOSED:
-        services.problem_resolve(problem=problem, actor=manager, permanent_fix="Upgraded")
-        services.problem_close(problem=problem, actor=manager, override_reason="Verified")
+        services.problem_resolve(problem=elsewhere, actor=manager, permanent_fix="Upgraded")
+        services.problem_close(problem=elsewhere, actor=manager, override_reason="Verified")
     else:
-        services.problem_cancel(problem=problem, actor=manager, reason="Duplicate")
+        services.problem_cancel(problem=elsewhere, actor=manager, reason="Duplicate")
+    assert problem.status == Status.UNDER_INVESTIGATION  # what the caller still believes
 
     for role in ("l3", "problem_manager"):
         for write in WRITE.values():
             with pytest.raises(PermissionDenied):
-                write(Problem.objects.get(pk=problem.pk), actors[role])
+                write(problem, actors[role])
         for name, change in changes.items():
             with pytest.raises(PermissionDenied):
                 change(actors[role])
             assert rca_rows() == (1, 1, 1), name
+    assert Why.objects.get().answer == "Old"
+    assert not Cause.objects.get().confirmed
