@@ -94,13 +94,13 @@ class Route:
 
 
 def _edit_data(w: World) -> dict:
-    service = ServiceFactory()
+    service = ServiceFactory.create()
     return {
         "version": w.problem.version,
         "title": "A better title",
         "priority": 2,
         "service": service.pk,
-        "configuration_item": ConfigurationItemFactory(service=service).pk,
+        "configuration_item": ConfigurationItemFactory.create(service=service).pk,
         "category": "outage",
     }
 
