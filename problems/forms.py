@@ -78,6 +78,7 @@ class DefinitionFields(forms.Form):
     priority = forms.TypedChoiceField(
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.MEDIUM
     )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.filter(is_active=True), required=False
     )
@@ -88,7 +89,6 @@ class DefinitionFields(forms.Form):
         .order_by("service__name", "name"),
         required=False,
     )
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     owner = PersonField(
         label=_("Problem manager"),
         queryset=problem_managers(),

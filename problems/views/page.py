@@ -14,7 +14,7 @@ from problems import rules
 from problems.access import get_problem_for, reader_required
 from problems.actions import actions_for
 from problems.forms import LinkIncidentForm
-from problems.models import Problem, ProblemIncident
+from problems.models import Problem, ProblemIncident, Status
 from problems.quiet import quiet_period_of
 from problems.timeline import timeline_for
 from problems.views.rca_board import rca_context
@@ -75,7 +75,7 @@ def page_context(
         "may_write_article": may_write_article(problem, user),
         "links": linked_incidents(problem),
         "link_form": LinkIncidentForm(),
-        "quiet": quiet_period_of(problem),
+        "quiet": quiet_period_of(problem) if problem.status == Status.RESOLVED else None,
         "timeline": timeline_for(problem),
         "panel": None,
         "findings_form": None,
