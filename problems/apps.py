@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProblemsConfig(AppConfig):
     name = "problems"
     verbose_name = _("Problems")
+
+    def ready(self) -> None:
+        from problems import workspaces
+
+        workspaces.register()
