@@ -79,9 +79,7 @@ def bar_chart(
         bars = []
         for series, value, title in values:
             bar_height = 0.0 if not value else max(1.0, plot * value / widest)
-            bars.append(
-                Bar(x, TOP + plot - bar_height, BAR, bar_height, value, series, title)
-            )
+            bars.append(Bar(x, TOP + plot - bar_height, BAR, bar_height, value, series, title))
             x += BAR + BAR_GAP
         span = len(values) * (BAR + BAR_GAP) - BAR_GAP
         placed.append(Column(label, x - BAR_GAP - span / 2, bars))

@@ -11,8 +11,9 @@ grouped by the words of its title), then in the same statement:
 
 and returns (key, n30, n7, organisations, incident id) for the first `sample` incidents
 of each group. Only the split of a title into words differs between the databases:
-PostgreSQL's regexp_split_to_table, a recursive CTE on SQLite (which lowercases only
-ASCII letters: "VPN" and "vpn" meet there, Cyrillic capitals do not)."""
+PostgreSQL's regexp_split_to_table; on SQLite, the title's punctuation replaced by spaces
+and the words read as a JSON array by json_each (SQLite lowercases only ASCII letters:
+"VPN" and "vpn" meet there, Cyrillic capitals do not)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,10 +27,32 @@ from knowledge.search.stopwords import ALL as LANGUAGE_STOP_WORDS
 
 #: Words too common in incident titles to say what they are about.
 DESK_STOP_WORDS = frozenset(
-    """
-    again cannot customer customers does doesn down help issue issues isn not please
-    problem problems request since still ticket today unable urgent working yesterday
-    """.split()
+    [
+        "again",
+        "cannot",
+        "customer",
+        "customers",
+        "does",
+        "doesn",
+        "down",
+        "help",
+        "issue",
+        "issues",
+        "isn",
+        "not",
+        "please",
+        "problem",
+        "problems",
+        "request",
+        "since",
+        "still",
+        "ticket",
+        "today",
+        "unable",
+        "urgent",
+        "working",
+        "yesterday",
+    ]
 )
 STOP_WORDS = sorted(w for w in LANGUAGE_STOP_WORDS | DESK_STOP_WORDS if len(w) >= 3)
 #: Only the first words of a title count (a title is a line, not a story): at most
@@ -37,11 +60,18 @@ STOP_WORDS = sorted(w for w in LANGUAGE_STOP_WORDS | DESK_STOP_WORDS if len(w) >
 TITLE_WORDS = 12
 #: A significant word has at least this many characters and is not only digits.
 MIN_WORD_LENGTH = 3
-#: What the SQLite split treats as a space (PostgreSQL splits on anything not a letter
-#: or a digit).
-PUNCTUATION = ".,:;!?()[]{}<>/\\|\"'`#@*=+&~^%$_-\t\r\n\u2013\u2014\u00ab\u00bb\u201c\u201d\u2026"
-
+#: SQLite: what separates words like a space, and what is trimmed off a word's ends
+#: (PostgreSQL splits on anything that is not a letter or a digit). Replacing costs a
+#: pass over every title per character, trimming one call per word: the common
+#: separators are replaced, the rare punctuation trimmed.
+SEPARATORS = ",.:;!?()[]/-_\t\r\n\u2013\u2014"
+TRIMMED = "\"'`#@*=+&~^%$<>{}|\\\u00ab\u00bb\u201c\u201d\u2026"
 REPLACES_PER_STEP = 8
+#: A word in more of the window's incidents than this share (and this floor) is the
+#: desk's phrasing ("customer reports"), not a pattern: a flood on one service still
+#: shows as a service or CI pattern.
+COMMON_SHARE = 0.1
+COMMON_FLOOR = 50
 
 #: Each kind's grouping key, from the `recent` (or, for words, `words`) CTE.
 KEYS = {
@@ -58,10 +88,10 @@ KEYS = {
         "CAST(service_id AS TEXT) || ':' || category AS pkey "
         "FROM recent WHERE service_id IS NOT NULL AND category <> %s"
     ),
-    "words": (
-        "SELECT a.id, a.registered_at, a.organisation_id, a.word || ' ' || b.word AS pkey "
-        "FROM words a JOIN words b ON b.id = a.id AND a.word < b.word"
-    ),
+    # Every pair of an incident's words: each word with each of the words after it in
+    # alphabetical order (LEAD), rather than a self-join the SQLite planner may run as a
+    # nested loop over the whole window.
+    "words": "SELECT id, registered_at, organisation_id, pkey FROM pairs WHERE pkey IS NOT NULL",
 }
 
 
@@ -155,34 +185,62 @@ def _recent_cte(recent: QuerySet[Any]) -> tuple[str, list[Any]]:
 
 
 def _word_ctes(recent: QuerySet[Any]) -> tuple[str, list[Any]]:
-    """WITH [RECURSIVE] recent, …, words AS (id, registered_at, organisation_id, word):
-    each incident's distinct significant words among the first TITLE_WORDS."""
+    """WITH recent, …, words AS (id, registered_at, organisation_id, word): each
+    incident's distinct significant words among the first TITLE_WORDS of its title."""
     base, params = _recent_cte(recent)
     stop = ", ".join(["%s"] * len(STOP_WORDS))
-    significant = f"length(word) >= {MIN_WORD_LENGTH} AND {_has_a_non_digit('word')}"
     if connection.vendor == "postgresql":
-        sql = f"""WITH {base},
-words AS (
-  SELECT DISTINCT r.id, r.registered_at, r.organisation_id, t.word
+        # unnest over an array slice rather than regexp_split_to_table: the planner
+        # expects 1,000 rows from the latter per title, and past a cost that size
+        # PostgreSQL compiles the query with JIT first (a few hundred milliseconds).
+        tokens = f"""tokens AS (
+  SELECT r.id, r.registered_at, r.organisation_id, t.word
   FROM recent r CROSS JOIN LATERAL
-    regexp_split_to_table(lower(r.title), '[^[:alnum:]]+') WITH ORDINALITY AS t(word, n)
-  WHERE t.n <= {TITLE_WORDS} AND {significant} AND t.word NOT IN ({stop})
+    unnest((regexp_split_to_array(lower(r.title), '[^[:alnum:]]+'))[1:{TITLE_WORDS}]) AS t(word)
 )"""
+        greatest = "GREATEST"
     else:
-        sql = f"""WITH RECURSIVE {base},
-{_spaced_titles()},
-split(id, registered_at, organisation_id, word, rest, n) AS (
-  SELECT id, registered_at, organisation_id, '', title || ' ', 0 FROM spaced
-  UNION ALL
-  SELECT id, registered_at, organisation_id, substr(rest, 1, instr(rest, ' ') - 1),
-         substr(rest, instr(rest, ' ') + 1), n + 1
-  FROM split WHERE rest <> '' AND n < {TITLE_WORDS}
-),
-words AS (
-  SELECT DISTINCT id, registered_at, organisation_id, word FROM split
-  WHERE n > 0 AND {significant} AND word NOT IN ({stop})
+        trimmed = _literal(TRIMMED)
+        # Materialized: a word is trimmed once, not at each of its uses.
+        tokens = f"""{_listed_titles()},
+tokens AS MATERIALIZED (
+  SELECT l.id, l.registered_at, l.organisation_id, trim(j.value, '{trimmed}') AS word
+  FROM listed l, json_each(l.list) AS j
+  WHERE j.key < {TITLE_WORDS}
 )"""
-    return sql, params + STOP_WORDS
+        greatest = "MAX"
+    sql = f"""WITH {base},
+{tokens},
+significant AS (
+  SELECT DISTINCT id, registered_at, organisation_id, word FROM tokens
+  WHERE length(word) >= {MIN_WORD_LENGTH} AND {_has_a_non_digit("word")}
+    AND word NOT IN ({stop})
+),
+common AS (
+  SELECT word FROM significant GROUP BY word
+  HAVING COUNT(*) > {greatest}(%s, (SELECT COUNT(*) FROM recent) * %s)
+),
+words AS (SELECT * FROM significant WHERE word NOT IN (SELECT word FROM common)),
+{_pairs()}"""
+    return sql, [*params, *STOP_WORDS, COMMON_FLOOR, COMMON_SHARE]
+
+
+def _pairs() -> str:
+    """pairs (id, registered_at, organisation_id, pkey): "<word> <later word>" for each
+    of an incident's words and each word after it (NULL past its last word)."""
+    later = range(1, TITLE_WORDS)
+    leads = ", ".join(f"LEAD(word, {n}) OVER by_word AS after{n}" for n in later)
+    offsets = " UNION ALL ".join(f"SELECT {n}" for n in later)
+    partner = "CASE o.n " + " ".join(f"WHEN {n} THEN r.after{n}" for n in later) + " END"
+    return f"""ordered AS (
+  SELECT id, registered_at, organisation_id, word, {leads}
+  FROM words WINDOW by_word AS (PARTITION BY id ORDER BY word)
+),
+offsets(n) AS ({offsets}),
+pairs AS (
+  SELECT r.id, r.registered_at, r.organisation_id, r.word || ' ' || {partner} AS pkey
+  FROM ordered r CROSS JOIN offsets o
+)"""
 
 
 def _has_a_non_digit(column: str) -> str:
@@ -191,25 +249,33 @@ def _has_a_non_digit(column: str) -> str:
     return f"{column} GLOB '*[^0-9]*'"
 
 
-def _spaced_titles() -> str:
-    """SQLite: `spaced` (id, registered_at, organisation_id, title), the lowercased title
-    with every PUNCTUATION character replaced by a space. SQLite's parser takes a few
-    nested replace() calls at a time, so it goes in steps, a CTE each."""
+def _listed_titles() -> str:
+    """SQLite: `listed` (id, registered_at, organisation_id, list), the lowercased title
+    as a JSON array of its words, for json_each: SEPARATORS become spaces, runs of
+    spaces one, json_quote escapes what JSON must (quotes, control characters) and each
+    space becomes '","'. SQLite's parser takes a few nested replace() calls at a time: a
+    CTE per step; `listed` is materialized so the chain runs once per title."""
     steps, source, title = [], "recent", "lower(title)"
-    chars = list(PUNCTUATION)
-    for n, start in enumerate(range(0, len(chars), REPLACES_PER_STEP)):
-        for char in chars[start : start + REPLACES_PER_STEP]:
-            # Quotes doubled; "%" doubled for the driver's parameter style.
-            literal = char.replace("'", "''").replace("%", "%%")
-            title = f"replace({title}, '{literal}', ' ')"
-        name = f"spaced{n}"
+    for n, start in enumerate(range(0, len(SEPARATORS), REPLACES_PER_STEP)):
+        for char in SEPARATORS[start : start + REPLACES_PER_STEP]:
+            title = f"replace({title}, '{_literal(char)}', ' ')"
         steps.append(
-            f"{name} AS (SELECT id, registered_at, organisation_id, {title} AS title "
+            f"spaced{n} AS (SELECT id, registered_at, organisation_id, {title} AS title "
             f"FROM {source})"
         )
-        source, title = name, "title"
-    steps.append(f"spaced AS (SELECT * FROM {source})")
+        source, title = f"spaced{n}", "title"
+    single = "replace(replace(replace(trim(title), '    ', ' '), '  ', ' '), '  ', ' ')"
+    steps.append(
+        "listed AS MATERIALIZED (SELECT id, registered_at, organisation_id, "
+        f"""'[' || replace(json_quote({single}), ' ', '","') || ']' AS list FROM {source})"""
+    )
     return ",\n".join(steps)
+
+
+def _literal(text: str) -> str:
+    """Text inside an SQL string literal: quotes doubled, "%" doubled for the driver's
+    parameter style."""
+    return text.replace("'", "''").replace("%", "%%")
 
 
 def _when(moment: datetime) -> Any:

@@ -7,7 +7,7 @@ from problems.services.problems import TITLE_LENGTH
 
 
 class OpenFromPatternForm(forms.Form):
-    """"Open a problem" on a pattern: which pattern (its key) and the problem's title,
+    """ "Open a problem" on a pattern: which pattern (its key) and the problem's title,
     prefilled from the pattern and edited before it opens."""
 
     key = forms.CharField(widget=forms.HiddenInput, max_length=800)

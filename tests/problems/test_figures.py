@@ -73,7 +73,9 @@ class TestMeanTimes:
                 services.problem_investigate(problem=problem, actor=manager, root_cause="Leak")
             if fix_after is not None:
                 with at(opened + fix_after):
-                    services.problem_resolve(problem=problem, actor=manager, permanent_fix="Patched")
+                    services.problem_resolve(
+                        problem=problem, actor=manager, permanent_fix="Patched"
+                    )
 
         problem_found_and_fixed(NOW - 100 * DAY, 2 * DAY, 10 * DAY)
         problem_found_and_fixed(NOW - 50 * DAY, 4 * DAY, 20 * DAY)
@@ -96,13 +98,16 @@ class TestKnownProblemShare:
         self, manager, contact
     ):
         with at(NOW - 2 * DAY):
-            last_month = save([incident(f"A{i}", NOW - i * DAY, contact=contact)
-                               for i in range(10)])
-            earlier = save([incident(f"B{i}", NOW - (31 + i) * DAY, contact=contact)
-                            for i in range(10)])
+            last_month = save(
+                [incident(f"A{i}", NOW - i * DAY, contact=contact) for i in range(10)]
+            )
+            earlier = save(
+                [incident(f"B{i}", NOW - (31 + i) * DAY, contact=contact) for i in range(10)]
+            )
             request = save([incident("R", NOW - DAY, contact=contact, kind=Kind.REQUEST)])
-            ProblemFactory(actor=manager, status=Status.KNOWN_ERROR,
-                           incidents=[*last_month[:4], *request])
+            ProblemFactory(
+                actor=manager, status=Status.KNOWN_ERROR, incidents=[*last_month[:4], *request]
+            )
             ProblemFactory(actor=manager, status=Status.NEW, incidents=last_month[4:5])
             ProblemFactory(actor=manager, status=Status.CLOSED, incidents=earlier[:2])
 
@@ -124,16 +129,21 @@ class TestBeforeAndAfterAFix:
             services.problem_resolve(problem=problem, actor=manager, permanent_fix="Patched")
         save(
             [
-                *[incident(f"m{i}", fixed_at - (61 + i) * DAY, contact=contact, service=mail)
-                  for i in range(2)],
-                *[incident(f"n{i}", fixed_at - (31 + i) * DAY, contact=contact, service=mail)
-                  for i in range(3)],
-                *[incident(f"o{i}", fixed_at - (1 + i) * DAY, contact=contact, service=mail)
-                  for i in range(5)],
+                *[
+                    incident(f"m{i}", fixed_at - (61 + i) * DAY, contact=contact, service=mail)
+                    for i in range(2)
+                ],
+                *[
+                    incident(f"n{i}", fixed_at - (31 + i) * DAY, contact=contact, service=mail)
+                    for i in range(3)
+                ],
+                *[
+                    incident(f"o{i}", fixed_at - (1 + i) * DAY, contact=contact, service=mail)
+                    for i in range(5)
+                ],
                 incident("p", fixed_at + DAY, contact=contact, service=mail),
                 incident("elsewhere", fixed_at - DAY, contact=contact, service=other),
-                incident("asked", fixed_at - DAY, contact=contact, service=mail,
-                         kind=Kind.REQUEST),
+                incident("asked", fixed_at - DAY, contact=contact, service=mail, kind=Kind.REQUEST),
                 incident("long before", fixed_at - 95 * DAY, contact=contact, service=mail),
             ]
         )
@@ -149,9 +159,7 @@ class TestBeforeAndAfterAFix:
         fixed = []
         for days_ago in (200, 150, 100, 50, 40, 30, 20):
             with at(NOW - days_ago * DAY):
-                fixed.append(
-                    ProblemFactory(actor=manager, service=mail, status=Status.RESOLVED)
-                )
+                fixed.append(ProblemFactory(actor=manager, service=mail, status=Status.RESOLVED))
         with at(NOW - 10 * DAY):
             ProblemFactory(actor=manager, status=Status.RESOLVED)  # no service
 

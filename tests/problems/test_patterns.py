@@ -69,8 +69,13 @@ class TestPlantedPatterns:
                 ],
                 # Four outages of Hosting among two other categories there.
                 *[
-                    incident(f"Ij{i}x Kl{i}y", NOW - (3 * i + 1) * DAY, contact=contact,
-                             service=hosting, category="outage")
+                    incident(
+                        f"Ij{i}x Kl{i}y",
+                        NOW - (3 * i + 1) * DAY,
+                        contact=contact,
+                        service=hosting,
+                        category="outage",
+                    )
                     for i in range(4)
                 ],
                 # Wording: the same two words, in any order, case or punctuation.
@@ -104,16 +109,38 @@ class TestPlantedPatterns:
         parent = save([incident("Datacentre power loss", NOW - DAY, contact=contact)])[0]
         rows = save(
             [
-                *[incident(f"Aa{i}b", NOW - 31 * DAY - i * DAY, contact=contact, service=old)
-                  for i in range(5)],
-                *[incident(f"Cc{i}d", NOW - i * DAY, contact=contact, service=covered)
-                  for i in range(5)],
-                *[incident(f"Ee{i}f", NOW - i * DAY, contact=contact, service=few)
-                  for i in range(2)],
-                *[incident(f"Gg{i}h", NOW - i * DAY, contact=contact, service=requests,
-                           kind=Kind.REQUEST) for i in range(5)],
-                *[incident(f"Ii{i}j", NOW - i * DAY, contact=contact, service=major,
-                           major_incident=parent) for i in range(5)],
+                *[
+                    incident(f"Aa{i}b", NOW - 31 * DAY - i * DAY, contact=contact, service=old)
+                    for i in range(5)
+                ],
+                *[
+                    incident(f"Cc{i}d", NOW - i * DAY, contact=contact, service=covered)
+                    for i in range(5)
+                ],
+                *[
+                    incident(f"Ee{i}f", NOW - i * DAY, contact=contact, service=few)
+                    for i in range(2)
+                ],
+                *[
+                    incident(
+                        f"Gg{i}h",
+                        NOW - i * DAY,
+                        contact=contact,
+                        service=requests,
+                        kind=Kind.REQUEST,
+                    )
+                    for i in range(5)
+                ],
+                *[
+                    incident(
+                        f"Ii{i}j",
+                        NOW - i * DAY,
+                        contact=contact,
+                        service=major,
+                        major_incident=parent,
+                    )
+                    for i in range(5)
+                ],
             ]
         )
         ProblemFactory(incidents=[r for r in rows if r.service_id == covered.pk])
@@ -122,8 +149,12 @@ class TestPlantedPatterns:
 
     def test_the_window_is_thirty_days_back_from_now(self, contact):
         mail = ServiceFactory(name="Mail")
-        save([incident(f"Mm{i}n", NOW - (28 + i) * DAY, contact=contact, service=mail)
-              for i in range(4)])
+        save(
+            [
+                incident(f"Mm{i}n", NOW - (28 + i) * DAY, contact=contact, service=mail)
+                for i in range(4)
+            ]
+        )
 
         (pattern,) = find_patterns(now=NOW)
         assert (pattern.n30, pattern.n7) == (2 + 1, 0)  # 28, 29 and 30 days ago
@@ -132,10 +163,14 @@ class TestPlantedPatterns:
         steady, burst = ServiceFactory(name="Steady"), ServiceFactory(name="Burst")
         save(
             [
-                *[incident(f"St{i}x", NOW - (8 + i) * DAY, contact=contact, service=steady)
-                  for i in range(10)],
-                *[incident(f"Bu{i}x", NOW - i * DAY, contact=contact, service=burst)
-                  for i in range(3)],
+                *[
+                    incident(f"St{i}x", NOW - (8 + i) * DAY, contact=contact, service=steady)
+                    for i in range(10)
+                ],
+                *[
+                    incident(f"Bu{i}x", NOW - i * DAY, contact=contact, service=burst)
+                    for i in range(3)
+                ],
             ]
         )
 
@@ -147,8 +182,12 @@ class TestPlantedPatterns:
 
 class TestWording:
     def test_the_word_pairs_of_one_wording_make_one_pattern(self, contact):
-        save([incident(f"Backup job fails nightly ({i})", NOW - i * DAY, contact=contact)
-              for i in range(3)])
+        save(
+            [
+                incident(f"Backup job fails nightly ({i})", NOW - i * DAY, contact=contact)
+                for i in range(3)
+            ]
+        )
 
         (pattern,) = find_patterns(now=NOW)
 
@@ -171,8 +210,9 @@ class TestWording:
     def test_stop_words_numbers_and_short_words_do_not_make_a_pattern(self, contact):
         save(
             [
-                incident(f"The {i}{i} is not working on {1000 + i} of it", NOW - i * DAY,
-                         contact=contact)
+                incident(
+                    f"The {i}{i} is not working on {1000 + i} of it", NOW - i * DAY, contact=contact
+                )
                 for i in range(5)
             ]
         )
@@ -180,8 +220,9 @@ class TestWording:
         assert find_patterns(now=NOW) == []
 
     def test_a_pattern_links_its_incidents_and_shows_the_most_recent_first(self, contact):
-        rows = save([incident(f"Disk full on web{i}", NOW - i * DAY, contact=contact)
-                     for i in range(3)])
+        rows = save(
+            [incident(f"Disk full on web{i}", NOW - i * DAY, contact=contact) for i in range(3)]
+        )
 
         (pattern,) = find_patterns(now=NOW)
 
@@ -192,8 +233,9 @@ class TestWording:
 class TestOpeningFromAKey:
     def test_the_pattern_of_a_key_has_all_its_incidents_now(self, contact):
         mail = ServiceFactory(name="Mail")
-        rows = save([incident(f"Mx{i}", NOW - i * DAY, contact=contact, service=mail)
-                     for i in range(4)])
+        rows = save(
+            [incident(f"Mx{i}", NOW - i * DAY, contact=contact, service=mail) for i in range(4)]
+        )
 
         pattern = pattern_for_key(f"service:{mail.pk}", now=NOW)
 
@@ -224,8 +266,14 @@ class TestOpeningFromAKey:
 
     def test_a_category_pattern_fills_service_and_category(self, contact):
         hosting = ServiceFactory(name="Hosting")
-        save([incident(f"Ho{i}", NOW - i * DAY, contact=contact, service=hosting,
-                       category="outage") for i in range(3)])
+        save(
+            [
+                incident(
+                    f"Ho{i}", NOW - i * DAY, contact=contact, service=hosting, category="outage"
+                )
+                for i in range(3)
+            ]
+        )
 
         pattern = pattern_for_key(f"category:{hosting.pk}:outage", now=NOW)
 
@@ -252,8 +300,9 @@ class TestOpeningFromAKey:
 
     def test_a_pattern_whose_incidents_were_linked_meanwhile_is_gone(self, contact):
         mail = ServiceFactory(name="Mail")
-        rows = save([incident(f"Mx{i}", NOW - i * DAY, contact=contact, service=mail)
-                     for i in range(3)])
+        rows = save(
+            [incident(f"Mx{i}", NOW - i * DAY, contact=contact, service=mail) for i in range(3)]
+        )
         ProblemFactory(incidents=rows[:1])
 
         assert pattern_for_key(f"service:{mail.pk}", now=NOW) is None
@@ -261,8 +310,9 @@ class TestOpeningFromAKey:
     def test_at_most_link_cap_incidents_are_linked(self, contact, monkeypatch):
         monkeypatch.setattr("problems.patterns.LINK_CAP", 3)
         mail = ServiceFactory(name="Mail")
-        rows = save([incident(f"Mx{i}", NOW - i * DAY, contact=contact, service=mail)
-                     for i in range(5)])
+        rows = save(
+            [incident(f"Mx{i}", NOW - i * DAY, contact=contact, service=mail) for i in range(5)]
+        )
 
         pattern = pattern_for_key(f"service:{mail.pk}", now=NOW)
 
@@ -278,10 +328,20 @@ def test_the_query_count_does_not_grow_with_the_incidents(contact, django_assert
     def plant(offset):
         save(
             [
-                *[incident(f"Firewall drops sessions {offset}{i}", NOW - i * DAY,
-                           contact=contact, ci=ci, category="outage") for i in range(4)],
-                *[incident(f"Ho{offset}{i}", NOW - i * DAY, contact=contact, service=hosting)
-                  for i in range(3)],
+                *[
+                    incident(
+                        f"Firewall drops sessions {offset}{i}",
+                        NOW - i * DAY,
+                        contact=contact,
+                        ci=ci,
+                        category="outage",
+                    )
+                    for i in range(4)
+                ],
+                *[
+                    incident(f"Ho{offset}{i}", NOW - i * DAY, contact=contact, service=hosting)
+                    for i in range(3)
+                ],
             ]
         )
 

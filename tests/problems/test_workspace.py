@@ -50,8 +50,9 @@ def pattern():
     now = timezone.now()
     rows = save(
         [
-            incident(f"Ab{i}x Cd{i}y", now - timedelta(days=i, hours=1), contact=contact,
-                     service=mail)
+            incident(
+                f"Ab{i}x Cd{i}y", now - timedelta(days=i, hours=1), contact=contact, service=mail
+            )
             for i in range(4)
         ]
     )
@@ -166,9 +167,7 @@ class TestOpenProblems:
         first = client.get(reverse("problems:home"), {"sort": "age"})
         assert [r.problem for r in first.context["rows"]] == [made[1], made[2]]
         cursor = first.context["next_cursor"]
-        more = client.get(
-            reverse("problems:home"), {"sort": "age", "after": cursor}, **htmx()
-        )
+        more = client.get(reverse("problems:home"), {"sort": "age", "after": cursor}, **htmx())
         assert [r.problem for r in more.context["rows"]] == [made[0]]
         assert "<html" not in more.content.decode()
         assert more.content.decode().lstrip().startswith("<tr")
@@ -300,8 +299,12 @@ class TestPatterns:
         def incidents(n, prefix):
             save(
                 [
-                    incident(f"{prefix}{i} firewall drops", now - timedelta(hours=i),
-                             contact=contact, ci=ci if i % 2 else None)
+                    incident(
+                        f"{prefix}{i} firewall drops",
+                        now - timedelta(hours=i),
+                        contact=contact,
+                        ci=ci if i % 2 else None,
+                    )
                     for i in range(n)
                 ]
             )
@@ -380,7 +383,9 @@ class TestKnownErrors:
         page = client.get(reverse("problems:known_errors"), {"q": "printer"}).content.decode()
         assert "No known error matches “printer”." in page
 
-    def test_query_count_stays_flat(self, client, l1, problem_manager, django_assert_max_num_queries):
+    def test_query_count_stays_flat(
+        self, client, l1, problem_manager, django_assert_max_num_queries
+    ):
         def known_errors(n):
             for _ in range(n):
                 ProblemFactory(actor=problem_manager, status=Status.KNOWN_ERROR)
@@ -397,9 +402,7 @@ class TestKnownErrors:
 
 
 class TestFigures:
-    def test_the_figures_page_draws_charts_with_a_table_beside_them(
-        self, client, problem_manager
-    ):
+    def test_the_figures_page_draws_charts_with_a_table_beside_them(self, client, problem_manager):
         mail = ServiceFactory(name="Mail")
         with time_machine.travel(timezone.now() - timedelta(days=20)):
             ProblemFactory(actor=problem_manager, service=mail, status=Status.CLOSED)
