@@ -22,16 +22,18 @@ Four ways of grouping them (kinds), one SQL query each (problems/pattern_sql.py)
               and "vpn connection drops" meet on (drops, vpn) whatever the order or
               the padding.
 
-    A group is a candidate from MIN_INCIDENTS (3) incidents in 30 days; candidates are
-    sorted by their count over the last 7 days, then over 30.
+    A group is a candidate from MIN_INCIDENTS (3) incidents in 30 days.
 
 Overlaps, settled on the few candidates (never on the incidents)
     Word pairs with the same incidents merge into one pattern of all their words (three
-    words of the same titles make one pattern, not three); a word pattern whose incidents
-    all belong to a larger word pattern is dropped; two patterns of different kinds with
-    the same incidents keep the more specific one (CI, category, words, then service).
-    Incidents are compared through each pattern's SAMPLE most recent ones: exact for
-    patterns that small, an approximation for larger ones.
+    words of the same titles make one pattern, not three); a word pattern that shares
+    four fifths of its incidents with a larger word pattern repeats it and goes; two
+    patterns of different kinds with the same incidents keep the more specific one (CI,
+    category, words, then service). Incidents are compared through each pattern's SAMPLE
+    most recent ones: exact for patterns that small, an approximation for larger ones.
+
+    The page shows the PER_KIND busiest (over 7 days, then 30) of each kind, so a busy
+    service does not hide a configuration item's or a wording's recurrence.
 
 Cost: one query per kind and one for the incidents shown (5), whatever the volume;
 `manage.py bench_problem_patterns` measures it on 100,000 incidents."""
@@ -61,8 +63,10 @@ CANDIDATES = {"service": 20, "ci": 20, "category": 20, "words": 120}
 #: Incidents read per candidate to compare patterns, and shown on each.
 SAMPLE = 25
 SHOWN = 8
-#: Patterns on the page.
-LIMIT = 20
+#: Patterns shown of each kind.
+PER_KIND = 6
+#: A word pattern sharing this share of its incidents with a larger one repeats it.
+REPEAT = 0.8
 #: Incidents linked when a problem is opened from a pattern (the most recent).
 LINK_CAP = 200
 #: The more specific kind first: it stays when two kinds find the same incidents.
@@ -177,9 +181,10 @@ def uncovered_incidents(now: datetime) -> QuerySet[Incident, Any]:
     )
 
 
-def find_patterns(*, now: datetime | None = None, limit: int = LIMIT) -> list[Pattern]:
-    """The candidate patterns, busiest first, each with the incidents it shows: a query
-    per kind and one for the incidents, whatever the number of incidents."""
+def find_patterns(*, now: datetime | None = None, per_kind: int = PER_KIND) -> list[Pattern]:
+    """The candidate patterns, kind by kind (KINDS) and the busiest first in each, with
+    the incidents each shows: a query per kind and one for the incidents, whatever the
+    number of incidents."""
     now = now or timezone.now()
     recent = uncovered_incidents(now)
     found: list[Pattern] = []
@@ -196,8 +201,8 @@ def find_patterns(*, now: datetime | None = None, limit: int = LIMIT) -> list[Pa
         patterns = _patterns_of(kind, rows)
         found += _merge_word_pairs(patterns) if kind == "words" else patterns
     found = _drop_overlaps(found)
-    found.sort(key=lambda p: (-p.n7, -p.n30, KINDS.index(p.kind), p.value))
-    shown = found[:limit]
+    found.sort(key=lambda p: (KINDS.index(p.kind), -p.n7, -p.n30, p.value))
+    shown = [p for kind in KINDS for p in [p for p in found if p.kind == kind][:per_kind]]
     _load_incidents(shown, per_pattern=SHOWN)
     return shown
 
@@ -245,8 +250,9 @@ def _same_incidents(pattern: Pattern) -> tuple[int, int, frozenset[int]]:
 
 
 def _merge_word_pairs(pairs: list[Pattern]) -> list[Pattern]:
-    """Pairs with the same incidents become one pattern of all their words; then a word
-    pattern whose incidents all belong to a larger one goes."""
+    """Pairs with the same incidents become one pattern of all their words; then, the
+    larger first, a word pattern goes when most of its incidents (REPEAT) belong to one
+    kept before it: the same wording, give or take a word."""
     merged: dict[tuple[int, int, frozenset[int]], Pattern] = {}
     for pair in pairs:
         same = _same_incidents(pair)
@@ -255,17 +261,12 @@ def _merge_word_pairs(pairs: list[Pattern]) -> list[Pattern]:
             merged[same].value = " ".join(words)
         else:
             merged[same] = pair
-    patterns = list(merged.values())
-    return [p for p in patterns if not any(_within(p, other) for other in patterns)]
-
-
-def _within(small: Pattern, large: Pattern) -> bool:
-    """Every incident of `small` is one of `large`'s, which has more."""
-    return (
-        small.complete
-        and large.n30 > small.n30
-        and set(small.incident_ids) <= set(large.incident_ids)
-    )
+    kept: list[Pattern] = []
+    for pattern in sorted(merged.values(), key=lambda p: (-p.n30, -p.n7, p.value)):
+        ids = set(pattern.incident_ids)
+        if not any(len(ids & set(k.incident_ids)) >= REPEAT * len(ids) for k in kept):
+            kept.append(pattern)
+    return kept
 
 
 def _drop_overlaps(patterns: list[Pattern]) -> list[Pattern]:

@@ -33,6 +33,12 @@ SECTIONS = (
     ("known_errors", gettext_lazy("Known errors")),
     ("figures", gettext_lazy("Figures")),
 )
+PATTERN_KINDS = (
+    ("ci", gettext_lazy("The same configuration item")),
+    ("category", gettext_lazy("The same category on a service")),
+    ("words", gettext_lazy("Similar wording")),
+    ("service", gettext_lazy("The same service")),
+)
 #: The open problems' sorts: the column each sorts by (then by id).
 SORTS = {"priority": "priority", "age": "created_at"}
 SEARCH_LENGTH = 100
@@ -145,9 +151,17 @@ def _patterns_page(
     found = pattern_finder.find_patterns()
     may_open = rules.may_open(request.user)
     context = {
-        "cards": [
-            (pattern, _pattern_form(pattern, n, failed) if may_open else None)
-            for n, pattern in enumerate(found, 1)
+        "groups": [
+            (
+                kind,
+                label,
+                [
+                    (pattern, _pattern_form(pattern, n, failed) if may_open else None)
+                    for n, pattern in enumerate(found, 1)
+                    if pattern.kind == kind
+                ],
+            )
+            for kind, label in PATTERN_KINDS
         ],
         "failed": failed,
         "min_incidents": pattern_finder.MIN_INCIDENTS,

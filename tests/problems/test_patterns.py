@@ -207,6 +207,33 @@ class TestWording:
 
         assert (pattern.words, pattern.n30) == (["drops", "vpn"], 5)
 
+    def test_wordings_that_mostly_repeat_a_larger_one_are_not_shown_again(self, contact):
+        save(
+            [
+                *[incident("VPN tunnel drops", NOW - i * DAY, contact=contact) for i in range(8)],
+                *[incident("VPN tunnel flaps", NOW - 9 * DAY, contact=contact) for _ in range(2)],
+                incident("Tunnel drops at night", NOW - 10 * DAY, contact=contact),
+                incident("Tunnel drops at noon", NOW - 11 * DAY, contact=contact),
+            ]
+        )
+
+        (pattern,) = find_patterns(now=NOW)
+
+        assert (pattern.words, pattern.n30) == (["drops", "tunnel"], 10)
+
+    @pytest.mark.parametrize(("count", "found"), [(40, 1), (60, 0)])
+    def test_words_in_most_of_the_incidents_are_phrasing_once_there_are_enough(
+        self, contact, count, found
+    ):
+        save(
+            [
+                incident("Printer jammed", NOW - (i % 20) * DAY, contact=contact)
+                for i in range(count)
+            ]
+        )
+
+        assert len(find_patterns(now=NOW)) == found
+
     def test_stop_words_numbers_and_short_words_do_not_make_a_pattern(self, contact):
         save(
             [
@@ -228,6 +255,25 @@ class TestWording:
 
         assert pattern.words == ["disk", "full"]
         assert pattern.incidents == rows
+
+
+def test_a_busy_service_does_not_hide_a_configuration_items_pattern(contact):
+    busy = [ServiceFactory(name=f"Busy {n}") for n in range(3)]
+    ci = ConfigurationItemFactory(name="nas-1")
+    save(
+        [
+            *[
+                incident(f"B{n}x{i}", NOW - i * DAY, contact=contact, service=service)
+                for n, service in enumerate(busy)
+                for i in range(7 if n == 0 else 6)
+            ],
+            *[incident(f"N{i}x", NOW - 20 * DAY, contact=contact, ci=ci) for i in range(3)],
+        ]
+    )
+
+    found = find_patterns(now=NOW, per_kind=1)
+
+    assert [p.key for p in found] == [f"ci:{ci.pk}", f"service:{busy[0].pk}"]
 
 
 class TestOpeningFromAKey:

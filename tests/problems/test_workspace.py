@@ -269,7 +269,8 @@ class TestPatterns:
         assert not Problem.objects.exists()
         page = response.content.decode()
         assert f'value="{typed}"' in page
-        assert 'class="field has-error required"' in page
+        assert 'class="field required has-error"' in page
+        assert 'aria-invalid="true"' in page
         assert "at most 200 characters" in page
 
     def test_a_pattern_that_no_longer_holds_opens_nothing(self, client, problem_manager, pattern):
