@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -228,29 +228,36 @@ def figures_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _month_chart(months: list[figures.Month]) -> charts.BarChart:
-    opened, closed = _("opened"), _("closed")
-    return charts.bar_chart(
-        [
+    columns = []
+    for month in months:
+        name = {"month": dateformat.format(month.start, "F Y")}
+        opened = _("%(month)s: %(count)d opened") % {**name, "count": month.opened}
+        closed = _("%(month)s: %(count)d closed") % {**name, "count": month.closed}
+        columns.append(
             (
-                f"{month.start:%m}",
-                [
-                    ("opened", month.opened, f"{month.start:%Y-%m}: {month.opened} {opened}"),
-                    ("closed", month.closed, f"{month.start:%Y-%m}: {month.closed} {closed}"),
-                ],
+                dateformat.format(month.start, "M"),
+                [("opened", month.opened, opened), ("closed", month.closed, closed)],
             )
-            for month in months
-        ]
-    )
+        )
+    return charts.bar_chart(columns)
 
 
 def _fix_chart(fix: figures.Fix) -> charts.BarChart:
-    incidents = _("incidents")
     columns = []
     for period in fix.periods:
         label = f"{period.offset:+d}" if period.offset < 0 else f"+{period.offset + 1}"
-        side = "before" if period.offset < 0 else "after"
-        title = f"{label}: {'—' if period.count is None else period.count} {incidents}"
-        columns.append((label, [(side, period.count, title)]))
+        series = "before" if period.offset < 0 else "after"
+        if period.count is None:
+            title = _("%(period)s: not yet") % {"period": label}
+        elif period.ongoing:
+            series += " ongoing"
+            title = _("%(period)s: %(count)d incidents so far") % {
+                "period": label,
+                "count": period.count,
+            }
+        else:
+            title = _("%(period)s: %(count)d incidents") % {"period": label, "count": period.count}
+        columns.append((label, [(series, period.count, title)]))
     return charts.bar_chart(columns, height=90, marker_after=figures.PERIODS_BEFORE - 1)
 
 
