@@ -5,7 +5,12 @@ template only places rectangles (attributes, not inline styles: the CSP allows n
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils import dateformat
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from problems import figures
 
 #: Space for the value above a bar and the label under the columns.
 TOP = 14
@@ -87,3 +92,34 @@ def bar_chart(
         if marker_after == index:
             marker_x = x - COLUMN_GAP / 2
     return BarChart(x - COLUMN_GAP + SIDE, height, TOP + plot, placed, marker_x)
+
+
+def month_chart(months: list[figures.Month]) -> BarChart:
+    """Problems opened and closed, a pair of bars per month."""
+    columns = []
+    for month in months:
+        name = dateformat.format(month.start, "F Y")
+        opened = _("%(month)s: %(count)d opened") % {"month": name, "count": month.opened}
+        closed = _("%(month)s: %(count)d closed") % {"month": name, "count": month.closed}
+        bars = [("opened", month.opened, opened), ("closed", month.closed, closed)]
+        columns.append((dateformat.format(month.start, "M"), bars))
+    return bar_chart(columns)
+
+
+def fix_chart(fix: figures.Fix) -> BarChart:
+    """Incidents per period before (-3 … -1) and after (+1 …) the fix, a line between."""
+    columns = []
+    for period in fix.periods:
+        label = f"{period.offset:+d}" if period.offset < 0 else f"+{period.offset + 1}"
+        series = "before" if period.offset < 0 else "after"
+        if period.count is None:
+            title = _("%(period)s: not yet") % {"period": label}
+        else:
+            title = ngettext(
+                "%(period)s: %(count)d incident", "%(period)s: %(count)d incidents", period.count
+            ) % {"period": label, "count": period.count}
+        if period.ongoing:
+            series += " ongoing"
+            title = _("%(title)s so far") % {"title": title}
+        columns.append((label, [(series, period.count, title)]))
+    return bar_chart(columns, height=90, marker_after=figures.PERIODS_BEFORE - 1)

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -136,10 +136,15 @@ def open_from_pattern(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValidationError as error:
         apply_service_errors(form, error)
         return _patterns_page(request, failed=form, status=422)
+    count = len(pattern.incidents)
     messages.success(
         request,
-        _("%(number)s opened with %(count)d incidents.")
-        % {"number": problem.number, "count": len(pattern.incidents)},
+        ngettext(
+            "%(number)s opened with %(count)d incident.",
+            "%(number)s opened with %(count)d incidents.",
+            count,
+        )
+        % {"number": problem.number, "count": count},
     )
     url = problem_url(problem.number)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
@@ -218,47 +223,13 @@ def figures_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     fixes = figures.recent_fixes(now)
     context = {
         "months": months,
-        "month_chart": _month_chart(months),
+        "month_chart": charts.month_chart(months),
         "to_cause": to_cause,
         "to_fix": to_fix,
         "shares": figures.known_problem_shares(now),
-        "fixes": [(fix, _fix_chart(fix)) for fix in fixes],
+        "fixes": [(fix, charts.fix_chart(fix)) for fix in fixes],
     }
     return _render(request, "figures", context)
-
-
-def _month_chart(months: list[figures.Month]) -> charts.BarChart:
-    columns = []
-    for month in months:
-        name = {"month": dateformat.format(month.start, "F Y")}
-        opened = _("%(month)s: %(count)d opened") % {**name, "count": month.opened}
-        closed = _("%(month)s: %(count)d closed") % {**name, "count": month.closed}
-        columns.append(
-            (
-                dateformat.format(month.start, "M"),
-                [("opened", month.opened, opened), ("closed", month.closed, closed)],
-            )
-        )
-    return charts.bar_chart(columns)
-
-
-def _fix_chart(fix: figures.Fix) -> charts.BarChart:
-    columns = []
-    for period in fix.periods:
-        label = f"{period.offset:+d}" if period.offset < 0 else f"+{period.offset + 1}"
-        series = "before" if period.offset < 0 else "after"
-        if period.count is None:
-            title = _("%(period)s: not yet") % {"period": label}
-        elif period.ongoing:
-            series += " ongoing"
-            title = _("%(period)s: %(count)d incidents so far") % {
-                "period": label,
-                "count": period.count,
-            }
-        else:
-            title = _("%(period)s: %(count)d incidents") % {"period": label, "count": period.count}
-        columns.append((label, [(series, period.count, title)]))
-    return charts.bar_chart(columns, height=90, marker_after=figures.PERIODS_BEFORE - 1)
 
 
 # ----- shared ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from incidents.models import Kind
-from problems import figures, services
+from problems import charts, figures, services
 from problems.models import Status
 from tests.factories import ContactFactory, ServiceFactory
 from tests.problems.bulk import incident, save
@@ -177,3 +177,38 @@ class TestBeforeAndAfterAFix:
             figures.mean_times(NOW)
             figures.known_problem_shares(NOW)
             figures.recent_fixes(NOW)
+
+
+class TestCharts:
+    def test_bars_scale_to_the_largest_value_and_stand_on_the_baseline(self):
+        chart = charts.bar_chart(
+            [("a", [("opened", 10, ""), ("closed", 5, "")]), ("b", [("opened", 0, "")])],
+            height=120,
+        )
+        (ten, five), (zero,) = (column.bars for column in chart.columns)
+        plot = 120 - charts.TOP - charts.BOTTOM
+        assert (ten.height, five.height, zero.height) == (plot, plot / 2, 0)
+        for bar in (ten, five, zero):
+            assert bar.y + bar.height == chart.baseline
+        assert ten.x < five.x < zero.x < chart.width
+
+    def test_the_fix_marker_stands_between_the_last_period_before_and_the_first_after(
+        self,
+    ):
+        start = NOW - 100 * DAY
+        fix = figures.Fix(
+            problem=None,
+            periods=[
+                figures.Period(offset, start, count, ongoing=offset == 1)
+                for offset, count in zip(range(-3, 3), [4, 2, 0, 1, 0, None], strict=True)
+            ],
+        )
+
+        chart = charts.fix_chart(fix)
+
+        before, after = chart.columns[2].bars[0], chart.columns[3].bars[0]
+        assert before.x + before.width < chart.marker_x < after.x
+        assert [c.label for c in chart.columns] == ["-3", "-2", "-1", "+1", "+2", "+3"]
+        assert chart.columns[4].bars[0].series == "after ongoing"
+        assert chart.columns[5].bars[0].title == "+3: not yet"
+        assert chart.columns[0].bars[0].title == "-3: 4 incidents"
