@@ -31,12 +31,14 @@ def register() -> None:
     )
     register_workspace(roles.L3_ENGINEER, nav=[L3_QUEUE, MY_WORK, OVERVIEW, SLA], landing=L3_QUEUE)
     register_workspace(roles.DESK_MANAGER, nav=_DESK_MANAGER_NAV, landing=OVERVIEW)
+    # The other roles see the open tickets, and land there until their own app says
+    # where their workspace is (problems, changes).
     for role in (
         roles.PROBLEM_MANAGER,
         roles.CHANGE_MANAGER,
         roles.CAB_MEMBER,
         roles.KNOWLEDGE_MANAGER,
     ):
-        register_workspace(role, nav=[OVERVIEW], landing=OVERVIEW)
+        register_workspace(role, nav=[OVERVIEW], default_landing=OVERVIEW)
     # A ticket number looks the same in every language.
     register_jump("incidents:jump", label=_("Go to ticket number"), placeholder="INC-000123")

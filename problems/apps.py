@@ -7,6 +7,7 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Problems")
 
     def ready(self) -> None:
-        from problems import integration
+        from problems import integration, workspaces
 
+        workspaces.register()
         integration.register()  # ticket and article panels, resolved-problem mail, API

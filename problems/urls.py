@@ -1,13 +1,20 @@
 from django.urls import path, register_converter
 
 from problems.converters import ProblemNumber
-from problems.views import actions, article, edit, incidents, new, page, rca, ticket_panel
+from problems.views import actions, article, edit, home, incidents, new, page, rca, ticket_panel
 
 app_name = "problems"
 
 register_converter(ProblemNumber, "problem")
 
 urlpatterns = [
+    # ----- the problem manager's workspace: open problems by state, candidate patterns,
+    # the known error database, figures (literal paths, before any "<number>/") -----
+    path("", home.home, name="home"),
+    path("patterns/", home.patterns, name="patterns"),
+    path("patterns/open/", home.open_from_pattern, name="open_from_pattern"),
+    path("known-errors/", home.known_errors, name="known_errors"),
+    path("figures/", home.figures_page, name="figures"),
     # ----- the problem panel on the ticket page (problems/panels.py) -----
     path("tickets/<str:number>/link/", ticket_panel.link, name="ticket_link"),
     path("tickets/<str:number>/unlink/", ticket_panel.unlink, name="ticket_unlink"),

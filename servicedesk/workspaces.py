@@ -45,18 +45,30 @@ class Jump:
 
 _nav: dict[str, list[NavEntry]] = {}
 _landing: dict[str, NavEntry] = {}
+_default_landing: dict[str, NavEntry] = {}
 _jump: list[Jump] = []
 
 
 def register_workspace(
-    audience: str, *, nav: Iterable[NavEntry], landing: NavEntry | None = None
+    audience: str,
+    *,
+    nav: Iterable[NavEntry],
+    landing: NavEntry | None = None,
+    default_landing: NavEntry | None = None,
 ) -> None:
     """Add entries to an audience's navigation (after those already registered, once
-    each) and, if none is set yet, where it lands. Apps call this in INSTALLED_APPS order."""
+    each) and, if none is set yet, where it lands. Apps call this in INSTALLED_APPS order.
+
+    `default_landing` is where the audience lands only while no app registers a `landing`
+    for it, whatever the order: an earlier app's stand-in for a role whose own workspace
+    comes with a later app (the problem manager sees "All open" until problems says where
+    its workspace is)."""
     entries = _nav.setdefault(audience, [])
     entries += [entry for entry in nav if entry not in entries]
     if landing is not None:
         _landing.setdefault(audience, landing)
+    if default_landing is not None:
+        _default_landing.setdefault(audience, default_landing)
 
 
 def register_jump(url_name: str, *, label: str | Promise, placeholder: str | Promise) -> None:
@@ -80,10 +92,12 @@ def _audiences(user) -> list[str]:
 
 
 def landing_for(user) -> str:
-    """The first of the user's audiences (in ALL_ROLES order) that has a landing page."""
+    """The first of the user's audiences (in ALL_ROLES order) that has a landing page (its
+    own, else its default)."""
     for audience in _audiences(user):
-        if audience in _landing:
-            return _landing[audience].url
+        landing = _landing.get(audience) or _default_landing.get(audience)
+        if landing is not None:
+            return landing.url
     return reverse("no_workspace")
 
 

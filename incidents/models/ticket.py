@@ -276,6 +276,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
                 condition=SLA_BREACHED,
             ),
             models.Index(fields=["status", "resolved_at"], name="inc_completed_since"),
+            # Recent incidents: the problem manager's patterns and figures (problems/).
+            models.Index(fields=["kind", "registered_at"], name="inc_kind_registered"),
             # The API's updated_since filter (integrations polling for changes).
             models.Index(fields=["updated_at"], name="inc_updated_at"),
         ]

@@ -42,7 +42,7 @@ class TestLanding:
             ("l2", "incidents:queue_l2"),
             ("l3", "incidents:queue_l3"),
             ("desk_manager", "incidents:overview"),
-            ("problem_manager", "incidents:overview"),
+            ("problem_manager", "problems:home"),
             ("change_manager", "incidents:overview"),
             ("cab_member", "incidents:overview"),
             ("kb_manager", "knowledge:home"),

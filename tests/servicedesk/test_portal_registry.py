@@ -17,6 +17,7 @@ def empty_registry(monkeypatch):
     monkeypatch.setattr(portal, "_panels", [])
     monkeypatch.setattr(workspaces, "_nav", {})
     monkeypatch.setattr(workspaces, "_landing", {})
+    monkeypatch.setattr(workspaces, "_default_landing", {})
 
 
 @pytest.fixture

@@ -199,6 +199,22 @@ class TestSeedDemo:
 
         assert refused == []
 
+    def test_each_staff_demo_login_lands_on_its_own_workspace(self, client):
+        landings = {}
+        for username in ["l1", "l2", "l3", "desk-manager", "problem-manager", "kb-manager"]:
+            client.force_login(get_user_model().objects.get(username=username))
+            landings[username] = client.get("/")["Location"]
+
+        assert landings == {
+            "l1": "/tickets/triage/",
+            "l2": "/tickets/queue/l2/",
+            "l3": "/tickets/queue/l3/",
+            "desk-manager": "/tickets/open/",
+            "problem-manager": "/problems/",
+            "kb-manager": "/kb/",
+        }
+        assert client.get("/problems/").status_code == 200
+
     def test_only_admin_reaches_the_django_admin(self):
         staff = get_user_model().objects.filter(is_staff=True)
 

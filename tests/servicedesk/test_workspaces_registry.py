@@ -16,6 +16,7 @@ INBOX = NavEntry("inbox:index", "Inbox")
 def empty_registry(monkeypatch):
     monkeypatch.setattr(workspaces, "_nav", {})
     monkeypatch.setattr(workspaces, "_landing", {})
+    monkeypatch.setattr(workspaces, "_default_landing", {})
     monkeypatch.setattr(workspaces, "_jump", [])
 
 
@@ -38,6 +39,24 @@ def test_entries_add_up_once_and_the_first_landing_wins(empty_registry):
     user = _user_with(roles.L2_AGENT)
     assert workspaces.navigation_for(user) == [HOME, INBOX]
     assert workspaces.landing_for(user) == HOME.url
+
+
+@pytest.mark.django_db
+def test_a_default_landing_gives_way_to_a_landing_registered_after_it(empty_registry):
+    workspaces.register_workspace(roles.PROBLEM_MANAGER, nav=[HOME], default_landing=HOME)
+    user = _user_with(roles.PROBLEM_MANAGER)
+    assert workspaces.landing_for(user) == HOME.url
+
+    workspaces.register_workspace(roles.PROBLEM_MANAGER, nav=[INBOX], landing=INBOX)
+    assert workspaces.landing_for(user) == INBOX.url
+    assert workspaces.navigation_for(user) == [HOME, INBOX]
+
+
+@pytest.mark.django_db
+def test_a_default_landing_never_replaces_a_landing_registered_before_it(empty_registry):
+    workspaces.register_workspace(roles.PROBLEM_MANAGER, nav=[INBOX], landing=INBOX)
+    workspaces.register_workspace(roles.PROBLEM_MANAGER, nav=[HOME], default_landing=HOME)
+    assert workspaces.landing_for(_user_with(roles.PROBLEM_MANAGER)) == INBOX.url
 
 
 @pytest.mark.django_db
