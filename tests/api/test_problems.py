@@ -75,7 +75,7 @@ class TestList:
 
     def test_filters(self, agent_token):
         mail = ServiceFactory(name="Mail")
-        item = ConfigurationItemFactory(service=mail)
+        item = ConfigurationItemFactory()  # on a service of its own (a CI brings its service)
         on_mail = ProblemFactory(status=Status.KNOWN_ERROR, service=mail)
         on_item = ProblemFactory(status=Status.RESOLVED, configuration_item=item)
         fresh = ProblemFactory(status=Status.NEW, service=mail)
