@@ -58,49 +58,6 @@ RELAY = [
         ],
     ),
     Ticket(
-        "relaybl2",
-        "stefan",
-        "l1",
-        Channel.PHONE,
-        "Invoices bounce with 'listed by Spamhaus'",
-        (
-            "Stefan called: the invoice run of this morning bounced for most recipients; the "
-            "bounces name our relay address and Spamhaus."
-        ),
-        opened="39d@10:05",
-        category=Category.ERROR,
-        service="Email hosting",
-        ci="SMTP relay smtp-out",
-        urgency=Urgency.HIGH,
-        impact=Impact.MEDIUM,
-        steps=[
-            (
-                "5m",
-                "escalate",
-                "l1",
-                {
-                    "group": "Platform Operations",
-                    "assignee": "l2",
-                    "reason": "The same blocklisting as {relaybl1}.",
-                },
-            ),
-            ("20m", "start", "l2", {}),
-            (
-                "1h",
-                "complete",
-                "l2",
-                {
-                    "closure_code": ClosureCode.WORKAROUND,
-                    "resolution": (
-                        "Your invoices went out again through the standby relay address; the "
-                        "queue is empty."
-                    ),
-                },
-            ),
-            ("3d10m", "auto_close", None, {}),
-        ],
-    ),
-    Ticket(
         "relaybl3",
         "camille",
         "l1",
@@ -341,51 +298,6 @@ VPN = [
     ),
 ]
 
-#: The Northwind shop slow at every full hour (under investigation).
-HOURLY = [
-    Ticket(
-        "checkouthour",
-        "katrin",
-        "l1",
-        Channel.PHONE,
-        "Checkout of the Northwind shop times out on the hour",
-        (
-            "Katrin reports that customers' checkouts fail with a timeout for a few minutes "
-            "at every full hour."
-        ),
-        opened="5d@11:05",
-        category=Category.DEGRADATION,
-        service="Virtual servers",
-        ci="nw-web-01",
-        steps=[
-            (
-                "10m",
-                "escalate",
-                "l1",
-                {
-                    "group": "Platform Operations",
-                    "assignee": "l2",
-                    "reason": "Same pattern as {loadspikes}.",
-                },
-            ),
-            ("20m", "start", "l2", {}),
-            (
-                "1h",
-                "complete",
-                "l2",
-                {
-                    "closure_code": ClosureCode.WORKAROUND,
-                    "resolution": (
-                        "The checkout recovers after five minutes. The cause is under "
-                        "investigation together with the shop's other hourly slowdowns."
-                    ),
-                },
-            ),
-            ("3d10m", "auto_close", None, {}),
-        ],
-    ),
-]
-
 #: Outlook's password prompts on Exchange (a new problem).
 OUTLOOK = [
     Ticket(
@@ -528,4 +440,4 @@ NFS = [
     ),
 ]
 
-RECURRING = [*RELAY, *BACKUP, *VPN, *HOURLY, *OUTLOOK, *NFS]
+RECURRING = [*RELAY, *BACKUP, *VPN, *OUTLOOK, *NFS]

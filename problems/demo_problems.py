@@ -53,14 +53,14 @@ RELAY = ProblemSpec(
     "relay",
     "Mail relay blacklisted after a compromised customer account",
     (
-        "Mail through smtp-out bounces for every customer because the relay's addresses are "
-        "on the Spamhaus and Microsoft blocklists. It happened twice within three days."
+        "Mail through smtp-out bounced for every customer because the relay's address was on "
+        "the Spamhaus blocklist. Until we know how the spam got out, it can happen again."
     ),
-    opened=("relaybl2", "+3h"),
+    opened=("relaybl1", "+5h"),
     service="Email hosting",
     ci="SMTP relay smtp-out",
     category=Category.ERROR,
-    incidents=["relaybl1", "relaybl2"],
+    incidents=["relaybl1"],
     priority=Priority.HIGH,
     investigator="l2",
     group="Platform Operations",
@@ -767,7 +767,6 @@ HOURLY = ProblemSpec(
                 "for the day (Platform Operations)."
             },
         ),
-        (("checkouthour", "+20m"), "link", "l1", {"incident": "checkouthour"}),
     ],
 )
 

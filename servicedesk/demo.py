@@ -379,15 +379,15 @@ def frozen_clock(start: datetime) -> Iterator[time_machine.Traveller]:
 def seed(data: DemoData) -> None:
     """Logins, support groups, customers and contacts, the catalogue and the SLAs, all
     dated a few weeks before the first ticket."""
-    _staff(data)
-    _customers(data)
+    password = make_password(PASSWORD)  # hashed once: about a second of PBKDF2 each time
+    _staff(data, password)
+    _customers(data, password)
     _catalogue(data)
     _sla(data)
 
 
-def _staff(data: DemoData) -> None:
+def _staff(data: DemoData, password: str) -> None:
     user_model = get_user_model()
-    password = make_password(PASSWORD)
     for username, first, last, role, _groups in STAFF:
         user = user_model.objects.create(
             username=username,
@@ -410,9 +410,8 @@ def _staff(data: DemoData) -> None:
             data.groups[name].members.add(data.users[username])
 
 
-def _customers(data: DemoData) -> None:
+def _customers(data: DemoData, password: str) -> None:
     user_model = get_user_model()
-    password = make_password(PASSWORD)
     data.organisations.update(
         {
             key: Organisation.objects.create(name=name, contract_number=contract, time_zone=tz)
