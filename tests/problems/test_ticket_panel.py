@@ -39,7 +39,6 @@ STAFF = [
 LINKERS = ["l1", "l2", "l3", "desk_manager", "problem_manager"]
 EVERYONE = [*STAFF, "contact_a", "contact_b", "outsider"]
 WITH_PAGES = "tests.problems.urls_with_problem_pages"
-WITHOUT_PAGES = "tests.problems.urls_without_problem_pages"
 
 
 @pytest.fixture
@@ -208,15 +207,6 @@ class TestKnownErrorsOnAnUnlinkedTicket:
     def test_the_problem_numbers_link_to_the_problem_page(self, client, l1, ticket, known_error):
         html = page(client, l1, ticket)
         assert f'<a class="number" href="/problems/{known_error.number}/">' in html
-
-    @pytest.mark.urls(WITHOUT_PAGES)
-    def test_without_the_problem_pages_the_panel_still_works_without_those_links(
-        self, client, problem_manager, ticket, known_error
-    ):
-        html = page(client, problem_manager, ticket)
-        assert f'data-link-problem="{known_error.number}"' in html
-        assert f"/problems/{known_error.number}/" not in html
-        assert "data-open-problem" not in html
 
 
 class TestQueryCost:
