@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "knowledge",
     "incidents",
     "problems",
+    "changes",
 ]
 
 MIDDLEWARE = [
