@@ -1,11 +1,8 @@
-"""The ticket page's action buttons. Each is a small class: the transition that shows it
-(the user may start it now), its label and look, the form that asks for what the
-transition needs, and `run`, which calls the action's service with the form's cleaned
-data, argument by argument. The view (views/ticket.py `action`) shows the form and calls
-`run`; the service runs the transition."""
-
-from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any
+"""The ticket page's action buttons (servicedesk.actions.RecordAction): each says the
+transition that shows it, its label and look, its form, and `run`, which calls the
+action's service with the form's cleaned data, argument by argument. The view
+(views/ticket.py `action`) shows the form and calls `run`; the service runs the
+transition."""
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
@@ -13,33 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from incidents import forms as f
 from incidents import services
 from incidents.models import Incident
-from servicedesk.forms import VersionedForm
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-type Data = dict[str, Any]
+from servicedesk.actions import ActionSet, Data, RecordAction
 
 
-class TicketAction(ABC):
+class TicketAction(RecordAction[Incident]):
     """A button on the ticket page; its form and its POST are at .../<number>/actions/<key>/."""
-
-    key: str
-    transition: str
-    label: "StrOrPromise"
-    form_class: type[VersionedForm[Incident]]
-    style = ""
-    #: Actions with no input run straight from the button.
-    immediate = False
-
-    def initial(self, incident: Incident) -> Data:
-        """What the form starts with: the version the user sees (nothing else is kept)."""
-        return {"version": incident.version}
-
-    @abstractmethod
-    def run(self, incident: Incident, actor: User, data: Data) -> Incident:
-        """Perform the action with the form's cleaned data (its version guards against
-        a stale edit)."""
 
 
 class StartWork(TicketAction):
@@ -241,7 +216,7 @@ class RejectByPhone(TicketAction):
 
 
 #: Every button, in the order the ticket page shows them.
-ACTIONS: tuple[TicketAction, ...] = (
+ACTIONS = ActionSet[Incident](
     StartWork(),
     Assign(),
     Escalate(),
@@ -254,15 +229,5 @@ ACTIONS: tuple[TicketAction, ...] = (
     RejectResolution(),
     ConfirmByPhone(),
     RejectByPhone(),
+    available=services.available_transitions,
 )
-
-
-def actions_for(incident: Incident, user: User) -> list[TicketAction]:
-    """The buttons this user gets on this ticket, in a stable order."""
-    allowed = set(services.available_transitions(incident, user))
-    return [action for action in ACTIONS if action.transition in allowed]
-
-
-def action_named(key: str) -> TicketAction | None:
-    """The button whose URL ends in actions/<key>/, if there is one."""
-    return next((action for action in ACTIONS if action.key == key), None)

@@ -1,11 +1,7 @@
-"""The problem page's lifecycle buttons. Each is a small class: the transition that shows
-it (the user may start it now), its label and look, the form that asks for what the
-transition needs, and `run`, which calls the action's service with the form's cleaned
-data, argument by argument. The view (views/actions.py) shows the form and calls `run`;
-the service runs the transition."""
-
-from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any
+"""The problem page's lifecycle buttons (servicedesk.actions.RecordAction): each says the
+transition that shows it, its label and look, its form, and `run`, which calls the
+action's service with the form's cleaned data, argument by argument. The view
+(views/actions.py) shows the form and calls `run`; the service runs the transition."""
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
@@ -13,34 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from problems import forms as f
 from problems import services
 from problems.models import Problem
-from servicedesk.forms import VersionedForm
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-type Data = dict[str, Any]
+from servicedesk.actions import ActionSet, Data, RecordAction
 
 
-class ProblemAction(ABC):
+class ProblemAction(RecordAction[Problem]):
     """A button on the problem page; its form and its POST are at
     .../<number>/actions/<key>/."""
-
-    key: str
-    transition: str
-    label: "StrOrPromise"
-    form_class: type[VersionedForm[Problem]]
-    style = ""
-    #: Actions with no input run straight from the button.
-    immediate = False
-
-    def initial(self, problem: Problem) -> Data:
-        """What the form starts with: the version the user sees."""
-        return {"version": problem.version}
-
-    @abstractmethod
-    def run(self, problem: Problem, actor: User, data: Data) -> Problem:
-        """Perform the action with the form's cleaned data (its version guards against
-        a stale edit)."""
 
 
 class StartInvestigation(ProblemAction):
@@ -140,22 +114,12 @@ class Cancel(ProblemAction):
 
 
 #: Every button, in the order the problem page shows them.
-ACTIONS: tuple[ProblemAction, ...] = (
+ACTIONS = ActionSet[Problem](
     StartInvestigation(),
     RecordKnownError(),
     Resolve(),
     Reopen(),
     Close(),
     Cancel(),
+    available=services.available_transitions,
 )
-
-
-def actions_for(problem: Problem, user: User) -> list[ProblemAction]:
-    """The buttons this user gets on this problem, in a stable order."""
-    allowed = set(services.available_transitions(problem, user))
-    return [action for action in ACTIONS if action.transition in allowed]
-
-
-def action_named(key: str) -> ProblemAction | None:
-    """The button whose URL ends in actions/<key>/, if there is one."""
-    return next((action for action in ACTIONS if action.key == key), None)

@@ -1,5 +1,6 @@
-"""What every app's forms share: the version a form was shown with, service errors put
-next to their fields, and a field that takes several files."""
+"""What every app's forms share: the version a form was shown with (and a stale form's
+input rebased onto the current one), service errors put next to their fields, and a
+field that takes several files."""
 
 from typing import Any
 
@@ -7,6 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.http import QueryDict
+
+#: The integer every versioned model bumps on each save (servicedesk.workflow's default).
+VERSION_FIELD = "version"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -49,3 +54,18 @@ class VersionedForm[M: models.Model](forms.Form):
 
     def fit_to(self, record: M) -> None:
         """Narrow the choices to this record (nothing to narrow by default)."""
+
+
+def version_of(record: models.Model) -> int:
+    """The version of the record a form is shown with."""
+    return int(getattr(record, VERSION_FIELD))
+
+
+def rebase[F: VersionedForm[Any]](form_class: type[F], sent: QueryDict, record: models.Model) -> F:
+    """The loser of a race keeps what they typed, now on top of the current version, so
+    sending it again (after reading what changed) is a deliberate decision that works."""
+    data = sent.copy()
+    data["version"] = str(version_of(record))
+    rebased = form_class(data, record=record)
+    rebased.is_valid()
+    return rebased

@@ -2,21 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import TransitionNotAllowed
 from django_htmx.http import retarget, trigger_client_event
 
 from incidents import rules, services, sla
 from incidents.access import get_incident_for
-from incidents.actions import TicketAction, action_named, actions_for
+from incidents.actions import ACTIONS
 from incidents.exceptions import StaleTicket
 from incidents.forms import ClassifyForm, CommentForm
 from incidents.models import Incident
 from incidents.timeline import timeline_for
 from servicedesk.access import agent_required, staff_required
+from servicedesk.action_views import run_action
+from servicedesk.actions import RecordAction
 from servicedesk.forms import VersionedForm, apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.notifications import notifications_for
@@ -33,7 +33,7 @@ def page_context(request: AuthenticatedHttpRequest, incident, **extra):
     context = {
         **_sla_context(incident),
         "incident": incident,
-        "actions": actions_for(incident, request.user),
+        "actions": ACTIONS.for_user(incident, request.user),
         "timeline": timeline_for(incident),
         "comment_form": CommentForm() if rules.can_comment(incident, request.user) else None,
         "classify_form": _classify_form(incident) if is_agent(request.user) else None,
@@ -80,50 +80,30 @@ def detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
 @staff_required
 def action(request: AuthenticatedHttpRequest, number: str, key: str) -> HttpResponse:
     """GET shows the action's form inline; POST performs it (`TicketAction.run` calls
-    the action's service)."""
+    the action's service; servicedesk.action_views.run_action has the flow)."""
     incident = get_incident_for(request.user, number)
-    chosen = action_named(key)
+    chosen = ACTIONS.named(key)
     if chosen is None:
         raise Http404
-    if chosen not in actions_for(incident, request.user):
+    if chosen not in ACTIONS.for_user(incident, request.user):
         raise PermissionDenied
-    if request.method == "GET":
-        form = chosen.form_class(initial=chosen.initial(incident), record=incident)
-        return _show_action_form(request, incident, chosen, form)
-    if request.method != "POST":
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    form = chosen.form_class(request.POST, record=incident)
-    if form.is_valid():
-        try:
-            incident = chosen.run(incident, request.user, form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except StaleTicket:
-            incident = get_incident_for(request.user, number)
-            form = _rebase(chosen, request.POST, incident)
-            form.add_error(None, StaleTicket.message)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("%(action)s: done.") % {"action": chosen.label})
-            return _ticket_changed(request, incident)
-    return _show_action_form(request, incident, chosen, form, status=422)
-
-
-def _rebase(chosen: TicketAction, sent: QueryDict, incident: Incident) -> VersionedForm[Incident]:
-    """The loser of a race keeps what they typed, now on top of the current version, so
-    sending it again (after reading what changed) is a deliberate decision that works."""
-    data = sent.copy()
-    data["version"] = str(incident.version)
-    rebased = chosen.form_class(data, record=incident)
-    rebased.is_valid()
-    return rebased
+    return run_action(
+        request,
+        record=incident,
+        chosen=chosen,
+        reload=lambda: get_incident_for(request.user, number),
+        stale_error=StaleTicket,
+        show=lambda record, form, status: _show_action_form(
+            request, record, chosen, form, status=status
+        ),
+        changed=lambda record: _ticket_changed(request, record),
+    )
 
 
 def _show_action_form(
     request: AuthenticatedHttpRequest,
     incident: Incident,
-    chosen: TicketAction,
+    chosen: RecordAction[Incident],
     form: VersionedForm[Incident],
     status: int = 200,
 ) -> HttpResponse:

@@ -16,9 +16,9 @@ from problems.access import get_problem_for, reader_required
 from problems.exceptions import StaleProblem
 from problems.forms import FindingsForm, ProblemEditForm
 from problems.models import Problem
-from problems.views.actions import rebase, show_panel
+from problems.views.actions import show_panel
 from problems.views.page import Panel, focus, page_context, problem_changed
-from servicedesk.forms import apply_service_errors
+from servicedesk.forms import apply_service_errors, rebase
 from servicedesk.http import AuthenticatedHttpRequest
 
 EDIT_TITLE = gettext_lazy("Edit the problem")

@@ -12,7 +12,7 @@ from django_htmx.http import trigger_client_event
 
 from problems import rules
 from problems.access import get_problem_for, reader_required
-from problems.actions import actions_for
+from problems.actions import ACTIONS
 from problems.forms import LinkIncidentForm
 from problems.models import Problem, ProblemIncident, Status
 from problems.quiet import quiet_period_of
@@ -68,7 +68,7 @@ def page_context(
     may_investigate = rules.may_investigate(problem, user)
     context = {
         "problem": problem,
-        "actions": actions_for(problem, user),
+        "actions": ACTIONS.for_user(problem, user),
         "may_manage": rules.may_manage(problem, user) and not problem.is_final,
         "may_investigate": may_investigate,
         "may_link": rules.may_link_incident(user) and not problem.is_final,
