@@ -47,6 +47,7 @@ urlpatterns = [
     path("tickets/", include("incidents.urls")),
     path("kb/", include("knowledge.urls")),
     path("problems/", include("problems.urls")),
+    path("changes/", include("changes.urls")),
     # Every app's portal pages (one portal: namespace) and API routers, as registered
     # from their AppConfig.ready() (servicedesk/portal.py, servicedesk/api.py).
     path("portal/", include("servicedesk.portal_urls")),

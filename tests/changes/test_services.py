@@ -20,7 +20,7 @@ def make_template(**kwargs) -> StandardChangeTemplate:
         test_plan="openssl s_client shows the new expiry.",
         **kwargs,
     )
-    template.services.set([ServiceFactory(name="Web hosting")])
+    template.services.set([ServiceFactory.create(name="Web hosting")])
     return template
 
 
