@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401 - the change pages add their routes here
+from django.urls import path, register_converter
+
+from changes.converters import ChangeNumber
+from changes.views import page
 
 app_name = "changes"
 
-urlpatterns: list = []
+register_converter(ChangeNumber, "change")
+
+urlpatterns = [
+    # Literal paths (the workspace, the calendar, approvals, new) go before "<number>/".
+    path("<change:number>/", page.detail, name="detail"),
+]
