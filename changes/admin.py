@@ -4,7 +4,7 @@ periods. Change requests and the CAB's decisions are worked on the change pages,
 services that check who acts and record why; the admin shows them and their history
 read-only (the status is django-fsm's, moved only by transitions)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -25,6 +25,9 @@ from changes.models import (
 from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
 from servicedesk.people import display_name
 from servicedesk.roles import CAB_MEMBER, CHANGE_MANAGER
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ApprovalInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -173,8 +176,8 @@ class ApprovalPolicyForm(forms.ModelForm):
         model = ApprovalPolicy
         fields = ["change_type", "rule", "quorum", "approvers"]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean() or {}
         approvers = cleaned.get("approvers")
         quorum = cleaned.get("quorum") or 0
         if cleaned.get("rule") == Rule.QUORUM and approvers and quorum > len(approvers):
@@ -245,5 +248,5 @@ class BlackoutPeriodAdmin(SimpleHistoryAdmin):
         return super().get_queryset(request).prefetch_related("services")
 
     @admin.display(description=_("services"))
-    def service_names(self, obj: BlackoutPeriod) -> str:
+    def service_names(self, obj: BlackoutPeriod) -> "StrOrPromise":
         return ", ".join(service.name for service in obj.services.all()) or _("All services")
