@@ -283,13 +283,16 @@ class _Player:
 
 def summary(data: DemoData) -> list[str]:
     counts = Counter(ChangeRequest.objects.values_list("status", flat=True))
-    statuses = ", ".join(f"{counts.get(s.value, 0)} {s.label.lower()}" for s in Status)
+    statuses = ", ".join(f"{counts.get(s.value, 0)} {_lower(str(s.label))}" for s in Status)
     waiting = list(ChangeRequest.objects.filter(status=Status.CAB_REVIEW))
     in_conflict = sum(1 for found in conflicts_by_change(waiting).values() if found)
     return [
-        f"{sum(counts.values())} changes: {statuses}; {len(waiting)} waiting for the CAB, "
-        f"{in_conflict} of them with a conflict",
-        f"{ApprovalPolicy.objects.count()} approval policies, "
-        f"{StandardChangeTemplate.objects.count()} standard change templates, "
-        f"{BlackoutPeriod.objects.count()} blackout periods",
+        f"{sum(counts.values())} changes: {statuses}; {in_conflict} in CAB review with a "
+        f"conflict; {StandardChangeTemplate.objects.count()} "
+        f"standard change templates, {BlackoutPeriod.objects.count()} blackout periods"
     ]
+
+
+def _lower(label: str) -> str:
+    """'Draft' → 'draft'; an acronym stays: 'CAB review'."""
+    return label if label[:2].isupper() else label.lower()

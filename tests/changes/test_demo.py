@@ -164,7 +164,7 @@ class TestDemoChanges:
     def test_the_summary_names_the_changes_in_each_state(self, seeded):
         line = next(line for line in seeded.splitlines() if " changes: " in line)
         assert "3 closed" in line
-        assert "waiting for the CAB" in line
+        assert "in CAB review with a conflict" in line
         assert "standard change templates" in seeded
 
     def test_seeding_again_changes_nothing(self):
