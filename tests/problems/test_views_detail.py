@@ -367,3 +367,17 @@ def test_the_page_costs_the_same_queries_however_much_it_holds(
     with django_assert_max_num_queries(len(few)):
         response = client.get(page_url(problem))
     assert response.content.decode().count("data-incident=") == 9
+
+
+def test_even_in_debug_the_page_loads_no_script_the_csp_would_block(
+    client, settings, problem_manager
+):
+    """django-htmx adds its debug helper under DEBUG (as `make run` serves): it pastes an
+    htmx error response over the page and evaluates its scripts, which the CSP refuses.
+    The page loads htmx alone; static/js/app.js reports failed requests."""
+    settings.DEBUG = True
+    problem = open_problem(problem_manager)
+    client.force_login(problem_manager)
+    html = client.get(page_url(problem)).content.decode()
+    assert "django_htmx/htmx-2.min.js" in html
+    assert "django-htmx.js" not in html
