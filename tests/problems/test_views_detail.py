@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from knowledge.models import Status as ArticleStatus
 from problems import services
-from problems.models import Problem, Status
+from problems.models import Problem, ProblemIncident, Status
 from servicedesk.models import Line
 from tests.factories import (
     ConfigurationItemFactory,
@@ -262,6 +262,22 @@ class TestLinkedIncidents:
         assert response.status_code == 422
         body = response.content.decode()
         assert "<html" in body and "No incident has the number INC-424242." in body
+
+    @pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED])
+    def test_without_javascript_a_finished_problem_says_why_it_takes_no_incident(
+        self, client, l1, problem_manager, status
+    ):
+        """Its page offers no link form, so the refusal must bring the form back to be
+        read next to the number (a page opened before the problem was finished)."""
+        problem = open_problem(problem_manager, status)
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(url("link_incident", problem), {"number": incident.number})
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "A closed or cancelled problem takes no more incidents." in body
+        assert f'value="{incident.number}"' in body
+        assert not ProblemIncident.objects.filter(incident=incident).exists()
 
     def test_linking_an_incident_of_another_problem_moves_it_and_says_so(
         self, client, l1, problem, problem_manager
