@@ -305,6 +305,34 @@ class TestLinkedIncidents:
         assert f"{incident.number} taken off {problem.number}" in text
         assert not problem.incident_links.exists()
 
+    @pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED])
+    def test_removing_from_a_problem_finished_meanwhile_keeps_the_incident_and_says_why(
+        self, client, l1, problem_manager, status
+    ):
+        """The Remove button was on a page opened before the problem finished: a 500."""
+        incident = IncidentFactory()
+        problem = open_problem(problem_manager, status, incidents=[incident])
+        client.force_login(l1)
+        response = client.post(url("unlink_incident", problem, incident.number), headers=HTMX)
+        assert response.status_code == 422
+        text = _text(response)
+        assert "A closed or cancelled problem is not changed any more." in text
+        assert f'data-incident="{incident.number}"' in response.content.decode()
+        assert "problemChanged" in response["HX-Trigger"]
+        assert ProblemIncident.objects.filter(problem=problem, incident=incident).exists()
+
+    def test_without_javascript_removing_from_a_finished_problem_goes_back_saying_why(
+        self, client, l1, problem_manager
+    ):
+        incident = IncidentFactory()
+        problem = open_problem(problem_manager, Status.CLOSED, incidents=[incident])
+        client.force_login(l1)
+        response = client.post(url("unlink_incident", problem, incident.number))
+        assert response.status_code == 302
+        page = client.get(response["Location"])
+        assert "A closed or cancelled problem is not changed any more." in _text(page)
+        assert ProblemIncident.objects.filter(problem=problem, incident=incident).exists()
+
 
 class TestHistory:
     def test_who_did_what_and_why_including_the_analysis(self, client, l1, l2, problem_manager):
