@@ -324,10 +324,12 @@ def raw_values(form: forms.Form) -> dict[str, Any]:
 
 
 def fill_from_template(values: dict[str, Any], template: StandardChangeTemplate) -> dict[str, Any]:
-    """The template's plan where nothing was typed; it makes the change standard."""
+    """The template's plan where nothing was typed; it makes the change standard and
+    answers the questionnaire as the template's risk says (answers always have a value,
+    so "typed" cannot be told from the defaults there)."""
     filled = dict(values)
     for name, value in template_prefill(template).items():
-        if name in ("change_type", "template") or not filled.get(name):
+        if name in ("change_type", "template", *QUESTIONS) or not filled.get(name):
             filled[name] = value
     return filled
 
