@@ -34,9 +34,7 @@ class Submit(ChangeAction):
     immediate = True
 
     def run(self, change: ChangeRequest, actor: User, data: Data) -> ChangeRequest:
-        return services.change_submit(
-            change=change, actor=actor, expected_version=data["version"]
-        )
+        return services.change_submit(change=change, actor=actor, expected_version=data["version"])
 
 
 class StartAssessment(ChangeAction):

@@ -7,7 +7,10 @@ whatever the length of the history."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from itertools import pairwise
+from typing import Any, cast
+
+from django.db import models
 
 from changes.models import Approval, ChangeRequest, Decision, Status
 from servicedesk.people import display_name
@@ -76,10 +79,10 @@ def _joins_sending(entries: list[Entry[Vote]], round_entry: Entry[Vote]) -> bool
     for entry in reversed(entries):
         if entry.at > round_entry.at:
             continue
-        if entry.kind == "status" and entry.target == Status.CAB_REVIEW:
-            if round_entry.at - entry.at <= SAME_STEP:
-                entry.comment = round_entry.comment
-                return True
+        opened = entry.kind == "status" and entry.target == Status.CAB_REVIEW
+        if opened and round_entry.at - entry.at <= SAME_STEP:
+            entry.comment = round_entry.comment
+            return True
         return False
     return False
 
@@ -87,7 +90,7 @@ def _joins_sending(entries: list[Entry[Vote]], round_entry: Entry[Vote]) -> bool
 def _add_link_changes(change: ChangeRequest, entries: list[Entry[Vote]]) -> None:
     """One change per link field whose set differs from the row before, added to the entry
     of the same step or as an entry of its own."""
-    history = change.history.model  # type: ignore[attr-defined]
+    history = change.history.model
     rows = list(
         history._default_manager.filter(id=change.pk)
         .select_related("history_user")
@@ -95,8 +98,8 @@ def _add_link_changes(change: ChangeRequest, entries: list[Entry[Vote]]) -> None
         .only("history_id", "history_date", "history_user", "history_change_reason")
     )
     snapshots = {name: _snapshots(history, name, rows) for name in LINKS}
-    labels = {name: str(ChangeRequest._meta.get_field(name).verbose_name) for name in LINKS}
-    for previous, row in zip(rows, rows[1:], strict=False):
+    labels = {name: str(_link_field(name).verbose_name) for name in LINKS}
+    for previous, row in pairwise(rows):
         changes = []
         for name in LINKS:
             before, after = snapshots[name][previous.pk], snapshots[name][row.pk]
@@ -108,12 +111,16 @@ def _add_link_changes(change: ChangeRequest, entries: list[Entry[Vote]]) -> None
             _attach(entries, row, changes)
 
 
+def _link_field(name: str) -> models.ManyToManyField:
+    return cast(models.ManyToManyField, ChangeRequest._meta.get_field(name))
+
+
 def _snapshots(history: Any, name: str, rows: list[Any]) -> dict[int, set[str]]:
     """Each history row's set of linked records' names (one query)."""
     # simple-history keeps each row's links in a model of its own, e.g.
     # HistoricalChangeRequest_problems (reached from the row as historicalchangerequest_problems).
     through = history._meta.get_field(f"{history._meta.model_name}_{name}").related_model
-    target = ChangeRequest._meta.get_field(name).related_model._meta.model_name  # type: ignore[union-attr]
+    target = str(_link_field(name).related_model._meta.model_name)
     sets: dict[int, set[str]] = defaultdict(set)
     named = LINKS[name]
     for link in through.objects.filter(history__in=[r.pk for r in rows]).select_related(target):
@@ -147,7 +154,7 @@ def _attach(entries: list[Entry[Vote]], row: Any, changes: list[Change]) -> None
 
 def _approval_entries(change: ChangeRequest) -> list[Entry[Vote]]:
     """A round opened (who was asked), then each decision with its comment."""
-    history = Approval.history.model._default_manager  # type: ignore[attr-defined]
+    history = Approval.history.model._default_manager
     rows = list(
         history.filter(change_id=change.pk)
         .select_related("history_user", "approver")

@@ -24,6 +24,7 @@ from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import ConfigurationItem
 
+
 @dataclass
 class Row:
     """One change on the list: the user's approval, the other approvers' of the same round,

@@ -79,9 +79,11 @@ def my_approval(change: ChangeRequest, rounds: list[Round], user) -> Approval | 
     if change.status != Status.CAB_REVIEW:
         return None
     current = next((r for r in rounds if r.current), None)
-    return next(
-        (a for a in current.approvals if a.approver_id == user.pk and a.is_pending), None
-    ) if current else None
+    return (
+        next((a for a in current.approvals if a.approver_id == user.pk and a.is_pending), None)
+        if current
+        else None
+    )
 
 
 def page_context(request: AuthenticatedHttpRequest, change: ChangeRequest, **extra: Any) -> dict:
@@ -91,7 +93,11 @@ def page_context(request: AuthenticatedHttpRequest, change: ChangeRequest, **ext
     pending = my_approval(change, rounds, user)
     context = {
         "change": change,
-        "buttons": [Button(a, a.immediate_for(change)) for a in ACTIONS.for_user(change, user)],
+        "buttons": [
+            Button(a, a.immediate_for(change))
+            for a in ACTIONS.for_user(change, user)
+            if isinstance(a, ChangeAction)
+        ],
         "may_edit": rules.may_edit(change, user),
         "may_link": rules.may_link(change, user),
         "services": list(change.services.order_by("name")),

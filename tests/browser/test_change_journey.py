@@ -130,9 +130,9 @@ def test_a_change_goes_from_l2_through_the_cab_to_closed(board, watched, login, 
         row.locator("button[data-decision=approved]").click()
         expect(row.locator("[role=status]")).to_contain_text(outcome)
         expect(row.locator(".chg-decide")).to_have_count(0)
-    assert set(
-        Approval.objects.filter(change=change).values_list("decision", flat=True)
-    ) == {"approved"}
+    assert set(Approval.objects.filter(change=change).values_list("decision", flat=True)) == {
+        "approved"
+    }
 
     # 4. The change manager schedules it, carries it out, reviews and closes it.
     page.problems()

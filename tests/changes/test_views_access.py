@@ -150,7 +150,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, world, route):
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("route", [p for p in ROUTE_PARAMS if p.values[0].numbered])
+@pytest.mark.parametrize("route", [pytest.param(r, id=r.id) for r in ROUTES if r.numbered])
 def test_an_unknown_change_number_is_404_on_every_route(client, change_manager, world, route):
     client.force_login(change_manager)
     response = _send(client, route, route.url(world, number="CHG-999999"), route.data(world))

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 def _step(client, change: ChangeRequest, key: str, htmx: bool = True, **data):
     headers = HTMX if htmx else {}
-    return client.post(action_url(change, key), {"version": change.version, **data}, headers=headers)
+    data = {"version": change.version, **data}
+    return client.post(action_url(change, key), data, headers=headers)
 
 
 class TestThePanel:
@@ -222,9 +223,7 @@ class TestClosing:
         response = _step(client, change, "close", review="Fine", outcome="with_issues")
         assert response.status_code == 200 and fresh(change).status == Status.CLOSED
 
-    def test_the_close_form_starts_from_the_review_written_so_far(
-        self, client, l2, change_manager
-    ):
+    def test_the_close_form_starts_from_the_review_written_so_far(self, client, l2, change_manager):
         change = raised(l2, change_manager, Status.REVIEW)
         ChangeRequest.objects.filter(pk=change.pk).update(review="Half written")
         client.force_login(change_manager)

@@ -43,19 +43,15 @@ class TestTheList:
     def test_the_route_is_named(self):
         assert reverse("changes:approvals") == APPROVALS
 
-    def test_only_what_waits_for_me_in_the_current_round(
-        self, client, l2, change_manager, board
-    ):
-        waiting = raised(l2, change_manager, Status.CAB_REVIEW, title="Waiting for me")
+    def test_only_what_waits_for_me_in_the_current_round(self, client, l2, change_manager, board):
+        raised(l2, change_manager, Status.CAB_REVIEW, title="Waiting for me")
         decided = raised(l2, change_manager, Status.CAB_REVIEW, title="Decided by me")
         services.change_decide(change=decided, decision="approved", actor=board["me"])
         earlier = raised(l2, change_manager, Status.REJECTED, title="Sent back")
         services.change_revise(change=earlier, actor=change_manager)  # round 1 is over
         raised(l2, change_manager, Status.ASSESSMENT, title="Not before the CAB")
         policy("emergency", approvers=[board["other"]])
-        raised(
-            l2, change_manager, Status.CAB_REVIEW, change_type="emergency", title="Not mine"
-        )
+        raised(l2, change_manager, Status.CAB_REVIEW, change_type="emergency", title="Not mine")
         client.force_login(board["me"])
         html = body(client.get(APPROVALS))
         assert "Waiting for me" in html
@@ -117,7 +113,8 @@ class TestDecidingOnTheList:
         response = _decide(client, change, comment="Tested in staging")
         assert response.status_code == 200
         html = body(response)
-        assert html.lstrip().startswith(f'<article id="approval-{_approval(change, board["me"]).pk}"')
+        row_id = f"approval-{_approval(change, board['me']).pk}"
+        assert html.lstrip().startswith(f'<article id="{row_id}"')
         assert "You approved" in html and "waiting for one more decision" in html
         assert "<html" not in html and 'class="chg-decide"' not in html
         approval = _approval(change, board["me"])
@@ -191,9 +188,7 @@ class TestDecidingOnTheList:
 
 
 class TestDecidingOnTheChangePage:
-    def test_a_waiting_approver_gets_the_form_on_the_page(
-        self, client, l2, change_manager, board
-    ):
+    def test_a_waiting_approver_gets_the_form_on_the_page(self, client, l2, change_manager, board):
         change = raised(l2, change_manager, Status.CAB_REVIEW)
         page = reverse("changes:detail", args=[change.number])
         client.force_login(board["me"])
@@ -214,8 +209,9 @@ class TestDecidingOnTheChangePage:
     def test_without_javascript_it_goes_back_to_the_page(self, client, l2, change_manager, board):
         change = raised(l2, change_manager, Status.CAB_REVIEW)
         client.force_login(board["me"])
-        response = _decide(client, change, decision="rejected", comment="Too risky", on="page",
-                           htmx=False)
+        response = _decide(
+            client, change, decision="rejected", comment="Too risky", on="page", htmx=False
+        )
         assert response["Location"] == reverse("changes:detail", args=[change.number])
 
     def test_a_refusal_on_the_page_keeps_the_comment(self, client, l2, change_manager, board):

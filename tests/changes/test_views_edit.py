@@ -111,9 +111,7 @@ def test_a_window_ending_before_it_starts_is_refused_next_to_its_end(client, l2,
     assert fresh(change).title != "Typed title"
 
 
-def test_a_stale_edit_keeps_what_was_typed_and_saves_when_sent_again(
-    client, l2, change_manager
-):
+def test_a_stale_edit_keeps_what_was_typed_and_saves_when_sent_again(client, l2, change_manager):
     change = raised(l2, change_manager)
     data = _data(change, title="My new title")
     services.change_update(change=change, actor=change_manager, reason="Changed meanwhile")

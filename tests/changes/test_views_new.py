@@ -40,7 +40,7 @@ def template() -> StandardChangeTemplate:
         backout_plan="Put the old certificate back.",
         risk=Risk.LOW,
     )
-    template.services.add(ServiceFactory(name="Web hosting"))
+    template.services.add(ServiceFactory.create(name="Web hosting"))
     return template
 
 
@@ -194,9 +194,7 @@ def test_the_items_offered_follow_the_services_and_keep_those_chosen(client, l2)
     www = ConfigurationItemFactory(name="www-01", service=web)
     mx = ConfigurationItemFactory(name="mx-01", service=mail)
     client.force_login(l2)
-    html = body(
-        client.get(f"/changes/new/configuration-items/?services={web.pk}", headers=HTMX)
-    )
+    html = body(client.get(f"/changes/new/configuration-items/?services={web.pk}", headers=HTMX))
     assert "www-01" in html and "mx-01" not in html
     html = body(
         client.get(
