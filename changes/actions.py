@@ -208,9 +208,12 @@ class Cancel(ChangeAction):
 
 def available(change: ChangeRequest, user: User) -> list[str]:
     """The transitions behind the buttons this user gets: one "submit" for both kinds of
-    submission, and no start outside the approved window except for the change manager
-    (who says why; changes.services.change_start_implementation)."""
+    submission; "send to the CAB" once the change may skip (or has had) its assessment;
+    no start outside the approved window except for the change manager (who says why;
+    changes.services.change_start_implementation)."""
     names = [n for n in services.available_transitions(change, user) if n != "submit_standard"]
+    if "send_to_cab" in names and not change.may_skip_assessment():
+        names.remove("send_to_cab")  # a normal change is assessed first
     outside = not change.is_within_window()
     if "start_implementation" in names and outside and not rules.is_change_manager(user):
         names.remove("start_implementation")

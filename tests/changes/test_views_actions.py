@@ -51,6 +51,16 @@ class TestThePanel:
         assert f'hx-post="{action_url(change, "start_assessment")}"' in header
         assert f'hx-get="{action_url(change, "cancel")}"' in header
 
+    @pytest.mark.parametrize(("kind", "offered"), [("normal", False), ("emergency", True)])
+    def test_only_an_emergency_change_goes_to_the_cab_without_assessment(
+        self, client, l2, change_manager, kind, offered
+    ):
+        change = raised(l2, change_manager, Status.SUBMITTED, change_type=kind)
+        client.force_login(change_manager)
+        html = body(client.get(page_url(change)))
+        assert 'data-action="start_assessment"' in html
+        assert ('data-action="send_to_cab"' in html) is offered
+
     def test_the_requester_sees_submit_and_cancel_on_the_draft_only(
         self, client, l1, l2, change_manager
     ):
