@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from changes.converters import ChangeNumber
-from changes.views import page
+from changes.views import actions, approvals, edit, links, new, page
 
 app_name = "changes"
 
@@ -9,5 +9,14 @@ register_converter(ChangeNumber, "change")
 
 urlpatterns = [
     # Literal paths (the workspace, the calendar, approvals, new) go before "<number>/".
+    path("new/", new.new, name="new"),
+    path("new/risk/", new.risk, name="risk"),
+    path("new/configuration-items/", new.items, name="items"),
+    path("approvals/", approvals.approvals, name="approvals"),
     path("<change:number>/", page.detail, name="detail"),
+    path("<change:number>/actions/<slug:key>/", actions.action, name="action"),
+    path("<change:number>/edit/", edit.edit, name="edit"),
+    path("<change:number>/decide/", approvals.decide, name="decide"),
+    path("<change:number>/links/", links.link, name="link"),
+    path("<change:number>/links/<str:linked>/remove/", links.unlink, name="unlink"),
 ]
