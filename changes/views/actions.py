@@ -14,8 +14,8 @@ from changes.access import get_change_for, reader_required
 from changes.actions import ACTIONS
 from changes.exceptions import StaleChange
 from changes.models import ChangeRequest
-from changes.views.page import Panel, change_changed, focus, page_context
-from servicedesk.action_views import run_action
+from changes.views.page import change_changed, page_context
+from servicedesk.action_views import Panel, focus, run_action
 from servicedesk.actions import RecordAction
 from servicedesk.forms import VersionedForm
 from servicedesk.http import AuthenticatedHttpRequest

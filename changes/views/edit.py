@@ -15,7 +15,8 @@ from changes.exceptions import StaleChange
 from changes.forms import ChangeEditForm
 from changes.models import ChangeRequest
 from changes.views.actions import show_panel
-from changes.views.page import Panel, change_changed, focus
+from changes.views.page import change_changed
+from servicedesk.action_views import Panel, focus
 from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
 

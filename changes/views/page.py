@@ -20,23 +20,10 @@ from changes.conflicts import conflicts_for
 from changes.forms import DecideForm, LinkForm
 from changes.models import Approval, ChangeRequest, Status
 from changes.timeline import timeline_for
-from servicedesk.forms import VersionedForm
 from servicedesk.http import AuthenticatedHttpRequest
 
 if TYPE_CHECKING:
-    from django import forms
-    from django_stubs_ext import StrOrPromise
-
-
-@dataclass(frozen=True)
-class Panel:
-    """The form open under the page's header: a lifecycle step or the edit."""
-
-    key: str
-    title: "StrOrPromise"
-    url: str
-    form: VersionedForm[ChangeRequest]
-    style: str = "primary"
+    pass
 
 
 @dataclass(frozen=True)
@@ -52,15 +39,6 @@ class Round:
     number: int
     approvals: list[Approval]
     current: bool
-
-
-def focus(form: "forms.Form") -> None:
-    """The field the user goes to when the form opens: the first with an error, else the
-    first (htmx focuses an `autofocus` field after the swap; so does a full page)."""
-    fields = form.visible_fields()
-    chosen = next((f for f in fields if f.errors), fields[0] if fields else None)
-    if chosen is not None:
-        chosen.field.widget.attrs["autofocus"] = True
 
 
 def rounds_of(change: ChangeRequest) -> list[Round]:
