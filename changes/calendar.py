@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from changes.conflicts import Conflict
 from changes.models import BlackoutPeriod, ChangeRequest
@@ -23,14 +24,34 @@ REACH_YEARS = 50
 @dataclass(frozen=True)
 class Span:
     """The part of a window on one day: its local start if it starts that day, its local
-    end if it ends that day (None where it runs on from the day before or into the next)."""
+    end if it ends that day (None where it runs on from the day before or into the next);
+    `midnight` is the end of that day."""
 
     starts: datetime | None
     ends: datetime | None
+    midnight: datetime
 
     @property
     def all_day(self) -> bool:
-        return self.starts is None and self.ends is None
+        from_start = self.starts is None or self.starts.time() == time.min
+        return from_start and (self.ends is None or self.ends == self.midnight)
+
+    @property
+    def label(self) -> str:
+        """ "09:00–11:30", "22:00 →" (on into the next day), "→ 02:00" (on from the day
+        before), "22:00–24:00", or "all day"."""
+        if self.all_day:
+            return gettext("all day")
+        ends = "24:00" if self.ends == self.midnight else _clock(self.ends)
+        if self.starts is not None and self.ends is not None:
+            return f"{_clock(self.starts)}–{ends}"
+        if self.starts is not None:
+            return f"{_clock(self.starts)} →"
+        return f"→ {ends}"
+
+
+def _clock(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -191,6 +212,6 @@ def _spans(start: datetime, end: datetime, days: dict[date, Day]) -> list[tuple[
     while day <= last and day in days:
         starts = local_start if day == first else None
         ends = local_end if day == last else None
-        found.append((days[day], Span(starts, ends)))
+        found.append((days[day], Span(starts, ends, start_of(day + timedelta(days=1)))))
         day += timedelta(days=1)
     return found

@@ -211,8 +211,10 @@ def time_to_approval(now: datetime) -> ApprovalTimes:
 def outcomes(now: datetime) -> Outcomes:
     """How the implementations finished in the last 12 months ended: one query."""
     history = ChangeRequest.history.model.objects.filter(id=OuterRef("pk"))
-    failed = Q(status=Status.FAILED) | Exists(history.filter(status=Status.FAILED))
-    rolled_back = Q(status=Status.ROLLED_BACK) | Exists(history.filter(status=Status.ROLLED_BACK))
+    failed = Q(status=Status.FAILED) | Q(Exists(history.filter(status=Status.FAILED)))
+    rolled_back = Q(status=Status.ROLLED_BACK) | Q(
+        Exists(history.filter(status=Status.ROLLED_BACK))
+    )
     row = ChangeRequest.objects.filter(finished_at__gte=since(now), finished_at__lte=now).aggregate(
         total=Count("pk"),
         failed=Count("pk", filter=failed),

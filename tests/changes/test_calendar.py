@@ -154,6 +154,18 @@ class TestMonth:
 
         assert numbers(day_of(response, "2026-03-18")) == [change.number]
         assert numbers(day_of(response, "2026-03-19")) == []
+        assert "22:00–24:00" in response.text
+
+    def test_a_window_of_whole_days_reads_all_day(self, client, l1):
+        change = planned(berlin(2026, 3, 18, 0, 0), berlin(2026, 3, 20, 0, 0))
+        client.force_login(l1)
+
+        response = client.get(URL)
+
+        for iso in ("2026-03-18", "2026-03-19"):
+            (entry,) = day_of(response, iso).entries
+            assert (entry.change, entry.span.label) == (change, "all day")
+        assert numbers(day_of(response, "2026-03-20")) == []
 
     def test_planned_and_carried_out_changes_are_shown_drafts_and_cancelled_ones_not(
         self, client, l1
