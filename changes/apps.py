@@ -7,6 +7,10 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Changes")
 
     def ready(self) -> None:
+        from changes import workspaces
+
+        workspaces.register()
+
         from changes import approvals_nav
 
         approvals_nav.register()

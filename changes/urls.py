@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from changes.converters import ChangeNumber
-from changes.views import actions, approvals, edit, links, new, page
+from changes.views import actions, approvals, calendar, edit, home, links, new, page
 
 app_name = "changes"
 
@@ -9,6 +9,11 @@ register_converter(ChangeNumber, "change")
 
 urlpatterns = [
     # Literal paths (the workspace, the calendar, approvals, new) go before "<number>/".
+    path("", home.home, name="home"),
+    path("cab/", home.cab, name="cab"),
+    path("conflicts/", home.conflicts, name="conflicts"),
+    path("figures/", home.figures_page, name="figures"),
+    path("calendar/", calendar.calendar, name="calendar"),
     path("new/", new.new, name="new"),
     path("new/risk/", new.risk, name="risk"),
     path("new/configuration-items/", new.items, name="items"),

@@ -1,97 +1,14 @@
-"""Bar charts drawn on the server as inline SVG: the geometry is computed here, the
-template only places rectangles (attributes, not inline styles: the CSP allows no
-`style`), and every chart has a table beside it saying the same in text."""
-
-from collections.abc import Sequence
-from dataclasses import dataclass
+"""The problem manager's charts, built from its figures with the platform's SVG chart
+geometry (servicedesk/charts.py; drawn by templates/components/bar_chart.html)."""
 
 from django.utils import dateformat
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from problems import figures
+from servicedesk.charts import BOTTOM, TOP, BarChart, bar_chart
 
-#: Space for the value above a bar and the label under the columns.
-TOP = 14
-BOTTOM = 18
-BAR = 14
-BAR_GAP = 3
-COLUMN_GAP = 14
-SIDE = 6
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    value: int | None
-    #: A CSS class naming the series (the colour), and what the bar is, for its tooltip.
-    series: str
-    title: str
-
-    @property
-    def label_x(self) -> float:
-        return self.x + self.width / 2
-
-    @property
-    def label_y(self) -> float:
-        return self.y - 3
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str | Promise
-    #: The label's centre.
-    x: float
-    bars: list[Bar]
-
-
-@dataclass(frozen=True)
-class BarChart:
-    width: float
-    height: float
-    #: Where the bars stand.
-    baseline: float
-    columns: list[Column]
-    #: x of a vertical marker line (e.g. the fix) between two columns, or None.
-    marker_x: float | None = None
-
-    @property
-    def label_y(self) -> float:
-        return self.height - 4
-
-
-#: One value of a column: (series, value or None for "no value yet", tooltip).
-type Value = tuple[str, int | None, str]
-
-
-def bar_chart(
-    columns: Sequence[tuple[str | Promise, Sequence[Value]]],
-    *,
-    height: int = 140,
-    marker_after: int | None = None,
-) -> BarChart:
-    """Columns of bars side by side, scaled to the largest value; `marker_after` puts the
-    marker line after that column (0-based)."""
-    plot = height - TOP - BOTTOM
-    widest = max((v or 0 for _, values in columns for _, v, _ in values), default=0) or 1
-    x = float(SIDE)
-    placed, marker_x = [], None
-    for index, (label, values) in enumerate(columns):
-        bars = []
-        for series, value, title in values:
-            bar_height = 0.0 if not value else max(1.0, plot * value / widest)
-            bars.append(Bar(x, TOP + plot - bar_height, BAR, bar_height, value, series, title))
-            x += BAR + BAR_GAP
-        span = len(values) * (BAR + BAR_GAP) - BAR_GAP
-        placed.append(Column(label, x - BAR_GAP - span / 2, bars))
-        x += COLUMN_GAP - BAR_GAP
-        if marker_after == index:
-            marker_x = x - COLUMN_GAP / 2
-    return BarChart(x - COLUMN_GAP + SIDE, height, TOP + plot, placed, marker_x)
+__all__ = ["BOTTOM", "TOP", "BarChart", "bar_chart", "fix_chart", "month_chart"]
 
 
 def month_chart(months: list[figures.Month]) -> BarChart:
@@ -122,4 +39,4 @@ def fix_chart(fix: figures.Fix) -> BarChart:
             series += " ongoing"
             title = _("%(title)s so far") % {"title": title}
         columns.append((label, [(series, period.count, title)]))
-    return bar_chart(columns, height=90, marker_after=figures.PERIODS_BEFORE - 1)
+    return bar_chart(columns, height=90, marker_after=figures.PERIODS_BEFORE - 1, zeros=True)

@@ -14,14 +14,12 @@ queries, whatever the number of problems and incidents):
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, DateField, F, Q
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models import Avg, Count, F, Q
 
 from incidents.models import Incident, Kind
 from problems.models import Problem, Status
+from servicedesk.figures import count_by_month, duration, month_starts, start_of
 
-MONTHS = 12
 SHARE_WINDOWS = (30, 90)
 #: Problems whose status says their cause is known.
 KNOWN_STATUSES = (Status.KNOWN_ERROR, Status.RESOLVED, Status.CLOSED)
@@ -87,23 +85,12 @@ class Fix:
         return [p for p in self.periods if p.offset >= 0]
 
 
-def month_starts(now: datetime, months: int = MONTHS) -> list[date]:
-    """The first days of the last `months` months up to now's (local time), oldest first."""
-    today = timezone.localdate(now)
-    year, month = today.year, today.month
-    starts = []
-    for _ in range(months):
-        starts.append(date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return starts[::-1]
-
-
 def per_month(now: datetime) -> list[Month]:
     """Problems opened and closed in each of the last 12 months: two GROUP BY queries."""
     starts = month_starts(now)
-    since = timezone.make_aware(datetime.combine(starts[0], datetime.min.time()))
-    opened = _count_by_month(Problem.objects.filter(created_at__gte=since), "created_at")
-    closed = _count_by_month(
+    since = start_of(starts[0])
+    opened = count_by_month(Problem.objects.filter(created_at__gte=since), "created_at")
+    closed = count_by_month(
         Problem.objects.filter(status=Status.CLOSED, closed_at__gte=since), "closed_at"
     )
     return [Month(start, opened.get(start, 0), closed.get(start, 0)) for start in starts]
@@ -121,8 +108,8 @@ def mean_times(now: datetime) -> tuple[MeanTime, MeanTime]:
         fix=Avg(F("resolved_at") - F("created_at"), filter=fixed),
         fixes=Count("pk", filter=fixed),
     )
-    return MeanTime(_duration(row["cause"]), row["causes"]), MeanTime(
-        _duration(row["fix"]), row["fixes"]
+    return MeanTime(duration(row["cause"]), row["causes"]), MeanTime(
+        duration(row["fix"]), row["fixes"]
     )
 
 
@@ -200,25 +187,3 @@ def _start(problem: Problem, offset: int) -> datetime:
 
 def _name(problem: Problem, offset: int) -> str:
     return f"p{problem.pk}_{offset + PERIODS_BEFORE}"
-
-
-def _count_by_month(problems, field: str) -> dict[date, int]:
-    rows = (
-        problems.order_by()
-        .annotate(month=TruncMonth(field, output_field=DateField()))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    return {_as_date(month): n for month, n in rows}
-
-
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _duration(value) -> timedelta | None:
-    """An average of durations: a timedelta on PostgreSQL, microseconds on SQLite."""
-    if value is None or isinstance(value, timedelta):
-        return value
-    return timedelta(microseconds=float(value))

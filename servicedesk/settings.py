@@ -160,6 +160,11 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # A resolved problem closes once its incidents have stayed away this long (or with a reason).
 PROBLEM_QUIET_DAYS = env_int("PROBLEM_QUIET_DAYS", 30)
+# The change manager's figures: an incident on one of a change's services registered
+# within this many hours after the change finished counts as following it.
+CHANGE_INCIDENT_HOURS = env_int("CHANGE_INCIDENT_HOURS", 48)
+if CHANGE_INCIDENT_HOURS < 1:
+    raise ImproperlyConfigured("CHANGE_INCIDENT_HOURS must be at least 1")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Outgoing mail (Django 6.1's MAILERS). With DEBUG on and no EMAIL_HOST, mail is

@@ -43,7 +43,7 @@ class TestLanding:
             ("l3", "incidents:queue_l3"),
             ("desk_manager", "incidents:overview"),
             ("problem_manager", "problems:home"),
-            ("change_manager", "incidents:overview"),
+            ("change_manager", "changes:home"),
             ("cab_member", "changes:approvals"),
             ("kb_manager", "knowledge:home"),
             ("contact_a", "portal:home"),

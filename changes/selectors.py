@@ -1,0 +1,196 @@
+"""Read queries of the change manager's workspace and the change calendar. Changes are
+read by every staff member and by no contact (changes.rules.may_read, checked by the
+views), so these are not narrowed further by who asks."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from changes.models import (
+    CARRIED_OUT_STATUSES,
+    OUTCOME_STATUSES,
+    PLANNED_STATUSES,
+    Approval,
+    BlackoutPeriod,
+    ChangeRequest,
+    Decision,
+    Rule,
+    Status,
+)
+from servicedesk.models import ConfigurationItem, Service
+from servicedesk.pagination import Tab, counted
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A tab of the pipeline: one state, or several shown together."""
+
+    key: str
+    label: str | Promise
+    statuses: tuple[str, ...]
+
+
+#: The pipeline's tabs: what is still the change manager's to move on, in lifecycle order.
+STAGES = (
+    Stage(Status.SUBMITTED, _("Submitted"), (Status.SUBMITTED,)),
+    Stage(Status.ASSESSMENT, _("Assessment"), (Status.ASSESSMENT,)),
+    Stage(Status.CAB_REVIEW, _("CAB review"), (Status.CAB_REVIEW,)),
+    Stage(Status.APPROVED, _("Approved"), (Status.APPROVED,)),
+    Stage(Status.SCHEDULED, _("Scheduled"), (Status.SCHEDULED,)),
+    Stage(Status.IMPLEMENTING, _("Implementing"), (Status.IMPLEMENTING,)),
+    Stage("outcome", _("Awaiting review"), tuple(OUTCOME_STATUSES)),
+    Stage(Status.REVIEW, _("In review"), (Status.REVIEW,)),
+)
+STAGE_KEYS = tuple(stage.key for stage in STAGES)
+PIPELINE_STATUSES = tuple(status for stage in STAGES for status in stage.statuses)
+#: The changes the calendar shows: planned and carried out (not drafts, rejected or
+#: cancelled ones: those will not touch a system).
+CALENDAR_STATUSES = tuple(dict.fromkeys((*PLANNED_STATUSES, *CARRIED_OUT_STATUSES)))
+#: The long texts a list never shows.
+LONG_TEXTS = (
+    "description",
+    "reason",
+    "implementation_plan",
+    "backout_plan",
+    "test_plan",
+    "window_override_reason",
+    "failure_report",
+    "review",
+    "cancel_reason",
+)
+#: The CAB agenda shows at most this many changes (the board decides on a few a week).
+AGENDA_LIMIT = 200
+
+
+# ----- the pipeline ----------------------------------------------------------------------
+
+
+def pipeline_changes(stage: str = "") -> QuerySet[ChangeRequest]:
+    """The changes of one tab of the pipeline (or of all of them)."""
+    for candidate in STAGES:
+        if candidate.key == stage:
+            return ChangeRequest.objects.filter(status__in=candidate.statuses)
+    return ChangeRequest.objects.filter(status__in=PIPELINE_STATUSES)
+
+
+def stage_tabs() -> list[Tab]:
+    """How many changes each tab holds: one GROUP BY over the changes in flight (a set
+    bounded by the work in progress, read from the (status, planned_start) index)."""
+    found = dict(
+        ChangeRequest.objects.filter(status__in=PIPELINE_STATUSES)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [
+        counted(
+            sum(found.get(status, 0) for status in stage.statuses),
+            key=stage.key,
+            label=stage.label,
+        )
+        for stage in STAGES
+    ]
+
+
+def change_rows() -> QuerySet[ChangeRequest]:
+    """What a pipeline row shows, in one query."""
+    return ChangeRequest.objects.select_related("requested_by").defer(*LONG_TEXTS)
+
+
+# ----- the CAB agenda --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    change: ChangeRequest
+    #: This round's approval rows (approver joined).
+    approvals: list[Approval]
+
+    @property
+    def approved(self) -> int:
+        return sum(1 for a in self.approvals if a.decision == Decision.APPROVED)
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for a in self.approvals if a.decision == Decision.REJECTED)
+
+    @property
+    def needed(self) -> int:
+        """Approvals that approve the change under the round's rule."""
+        total = len(self.approvals)
+        if self.change.approval_rule == Rule.ANY:
+            return min(1, total)
+        if self.change.approval_rule == Rule.QUORUM:
+            return min(self.change.approval_quorum, total)
+        return total
+
+
+def cab_agenda() -> list[AgendaItem]:
+    """The changes waiting for the CAB, soonest window first, each with its round's
+    approvals: two queries."""
+    rows = list(
+        ChangeRequest.objects.filter(status=Status.CAB_REVIEW)
+        .select_related("requested_by")
+        .defer(*LONG_TEXTS)
+        .prefetch_related(
+            Prefetch("approvals", queryset=Approval.objects.select_related("approver")),
+        )
+        .order_by("planned_start", "pk")[:AGENDA_LIMIT]
+    )
+    return [
+        AgendaItem(change, [a for a in change.approvals.all() if a.round == change.approval_round])
+        for change in rows
+    ]
+
+
+# ----- conflicts and the calendar --------------------------------------------------------
+
+
+def upcoming_planned(now: datetime) -> list[ChangeRequest]:
+    """The planned changes whose window is not over, soonest first, with their services
+    and configuration items: three queries."""
+    return list(
+        ChangeRequest.objects.filter(status__in=PLANNED_STATUSES, planned_end__gt=now)
+        .select_related("requested_by")
+        .defer(*LONG_TEXTS)
+        .prefetch_related(*_links())
+        .order_by("planned_start", "pk")
+    )
+
+
+def calendar_changes(start: datetime, end: datetime) -> list[ChangeRequest]:
+    """The planned and carried-out changes whose window shares a moment with [start,
+    end), in one query."""
+    return list(
+        ChangeRequest.objects.filter(
+            status__in=CALENDAR_STATUSES, planned_start__lt=end, planned_end__gt=start
+        )
+        .only("number", "title", "status", "change_type", "risk", "planned_start", "planned_end")
+        .order_by("planned_start", "pk")
+    )
+
+
+def blackouts_between(start: datetime, end: datetime) -> list[BlackoutPeriod]:
+    """The blackout periods that share a moment with [start, end), with the services
+    they cover: two queries."""
+    return list(
+        BlackoutPeriod.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .prefetch_related(Prefetch("services", queryset=Service.objects.only("id", "name")))
+        .order_by("starts_at", "pk")
+    )
+
+
+def _links() -> Sequence[Prefetch]:
+    return (
+        Prefetch("services", queryset=Service.objects.only("id", "name")),
+        Prefetch("configuration_items", queryset=ConfigurationItem.objects.only("id", "name")),
+    )
+
+
+def without_window(rows: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+    return rows.filter(Q(planned_start__isnull=True) | Q(planned_end__isnull=True))
