@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ChangesConfig(AppConfig):
     name = "changes"
     verbose_name = _("Changes")
+
+    def ready(self) -> None:
+        from changes import integration
+
+        integration.register()  # panels, notifications, portal maintenance, API
