@@ -90,9 +90,7 @@ def _tell_manager(
     change: ChangeRequest, problem: Problem, recipients: list, actor: Actor
 ) -> list[InAppNotification]:
     """Call inside translation.override(LANGUAGE_CODE): the words are stored as written."""
-    verb = _("%(change)s is implemented: resolve the problem with it?") % {
-        "change": change.number
-    }
+    verb = _("%(change)s is implemented: resolve the problem with it?") % {"change": change.number}
     path = reverse("problems:detail", args=[problem.number])
     body = render_text(
         "changes/email/fix_implemented.txt",

@@ -79,7 +79,7 @@ def article_panel(request: HttpRequest, article: Article) -> SafeString | str:
     """ "Written from the review of CHG-…" (one query)."""
     if not rules.may_read(request.user):
         return ""
-    changes = list(article.changes.only("number", "title", "status").order_by("-pk"))  # type: ignore[attr-defined]
+    changes = list(article.changes.only("number", "title", "status").order_by("-pk"))
     if not changes:
         return ""
     context = {"article": article, "changes": changes}

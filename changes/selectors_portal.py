@@ -78,8 +78,9 @@ def maintenance_for(organisation_id: int, *, now: datetime | None = None) -> lis
         *fields, "configurationitem__service_id", "configurationitem__service__name"
     )
     pairs = pairs.union(
-        by_service.filter(service__configuration_items__organisation_id=organisation_id)
-        .values_list(*fields, "service_id", "service__name")
+        by_service.filter(
+            service__configuration_items__organisation_id=organisation_id
+        ).values_list(*fields, "service_id", "service__name")
     )
     found: dict[str, Maintenance] = {}
     for number, status, start, end, service_id, name in pairs[:_PAIRS_READ]:
@@ -109,7 +110,9 @@ def affected_services(change: ChangeRequest) -> dict[int, list[str]]:
     by_item, by_service = _change_touches(mine)
     pairs = by_item.values_list(
         "configurationitem__organisation_id", "configurationitem__service__name"
-    ).union(by_service.values_list("service__configuration_items__organisation_id", "service__name"))
+    ).union(
+        by_service.values_list("service__configuration_items__organisation_id", "service__name")
+    )
     services: dict[int, list[str]] = {}
     for organisation_id, name in pairs:
         names = services.setdefault(organisation_id, [])
@@ -136,4 +139,3 @@ def affected_contacts(organisation_ids: Iterable[int]) -> QuerySet[Contact]:
 
 def affected_organisation_ids(change: ChangeRequest) -> set[int]:
     return set(affected_services(change))
-

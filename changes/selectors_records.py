@@ -35,12 +35,12 @@ FIXED_STATUSES = (Status.IMPLEMENTED, Status.REVIEW, Status.CLOSED)
 
 def changes_of_incident(incident: Incident) -> QuerySet[ChangeRequest]:
     """The changes linked to the ticket (the ones that answer it), newest first."""
-    return incident.changes.only(*ROW_FIELDS).order_by("-pk")  # type: ignore[attr-defined]
+    return incident.changes.only(*ROW_FIELDS).order_by("-pk")
 
 
 def changes_of_problem(problem: Problem) -> QuerySet[ChangeRequest]:
     """The changes linked to the problem (its fixes), newest first."""
-    return problem.changes.only(*ROW_FIELDS).order_by("-pk")  # type: ignore[attr-defined]
+    return problem.changes.only(*ROW_FIELDS).order_by("-pk")
 
 
 def is_fix(change: ChangeRequest) -> bool:
@@ -89,7 +89,7 @@ def changes_before(incident: Incident, *, hours: int | None = None) -> QuerySet[
         )
         .filter(began__lt=registered)
         .filter(under_way | Q(ended__gte=registered - timedelta(hours=hours)))
-        .exclude(pk__in=incident.changes.values("pk"))  # type: ignore[attr-defined]
+        .exclude(pk__in=incident.changes.values("pk"))
         .only(*ROW_FIELDS)
         .order_by("-ended", "-pk")
     )

@@ -1,9 +1,8 @@
 """Celery tasks of the changes app. Thin: they take primary keys and call what is
 idempotent, so a retried or duplicated task does no harm."""
 
-from smtplib import SMTPException
-
 from datetime import timedelta
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.utils import timezone

@@ -59,7 +59,7 @@ def _change(change: ChangeRequest) -> dict:
 
 
 def _detail(change: ChangeRequest) -> dict:
-    approvals = change.approvals.select_related("approver").order_by("round", "pk")  # type: ignore[attr-defined]
+    approvals = change.approvals.select_related("approver").order_by("round", "pk")
     return {
         **_change(change),
         "plan": {
@@ -157,4 +157,3 @@ def get_change(request, number: str):
         raise Http404
     change = get_change_for(user, number)
     return _detail(change)
-

@@ -6,7 +6,8 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import WithJsonSchema
 
-from changes.models import ChangeType, Decision, Level, Outcome, Risk, Status
+from changes.models import ChangeType as ChangeTypeChoice
+from changes.models import Decision, Level, Outcome, Risk, Status
 from incidents.api.schemas import Id, Ref
 
 
@@ -14,9 +15,9 @@ def _enum(choices, title: str):
     return WithJsonSchema({"enum": choices.values, "title": title, "type": "string"})
 
 
-#: Named in the schema after what they are (a ticket's status is "Status").
+#: Named in the schema after the aliases (a ticket's status is "Status").
 type ChangeStatus = Annotated[Status, _enum(Status, "ChangeStatus")]
-type ChangeKind = Annotated[ChangeType, _enum(ChangeType, "ChangeType")]
+type ChangeType = Annotated[ChangeTypeChoice, _enum(ChangeTypeChoice, "ChangeType")]
 type ChangeRisk = Annotated[Risk, _enum(Risk, "ChangeRisk")]
 type RiskLevel = Annotated[Level, _enum(Level, "RiskLevel")]
 type ApprovalDecision = Annotated[Decision, _enum(Decision, "ApprovalDecision")]
@@ -31,7 +32,7 @@ class WindowOut(Schema):
 class ChangeOut(Schema):
     number: str = Field(examples=["CHG-000123"])
     title: str
-    type: ChangeKind
+    type: ChangeType
     type_label: str
     status: ChangeStatus
     status_label: str
@@ -102,6 +103,6 @@ class ChangePage(Schema):
 
 class ChangeFilters(Schema):
     status: list[ChangeStatus] = Field(default_factory=list, description="Any of these.")
-    type: list[ChangeKind] = Field(default_factory=list, description="Any of these.")
+    type: list[ChangeType] = Field(default_factory=list, description="Any of these.")
     cursor: Id | None = Field(default=None, description="next_cursor of the previous page.")
     limit: Annotated[int, Field(ge=1, le=200)] = 50
