@@ -36,9 +36,7 @@ def test_the_problem_manager_resolves_the_problem_with_the_change(login, live_se
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server.url}/problems/{problem.number}/")
     panel = page.locator("#change-panel")
-    expect(panel.locator(f'[data-linked-change="{change.number}"]')).to_contain_text(
-        "Implemented"
-    )
+    expect(panel.locator(f'[data-linked-change="{change.number}"]')).to_contain_text("Implemented")
     fix = panel.get_by_label("Permanent fix")
     expect(fix).to_have_value(f"{change.number}: Raise the proxy timeout")
     url = page.url
