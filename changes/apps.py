@@ -7,6 +7,7 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Changes")
 
     def ready(self) -> None:
-        from changes import integration
+        from changes import approvals_nav, integration
 
+        approvals_nav.register()
         integration.register()  # panels, notifications, portal maintenance, API

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from changes.converters import ChangeNumber
-from changes.views import article, page
+from changes.views import actions, approvals, article, edit, links, new, page
 
 app_name = "changes"
 
@@ -9,6 +9,15 @@ register_converter(ChangeNumber, "change")
 
 urlpatterns = [
     # Literal paths (the workspace, the calendar, approvals, new) go before "<number>/".
+    path("new/", new.new, name="new"),
+    path("new/risk/", new.risk, name="risk"),
+    path("new/configuration-items/", new.items, name="items"),
+    path("approvals/", approvals.approvals, name="approvals"),
     path("<change:number>/", page.detail, name="detail"),
+    path("<change:number>/actions/<slug:key>/", actions.action, name="action"),
+    path("<change:number>/edit/", edit.edit, name="edit"),
+    path("<change:number>/decide/", approvals.decide, name="decide"),
+    path("<change:number>/links/", links.link, name="link"),
+    path("<change:number>/links/<str:linked>/remove/", links.unlink, name="unlink"),
     path("<change:number>/article/", article.write_article, name="write_article"),
 ]

@@ -73,7 +73,9 @@ def ticket_panel_context(
             if link is None and incident.kind == Kind.INCIDENT
             else []
         ),
-        "may_link": rules.may_link_incident(user),
+        # A closed or cancelled problem keeps its incidents: no "Take off" on its tickets.
+        "may_link": rules.may_link_incident(user)
+        and not (problem is not None and problem.is_final),
         "may_open": link is None and rules.may_open(user),
         # The ticket's own knowledge actions (incidents.views.knowledge): agents link, and
         # who may comment pastes.

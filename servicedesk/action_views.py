@@ -8,7 +8,10 @@ may not start is said on top of the form; success says so and answers as the app
 after a change."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +23,30 @@ from servicedesk.actions import RecordAction
 from servicedesk.exceptions import StaleEdit
 from servicedesk.forms import VersionedForm, apply_service_errors, rebase
 from servicedesk.http import AuthenticatedHttpRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The form open under a record page's header: a lifecycle step or the edit."""
+
+    key: str
+    title: "StrOrPromise"
+    url: str
+    form: VersionedForm[Any]
+    style: str = "primary"
+
+
+def focus(form: forms.Form) -> None:
+    """The field the user goes to when the form opens: the first with an error, else the
+    first (htmx focuses an `autofocus` field after the swap; so does a full page)."""
+    fields = form.visible_fields()
+    chosen = next((f for f in fields if f.errors), fields[0] if fields else None)
+    if chosen is not None:
+        chosen.field.widget.attrs["autofocus"] = True
+
 
 #: Answers with the action's form open on the record's page: (record, form, status).
 type ShowForm[M: models.Model] = Callable[[M, VersionedForm[M], int], HttpResponse]

@@ -1,11 +1,13 @@
 """The project's error pages: styled, with the navigation of the base layout. Django
-uses handler403 even in DEBUG; 404 and 500 follow in production."""
+uses handler403 and the CSRF failure view even in DEBUG; 404 and 500 follow in
+production."""
 
 import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger("django.request")
@@ -28,6 +30,19 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     )
     response._has_been_logged = True  # type: ignore[attr-defined]  # Django's private flag
     return response
+
+
+@requires_csrf_token
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent with a token that no longer holds (the user logged
+    in again in another tab, or the page was open for too long) gets the desk's 403 page
+    saying what to do, not Django's technical one. Django logs the refusal itself."""
+    explanation = _(
+        "The form was sent with an expired security token, so nothing was saved. "
+        "Reload the page and send it again."
+    )
+    html = loader.render_to_string("403.html", {"reason": explanation}, request)
+    return HttpResponse(html, status=403)
 
 
 @requires_csrf_token

@@ -21,6 +21,7 @@ if not DEBUG and SECRET_KEY.startswith("change-me"):
     raise ImproperlyConfigured("SECRET_KEY is still the placeholder of .env.example")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "servicedesk.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -49,6 +49,13 @@ def link_incidents(
 ) -> list[ProblemIncident]:
     """Link each incident to the problem inside the caller's transaction (no permission
     check: the calling service has done it)."""
+    requests = [incident.number for incident in incidents if incident.is_request]
+    if requests:
+        # A service request asks for something; it is never the symptom of a fault.
+        raise ValidationError(
+            _("%(numbers)s: a service request is not a symptom of a problem.")
+            % {"numbers": ", ".join(requests)}
+        )
     by = person(actor)
     links = []
     existing = {

@@ -14,8 +14,8 @@ from problems.access import get_problem_for, reader_required
 from problems.actions import ACTIONS
 from problems.exceptions import StaleProblem
 from problems.models import Problem
-from problems.views.page import Panel, focus, page_context, problem_changed
-from servicedesk.action_views import run_action
+from problems.views.page import page_context, problem_changed
+from servicedesk.action_views import Panel, focus, run_action
 from servicedesk.actions import RecordAction
 from servicedesk.forms import VersionedForm
 from servicedesk.http import AuthenticatedHttpRequest

@@ -17,7 +17,8 @@ from problems.exceptions import StaleProblem
 from problems.forms import FindingsForm, ProblemEditForm
 from problems.models import Problem
 from problems.views.actions import show_panel
-from problems.views.page import Panel, focus, page_context, problem_changed
+from problems.views.page import page_context, problem_changed
+from servicedesk.action_views import Panel, focus
 from servicedesk.forms import apply_service_errors, rebase
 from servicedesk.http import AuthenticatedHttpRequest
 

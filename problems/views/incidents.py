@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import retarget
@@ -76,8 +76,24 @@ def unlink(request: AuthenticatedHttpRequest, number: str, incident_number: str)
     )
     if found is None:
         raise Http404
-    services.problem_unlink_incident(problem=problem, incident=found.incident, actor=request.user)
+    try:
+        services.problem_unlink_incident(
+            problem=problem, incident=found.incident, actor=request.user
+        )
+    except ValidationError as error:  # the problem was closed or cancelled meanwhile
+        return _refused(request, problem, " ".join(error.messages))
     notice = _("%(incident)s is no longer linked.") % {"incident": found.incident.number}
     if not request.htmx:
         messages.success(request, notice)
     return problem_changed(request, problem, link_notice=notice)
+
+
+def _refused(request: AuthenticatedHttpRequest, problem: Problem, text: str) -> HttpResponse:
+    """The problem as it is now, saying why nothing changed (422 for htmx), or back to its
+    page with the reason."""
+    if not request.htmx:
+        messages.error(request, text)
+        return redirect("problems:detail", number=problem.number)
+    response = problem_changed(request, problem, link_error=text)
+    response.status_code = 422
+    return response

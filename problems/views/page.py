@@ -2,7 +2,6 @@
 it explains and its history, with the steps and edits this user may take. The other
 views of the page render it through `page_context` and answer with `problem_changed`."""
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
@@ -18,32 +17,10 @@ from problems.models import Problem, ProblemIncident, Status
 from problems.quiet import quiet_period_of
 from problems.timeline import timeline_for
 from problems.views.rca_board import rca_context
-from servicedesk.forms import VersionedForm
 from servicedesk.http import AuthenticatedHttpRequest
 
 if TYPE_CHECKING:
     from django import forms
-    from django_stubs_ext import StrOrPromise
-
-
-@dataclass(frozen=True)
-class Panel:
-    """The form open under the page's header: a lifecycle step or the edit."""
-
-    key: str
-    title: "StrOrPromise"
-    url: str
-    form: VersionedForm[Problem]
-    style: str = "primary"
-
-
-def focus(form: "forms.Form") -> None:
-    """The field the user goes to when the form opens: the first with an error, else the
-    first (htmx focuses an `autofocus` field after the swap; so does a full page)."""
-    fields = form.visible_fields()
-    chosen = next((f for f in fields if f.errors), fields[0] if fields else None)
-    if chosen is not None:
-        chosen.field.widget.attrs["autofocus"] = True
 
 
 def linked_incidents(problem: Problem) -> list[ProblemIncident]:

@@ -50,7 +50,10 @@ def unlink(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
             "problem": problem.number,
         }
         return _panel_changed(request, incident, text, error=True)
-    services.problem_unlink_incident(problem=problem, incident=incident, actor=request.user)
+    try:
+        services.problem_unlink_incident(problem=problem, incident=incident, actor=request.user)
+    except ValidationError as error:  # the problem was closed or cancelled meanwhile
+        return _panel_changed(request, incident, " ".join(error.messages), error=True)
     text = _("%(ticket)s is no longer linked to %(problem)s.") % {
         "ticket": incident.number,
         "problem": problem.number,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from problems.models import Problem, Status
 from servicedesk import roles
+from tests.browser.conftest import settle
 from tests.browser.test_csp_console import WATCH_CSP
 from tests.factories import ContactFactory, ServiceFactory, UserFactory
 from tests.problems.bulk import incident, save
@@ -48,6 +49,7 @@ def test_the_problem_manager_works_the_workspace_with_htmx(workspace, page, logi
 
     page.click(".prb-sections >> text=Known errors")
     page.wait_for_url("**/problems/known-errors/")
+    settle(page, "#prb-q")  # typed before htmx binds the box, the search never goes out
     page.fill("#prb-q", "disk")
     page.wait_for_url("**/problems/known-errors/?q=disk")
     rows = page.locator("#known-results tbody tr")

@@ -159,3 +159,12 @@ class TestPages:
         page = client.get(reverse("knowledge:detail", args=[article.number])).text
         assert "Written from the review of" in page
         assert reverse("changes:detail", args=[closed.number]) in page
+
+    def test_the_change_page_carries_the_section(self, client, closed, change_manager, l1):
+        client.force_login(change_manager)
+        page = client.get(reverse("changes:detail", args=[closed.number])).text
+        assert f'action="{url(closed)}"' in page
+        client.force_login(l1)
+        page = client.get(reverse("changes:detail", args=[closed.number])).text
+        assert f'action="{url(closed)}"' not in page
+        assert "Knowledge article" in page

@@ -44,7 +44,7 @@ class TestLanding:
             ("desk_manager", "incidents:overview"),
             ("problem_manager", "problems:home"),
             ("change_manager", "incidents:overview"),
-            ("cab_member", "incidents:overview"),
+            ("cab_member", "changes:approvals"),
             ("kb_manager", "knowledge:home"),
             ("contact_a", "portal:home"),
             ("outsider", "no_workspace"),

@@ -35,6 +35,15 @@ class TestLink:
         assert (link.problem, link.linked_by) == (problem, l1)
         assert trail(link.pk) == [("+", "l1", f"Linked to {problem.number}")]
 
+    def test_a_service_request_is_not_linked(self, problem, l1):
+        from incidents.models import Kind
+
+        request = IncidentFactory(kind=Kind.REQUEST)
+
+        with pytest.raises(ValidationError, match="not a symptom"):
+            services.problem_link_incident(problem=problem, incident=request, actor=l1)
+        assert not ProblemIncident.objects.filter(incident=request).exists()
+
     def test_linking_it_again_changes_nothing(self, problem, l1, l2):
         incident = IncidentFactory()
         first = services.problem_link_incident(problem=problem, incident=incident, actor=l1)

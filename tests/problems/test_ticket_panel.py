@@ -151,6 +151,15 @@ class TestLinkedTicket:
         problem = ProblemFactory(status=Status.KNOWN_ERROR, incidents=[ticket])
         assert f'data-unlink-problem="{problem.number}"' in page(client, l1, ticket)
 
+    @pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED])
+    def test_a_finished_problem_keeps_its_tickets_so_none_is_offered_to_take_off(
+        self, client, l1, ticket, status
+    ):
+        problem = ProblemFactory(status=status, incidents=[ticket])
+        html = page(client, l1, ticket)
+        assert f'data-problem="{problem.number}"' in html
+        assert "data-unlink-problem" not in html
+
 
 # ----- a ticket not linked yet: the known errors of its service and item ------------------
 
@@ -339,6 +348,33 @@ class TestUnlink:
             f"{ticket.number} is not linked to {known_error.number}." in response.content.decode()
         )
         assert ProblemIncident.objects.get(incident=ticket).problem == other
+
+    @pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED])
+    def test_a_problem_finished_meanwhile_keeps_the_ticket_and_the_panel_says_why(
+        self, client, l1, ticket, status
+    ):
+        """The panel was shown while the problem was open: it was a 500."""
+        problem = ProblemFactory(status=status, incidents=[ticket])
+        client.force_login(l1)
+        response = client.post(unlink_url(ticket), {"problem": problem.number}, headers=HTMX)
+        assert response.status_code == 422
+        assert response["HX-Retarget"] == "#problem-panel"
+        assert "A closed or cancelled problem is not changed any more." in (
+            response.content.decode()
+        )
+        assert ProblemIncident.objects.get(incident=ticket).problem == problem
+
+    def test_without_javascript_a_finished_problem_sends_back_to_the_ticket_saying_why(
+        self, client, l1, ticket
+    ):
+        problem = ProblemFactory(status=Status.CLOSED, incidents=[ticket])
+        client.force_login(l1)
+        response = client.post(unlink_url(ticket), {"problem": problem.number})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("incidents:detail", args=[ticket.number])
+        said = [str(m) for m in get_messages(response.wsgi_request)]
+        assert said == ["A closed or cancelled problem is not changed any more."]
+        assert ProblemIncident.objects.get(incident=ticket).problem == problem
 
 
 class TestAccess:

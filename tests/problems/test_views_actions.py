@@ -3,6 +3,7 @@ without: forms open inline, errors sit next to their field with what was typed, 
 edit is refused plainly and keeps the input on top of the current version."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from problems import services
@@ -360,4 +361,26 @@ def test_a_step_not_open_to_the_user_is_403_with_a_reason(client, l2, problem):
         {"version": problem.version, "reason": "x"},
     )
     assert response.status_code == 403
+    assert _refresh(problem).status == Status.UNDER_INVESTIGATION
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_step_sent_with_an_expired_form_token_says_to_reload_on_the_desks_page(
+    problem_manager, problem, debug, settings
+):
+    """E.g. after logging in again in another tab: Django's own CSRF page (unstyled, and
+    technical under DEBUG) told a problem manager nothing useful."""
+    settings.DEBUG = debug
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(problem_manager)
+    client.get(page_url(problem))  # the page sets the token cookie the form would carry
+    response = client.post(
+        action_url(problem, "resolve"),
+        {"version": problem.version, "permanent_fix": "Patched", "csrfmiddlewaretoken": "stale"},
+    )
+    assert response.status_code == 403
+    assert [t.name for t in response.templates][:2] == ["403.html", "base.html"]
+    body = response.content.decode()
+    assert "Reload the page" in body and "nothing was saved" in body
+    assert "CSRF verification failed" not in body
     assert _refresh(problem).status == Status.UNDER_INVESTIGATION

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from knowledge.models import Status as ArticleStatus
 from problems import services
-from problems.models import Problem, Status
+from problems.models import Problem, ProblemIncident, Status
 from servicedesk.models import Line
 from tests.factories import (
     ConfigurationItemFactory,
@@ -263,6 +263,22 @@ class TestLinkedIncidents:
         body = response.content.decode()
         assert "<html" in body and "No incident has the number INC-424242." in body
 
+    @pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED])
+    def test_without_javascript_a_finished_problem_says_why_it_takes_no_incident(
+        self, client, l1, problem_manager, status
+    ):
+        """Its page offers no link form, so the refusal must bring the form back to be
+        read next to the number (a page opened before the problem was finished)."""
+        problem = open_problem(problem_manager, status)
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(url("link_incident", problem), {"number": incident.number})
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "A closed or cancelled problem takes no more incidents." in body
+        assert f'value="{incident.number}"' in body
+        assert not ProblemIncident.objects.filter(incident=incident).exists()
+
     def test_linking_an_incident_of_another_problem_moves_it_and_says_so(
         self, client, l1, problem, problem_manager
     ):
@@ -288,6 +304,34 @@ class TestLinkedIncidents:
         assert f"{incident.number} is no longer linked." in text
         assert f"{incident.number} taken off {problem.number}" in text
         assert not problem.incident_links.exists()
+
+    @pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED])
+    def test_removing_from_a_problem_finished_meanwhile_keeps_the_incident_and_says_why(
+        self, client, l1, problem_manager, status
+    ):
+        """The Remove button was on a page opened before the problem finished: a 500."""
+        incident = IncidentFactory()
+        problem = open_problem(problem_manager, status, incidents=[incident])
+        client.force_login(l1)
+        response = client.post(url("unlink_incident", problem, incident.number), headers=HTMX)
+        assert response.status_code == 422
+        text = _text(response)
+        assert "A closed or cancelled problem is not changed any more." in text
+        assert f'data-incident="{incident.number}"' in response.content.decode()
+        assert "problemChanged" in response["HX-Trigger"]
+        assert ProblemIncident.objects.filter(problem=problem, incident=incident).exists()
+
+    def test_without_javascript_removing_from_a_finished_problem_goes_back_saying_why(
+        self, client, l1, problem_manager
+    ):
+        incident = IncidentFactory()
+        problem = open_problem(problem_manager, Status.CLOSED, incidents=[incident])
+        client.force_login(l1)
+        response = client.post(url("unlink_incident", problem, incident.number))
+        assert response.status_code == 302
+        page = client.get(response["Location"])
+        assert "A closed or cancelled problem is not changed any more." in _text(page)
+        assert ProblemIncident.objects.filter(problem=problem, incident=incident).exists()
 
 
 class TestHistory:
@@ -367,3 +411,17 @@ def test_the_page_costs_the_same_queries_however_much_it_holds(
     with django_assert_max_num_queries(len(few)):
         response = client.get(page_url(problem))
     assert response.content.decode().count("data-incident=") == 9
+
+
+def test_even_in_debug_the_page_loads_no_script_the_csp_would_block(
+    client, settings, problem_manager
+):
+    """django-htmx adds its debug helper under DEBUG (as `make run` serves): it pastes an
+    htmx error response over the page and evaluates its scripts, which the CSP refuses.
+    The page loads htmx alone; static/js/app.js reports failed requests."""
+    settings.DEBUG = True
+    problem = open_problem(problem_manager)
+    client.force_login(problem_manager)
+    html = client.get(page_url(problem)).content.decode()
+    assert "django_htmx/htmx-2.min.js" in html
+    assert "django-htmx.js" not in html
