@@ -7,10 +7,8 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Changes")
 
     def ready(self) -> None:
-        from changes import workspaces
+        from changes import approvals_nav, integration, workspaces
 
-        workspaces.register()
-
-        from changes import approvals_nav
-
-        approvals_nav.register()
+        workspaces.register()  # the change manager's workspace in the navigation
+        approvals_nav.register()  # the CAB member's approvals
+        integration.register()  # panels, notifications, portal maintenance, API

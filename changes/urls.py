@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from changes.converters import ChangeNumber
-from changes.views import actions, approvals, calendar, edit, home, links, new, page
+from changes.views import actions, approvals, article, calendar, edit, home, links, new, page
 
 app_name = "changes"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("<change:number>/decide/", approvals.decide, name="decide"),
     path("<change:number>/links/", links.link, name="link"),
     path("<change:number>/links/<str:linked>/remove/", links.unlink, name="unlink"),
+    path("<change:number>/article/", article.write_article, name="write_article"),
 ]

@@ -15,7 +15,8 @@ own template), or "" for nothing to show this user. A plain `str` is escaped: on
 equal weights in registration order (INSTALLED_APPS order). Each panel asks for what it
 shows itself, so keep it to one or two queries: it renders on every view of the page.
 Slots in use: "incidents.ticket" (the ticket page's side column, record: an Incident),
-"knowledge.article" (the staff article page's side column, record: an Article)."""
+"knowledge.article" (the staff article page's side column, record: an Article),
+"problems.problem" (the problem page's side column, record: a Problem)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -165,6 +165,11 @@ PROBLEM_QUIET_DAYS = env_int("PROBLEM_QUIET_DAYS", 30)
 CHANGE_INCIDENT_HOURS = env_int("CHANGE_INCIDENT_HOURS", 48)
 if CHANGE_INCIDENT_HOURS < 1:
     raise ImproperlyConfigured("CHANGE_INCIDENT_HOURS must be at least 1")
+# A ticket's page shows the changes carried out on its service or configuration item that
+# were under way when it was raised or finished less than this many hours before.
+CHANGE_RECENT_HOURS = env_int("CHANGE_RECENT_HOURS", 24)
+if CHANGE_RECENT_HOURS < 1:
+    raise ImproperlyConfigured("CHANGE_RECENT_HOURS must be at least 1")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Outgoing mail (Django 6.1's MAILERS). With DEBUG on and no EMAIL_HOST, mail is
@@ -266,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.poll_mailboxes",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "tell-customers-of-changes": {
+        "task": "changes.tasks.notify_customers_pending",
+        "schedule": 600.0,
+        "options": {"expires": 590},
     },
 }
 

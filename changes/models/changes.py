@@ -151,6 +151,15 @@ class ChangeRequest(ConcurrentTransitionMixin, models.Model):
         _("outcome"), max_length=14, choices=Outcome.choices, blank=True
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    article = models.ForeignKey(
+        "knowledge.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("knowledge article"),
+        help_text=_("The article written from the change's review."),
+    )
     notify_customers = models.BooleanField(
         _("tell affected customers"),
         default=False,

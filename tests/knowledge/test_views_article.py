@@ -86,8 +86,8 @@ class TestPage:
         client.force_login(l1)
         # session, user, contact, roles; the article; files; feedback counts; mine;
         # revisions; the inbox badge; one per panel later apps put on the page (problems:
-        # the problems whose known error it is).
-        with django_assert_max_num_queries(11):
+        # the problems whose known error it is; changes: the changes whose review it is).
+        with django_assert_max_num_queries(12):
             detail(client, article)
 
 

@@ -78,3 +78,33 @@ def test_a_panel_with_nothing_for_the_contact_is_left_out(
     page = client.get(reverse("portal:home")).content.decode()
     assert 'class="panel"' not in page
     assert "portal-panels" not in page
+
+
+@pytest.mark.django_db
+def test_service_notices_are_shown_on_each_service_and_asked_for_once_per_request(
+    monkeypatch, client, contact_a
+):
+    from django.test import RequestFactory
+
+    from tests.factories import ServiceFactory
+
+    monkeypatch.setattr(portal, "_service_notices", [])
+    portal.register_service_notices(fake_portal_app.service_notices)
+    portal.register_service_notices(fake_portal_app.service_notices)  # once only
+    web = ServiceFactory(name="Web")
+    ServiceFactory(name="Mail")
+    fake_portal_app.service_notices.calls = 0
+    client.force_login(contact_a)
+    page = client.get(reverse("portal:catalogue")).content.decode()
+    assert "<p class=notice>Busy Web</p>" in page and "<p class=notice>Busy Mail</p>" in page
+    assert fake_portal_app.service_notices.calls == 1  # two cards, one question
+
+    request = RequestFactory().get("/")
+    contact = contact_a.contact
+    assert portal.render_service_notices(request, contact, web.pk) == (
+        "<p class=notice>Busy Web</p>"
+    )
+    assert portal.render_service_notices(request, contact, 0) == (
+        "&lt;script&gt;not html&lt;/script&gt;"
+    )
+    assert portal.render_service_notices(request, contact, 999) == ""
