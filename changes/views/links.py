@@ -34,7 +34,7 @@ def link(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
         record = form.cleaned_data["number"]
         kind = "problems" if isinstance(record, Problem) else "incidents"
         services.change_link(change=change, actor=request.user, **{kind: [record]})
-        notice = _("%(number)s is linked.") % {"number": record.number}
+        notice = _("%(number)s is linked to the change.") % {"number": record.number}
         if not request.htmx:
             messages.success(request, notice)
         return change_changed(request, change, link_notice=notice)

@@ -4,6 +4,7 @@ which the customer portal asks when a contact raises a ticket for that service."
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -12,7 +13,7 @@ class ServiceFormField(models.Model):
         TEXT = "text", _("Short text")
         TEXTAREA = "textarea", _("Long text")
         CHOICE = "choice", _("Choice")
-        NUMBER = "number", _("Number")
+        NUMBER = "number", pgettext_lazy("kind of answer", "Number")
         DATE = "date", _("Date")
 
     service = models.ForeignKey(
