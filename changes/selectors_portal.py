@@ -2,7 +2,9 @@
 
 An organisation is *affected* by a change when it has a configuration item the change
 names (active or not: the change says it touches that very item), or an active
-configuration item on one of the services the change names. Shared infrastructure (a
+configuration item on one of the services the change names without naming any of that
+service's items (a named item brings its service along: then only the item's owner is
+affected). Shared infrastructure (a
 configuration item without an organisation) affects nobody by itself. The organisation's
 *affected services* are the services of those configuration items.
 
@@ -14,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from changes.models import ChangeRequest, Status
@@ -50,7 +52,14 @@ def _change_touches(change_ids: Q | None = None) -> tuple[QuerySet, QuerySet]:
     by_item = ChangeRequest.configuration_items.through.objects.filter(
         configurationitem__organisation__isnull=False
     )
+    # A service the change names only because one of its items is named (the item brings
+    # its service along) touches the owners of the named items, not every customer on it.
+    names_an_item_of_it = ChangeRequest.configuration_items.through.objects.filter(
+        changerequest_id=OuterRef("changerequest_id"),
+        configurationitem__service_id=OuterRef("service_id"),
+    )
     by_service = ChangeRequest.services.through.objects.filter(
+        ~Exists(names_an_item_of_it),
         service__configuration_items__organisation__isnull=False,
         service__configuration_items__is_active=True,
     )

@@ -76,6 +76,16 @@ class TestWhoIsAffected:
         ConfigurationItemFactory(service=quiet, organisation=org_a, is_active=False)
         assert affected_organisation_ids(scheduled(services=[quiet])) == set()
 
+    def test_a_named_item_affects_its_owner_not_every_customer_on_its_service(
+        self, setup, org_a, org_b, web
+    ):
+        b_web = ConfigurationItemFactory(name="b-web-01", service=web, organisation=org_b)
+        change = scheduled(configuration_items=[b_web])
+        assert list(change.services.all()) == [web]  # brought along by the item
+        assert affected_organisation_ids(change) == {org_b.pk}
+        assert maintenance_for(org_a.pk) == []
+        assert [m.number for m in maintenance_for(org_b.pk)] == [change.number]
+
     def test_shared_infrastructure_affects_nobody_by_itself(self, setup, org_a):
         shared = ConfigurationItemFactory(name="core-switch", organisation=None)
         change = scheduled(configuration_items=[shared])
