@@ -59,6 +59,18 @@ def counted(n: int | None, *, key: str = "", label: str | Promise = "") -> Tab:
     return Tab(key=key, label=label, count=min(n, COUNT_CAP), capped=n > COUNT_CAP)
 
 
+def total_of(tabs: list[Tab]) -> Tab:
+    """The "All" tab over these tabs: capped when any of them is."""
+    total = counted(sum(tab.count for tab in tabs))
+    total.capped = total.capped or any(tab.capped for tab in tabs)
+    return total
+
+
+def days_between(start: datetime, end: datetime) -> int:
+    """Whole days from start to end (an age on a list row), never negative."""
+    return max(0, (end - start).days)
+
+
 # ----- keyset pagination -----------------------------------------------------------------
 
 

@@ -5,7 +5,6 @@ too. Every staff member reads them. Each section is a plain page without JavaScr
 htmx swaps the section and the next rows."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -20,7 +19,7 @@ from changes.access import reader_required
 from changes.conflicts import Conflict, conflicts_by_change
 from changes.models import ChangeRequest, Status
 from servicedesk.http import AuthenticatedHttpRequest
-from servicedesk.pagination import Tab, capped_count, counted, keyset_page
+from servicedesk.pagination import capped_count, days_between, keyset_page, total_of
 
 SECTIONS = (
     ("home", gettext_lazy("Pipeline")),
@@ -78,22 +77,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "stage": stage,
         "sort": sort,
         "tabs": tabs,
-        "all_tab": _all_tab(tabs),
-        "rows": [ChangeRow(c, _days_between(c.created_at, now)) for c in page.rows],
+        "all_tab": total_of(tabs),
+        "rows": [ChangeRow(c, days_between(c.created_at, now)) for c in page.rows],
         "next_cursor": page.next_cursor,
         "windowless": windowless,
     }
     return _render(request, "home", context, rows="change_rows")
-
-
-def _all_tab(tabs: list[Tab]) -> Tab:
-    total = counted(sum(tab.count for tab in tabs))
-    total.capped = total.capped or any(tab.capped for tab in tabs)
-    return total
-
-
-def _days_between(start: datetime, end: datetime) -> int:
-    return max(0, (end - start).days)
 
 
 # ----- the CAB agenda --------------------------------------------------------------------

@@ -5,7 +5,6 @@ them; only a problem manager opens a problem from a pattern. Each section is a p
 without JavaScript; htmx swaps the section, the rows and the search results."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,7 +24,7 @@ from problems.workspace_forms import OpenFromPatternForm
 from servicedesk.access import role_required
 from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
-from servicedesk.pagination import Tab, capped_count, counted, keyset_page
+from servicedesk.pagination import capped_count, days_between, keyset_page, total_of
 
 SECTIONS = (
     ("home", gettext_lazy("Open problems")),
@@ -79,21 +78,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "status": status,
         "sort": sort,
         "tabs": tabs,
-        "all_tab": _all_tab(tabs),
-        "rows": [ProblemRow(p, _days_between(p.created_at, now)) for p in page.rows],
+        "all_tab": total_of(tabs),
+        "rows": [ProblemRow(p, days_between(p.created_at, now)) for p in page.rows],
         "next_cursor": page.next_cursor,
     }
     return _render(request, "home", context, rows="problem_rows")
-
-
-def _all_tab(tabs: list[Tab]) -> Tab:
-    total = counted(sum(tab.count for tab in tabs))
-    total.capped = total.capped or any(tab.capped for tab in tabs)
-    return total
-
-
-def _days_between(start: datetime, end: datetime) -> int:
-    return max(0, (end - start).days)
 
 
 # ----- candidate patterns ----------------------------------------------------------------
