@@ -33,7 +33,10 @@ def test_without_javascript_an_incident_is_linked_and_the_page_reloads(client, l
     response = client.post(url("link", change), {"number": incident.number})
     assert response.status_code == 302
     page = body(client.get(response["Location"]))
-    assert f"{incident.number} is linked to the change." in page and f'data-linked="{incident.number}"' in page
+    assert (
+        f"{incident.number} is linked to the change." in page
+        and f'data-linked="{incident.number}"' in page
+    )
 
 
 def test_an_unknown_number_is_named_next_to_the_field_and_kept(client, l1, change):
