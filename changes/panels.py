@@ -64,14 +64,16 @@ def problem_panel(request: HttpRequest, problem: Problem) -> SafeString | str:
     if not rules.may_read(user):
         return ""
     changes = list(changes_of_problem(problem))
-    if not changes:
+    # An unfinished problem offers to raise the change that fixes it, linked to it.
+    may_raise = not problem.is_final and rules.may_raise(user)
+    if not changes and not may_raise:
         return ""
     may_resolve = "resolve" in problem_services.available_transitions(problem, user)
     rows = [
         {"change": change, "fix": fix_text(change) if may_resolve and is_fix(change) else ""}
         for change in changes
     ]
-    context = {"problem": problem, "rows": rows}
+    context = {"problem": problem, "rows": rows, "may_raise": may_raise}
     return render_to_string("changes/_problem_panel.html", context, request=request)
 
 

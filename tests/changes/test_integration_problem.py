@@ -61,8 +61,17 @@ class TestPanel:
         assert 'data-change-status="implemented"' in html
         assert reverse("changes:detail", args=[done.number]) in html
 
-    def test_a_problem_without_changes_shows_no_panel(self, client, l1, problem):
-        assert 'id="change-panel"' not in page(client, l1, problem)
+    def test_a_problem_without_changes_offers_to_raise_one_linked_to_it(self, client, l1, problem):
+        html = page(client, l1, problem)
+        assert "data-linked-change" not in html
+        assert f'href="/changes/new/?problem={problem.number}"' in html
+
+    def test_a_finished_problem_without_changes_shows_no_panel(self, client, problem_manager):
+        from problems.models import Status as ProblemStatus
+        from tests.problems.factories import ProblemFactory
+
+        cancelled = ProblemFactory(status=ProblemStatus.CANCELLED)
+        assert 'id="change-panel"' not in page(client, problem_manager, cancelled)
 
     @pytest.mark.parametrize("status", [Status.IMPLEMENTED, Status.REVIEW, Status.CLOSED])
     def test_the_problem_manager_may_resolve_with_a_change_carried_out(

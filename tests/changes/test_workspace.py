@@ -89,6 +89,11 @@ class TestAccess:
         client.force_login(change_manager)
         assert client.get("/")["Location"] == "/changes/"
 
+    def test_every_section_offers_to_raise_a_change(self, client, l1):
+        client.force_login(l1)
+        for path in ("/changes/", "/changes/cab/", "/changes/calendar/"):
+            assert 'data-action="raise_change" href="/changes/new/"' in client.get(path).text
+
     @pytest.mark.parametrize("actor", STAFF)
     def test_every_staff_role_finds_changes_after_problems_before_knowledge(self, actors, actor):
         entries = [entry.url_name for entry in workspaces.navigation_for(actors[actor])]
