@@ -71,7 +71,8 @@ class IncidentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = [
         "contact",
         "assignee",
-        "major_incident",
+        "parent",
+        "major_manager",
         "configuration_item",
         "resolved_with",
     ]

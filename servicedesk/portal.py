@@ -5,7 +5,9 @@ apps. Each app registers, from its AppConfig.ready():
   namespace (servicedesk/portal_urls.py reads them when the root URLconf is loaded), and
   their entries in the contacts' navigation, with the page contacts land on;
 - panels on the portal home (`register_home_panel`): a template, and a function that
-  gives its context for the contact asking (None: nothing to show this contact).
+  gives its context for the contact asking (None: nothing to show this contact); lower
+  `weight` first (a disruption banner before the help articles), equal weights in
+  registration order.
 
 The core lists no app and names none of their URLs; the apps' order is INSTALLED_APPS'."""
 
@@ -32,6 +34,7 @@ PanelContext = Callable[[HttpRequest, Contact], Mapping[str, Any] | None]
 class HomePanel:
     template: str
     context: PanelContext
+    weight: int = 0
 
 
 _urlconfs: list[str] = []
@@ -49,12 +52,13 @@ def register_pages(
     register_workspace(CONTACT, nav=nav, landing=landing)
 
 
-def register_home_panel(template: str, context: PanelContext) -> None:
+def register_home_panel(template: str, context: PanelContext, *, weight: int = 0) -> None:
     """Show `template` on the portal home, rendered with the contact and what
     `context(request, contact)` returns, unless that is None."""
-    panel = HomePanel(template, context)
-    if panel not in _panels:
-        _panels.append(panel)
+    if any(p.template == template and p.context == context for p in _panels):
+        return
+    _panels.append(HomePanel(template, context, weight))
+    _panels.sort(key=lambda panel: panel.weight)  # a stable sort keeps registration order
 
 
 def url_patterns() -> list[URLPattern | URLResolver]:
@@ -62,7 +66,7 @@ def url_patterns() -> list[URLPattern | URLResolver]:
 
 
 def render_home_panels(request: HttpRequest, contact: Contact) -> SafeString:
-    """The registered panels that have something for this contact, in registration order."""
+    """The registered panels that have something for this contact, in order."""
     html = []
     for panel in _panels:
         context = panel.context(request, contact)
