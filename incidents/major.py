@@ -45,7 +45,8 @@ def open_major_on_service(incident: Incident) -> Incident | None:
     return (
         open_majors()
         .filter(service_id=incident.service_id)
-        .only("pk", "number", "title", "outage_started_at", "registered_at", "service_id")
+        # The status too: the FSM's concurrency guard reads it when a row is loaded.
+        .only("pk", "number", "title", "status", "outage_started_at", "registered_at", "service_id")
         .order_by("registered_at", "pk")
         .first()
     )
@@ -166,6 +167,7 @@ def banners_for(contact: Contact, *, service_id: int | None = None) -> list[Bann
         majors.select_related("service")
         .only(
             "pk",
+            "status",
             "organisation_id",
             "service__name",
             "outage_started_at",

@@ -78,3 +78,16 @@ def test_a_panel_with_nothing_for_the_contact_is_left_out(
     page = client.get(reverse("portal:home")).content.decode()
     assert 'class="panel"' not in page
     assert "portal-panels" not in page
+
+
+def test_panels_show_by_weight_then_in_registration_order(monkeypatch):
+    monkeypatch.setattr(portal, "_panels", [])
+
+    def headline(text):
+        return lambda request, contact: {"headline": text}
+
+    second, third, first = headline("second"), headline("third"), headline("first")
+    portal.register_home_panel(PANEL, second)
+    portal.register_home_panel(PANEL, third, weight=5)
+    portal.register_home_panel(PANEL, first, weight=-10)  # a disruption banner, say
+    assert [panel.context for panel in portal._panels] == [first, second, third]
