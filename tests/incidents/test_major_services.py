@@ -82,7 +82,7 @@ def grant_declare(user) -> None:
 
 
 def child_of(storage, **kwargs) -> Incident:
-    return IncidentFactory(service=storage, **kwargs)
+    return IncidentFactory.create(service=storage, **kwargs)
 
 
 # ----- declaring ---------------------------------------------------------------------------
