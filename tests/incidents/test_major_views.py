@@ -409,6 +409,26 @@ class TestUpdatesAndOutage:
         saved = fresh(major)
         assert (saved.outage_ended_at - saved.outage_started_at).total_seconds() == 90 * 60
 
+    def test_a_stale_outage_form_keeps_what_was_typed(self, client, major, desk_manager):
+        client.force_login(desk_manager)
+        shown = major.version
+        services.incident_end_outage(incident=major, actor=desk_manager)  # a new version
+        response = client.post(
+            url("major_outage", major.number),
+            {
+                "version": shown,
+                "outage_started_at": "2026-11-02T08:15",
+                "outage_ended_at": "2026-11-02T08:45",
+            },
+            headers=HTMX,
+        )
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert "2026-11-02T08:15" in html and "2026-11-02T08:45" in html
+        assert f'name="version" value="{fresh(major).version}"' in html
+        assert "Someone else changed this ticket" in html
+        assert fresh(major).outage_ended_at == major.outage_ended_at  # nothing saved
+
 
 class TestNotFoundAndMethods:
     @pytest.mark.parametrize(
