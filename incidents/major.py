@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from incidents.models import OPEN_STATUSES, Incident, Kind, MajorIncidentUpdate
+from incidents.models import OPEN_STATUSES, Incident, Kind, MajorIncidentUpdate, Status
 from servicedesk.models import ConfigurationItem, Contact
 
 #: Updates shown in a portal banner, newest first.
@@ -76,7 +76,7 @@ def link_candidates(parent: Incident, text: str) -> list[Incident]:
         Incident.objects.filter(Q(number__icontains=text) | Q(title__icontains=text))
         .filter(kind=Kind.INCIDENT, is_major=False, parent__isnull=True)
         .exclude(pk=parent.pk)
-        .exclude(status="closed")
+        .exclude(status=Status.CLOSED)
         .select_related("organisation", "service")
         .order_by("-pk")[:CANDIDATES_SHOWN]
     )
