@@ -17,7 +17,8 @@ def get_incident_for(user, number: str) -> Incident:
             "assignee",
             "service",
             "configuration_item",
-            "major_incident",
+            "parent",
+            "major_manager",
         )
         .filter(number=number.upper())
         .first()

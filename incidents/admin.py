@@ -12,6 +12,7 @@ from incidents.models import (
     Attachment,
     Comment,
     Incident,
+    MajorIncidentUpdate,
     MonitoringAlert,
     SatisfactionRating,
     SlaEvent,
@@ -54,7 +55,7 @@ class IncidentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "registered_at",
     ]
     assignee_name = person_column("assignee", _("assignee"))
-    list_filter = ["status", "kind", "priority", "channel", "support_group"]
+    list_filter = ["status", "kind", "is_major", "priority", "channel", "support_group"]
     search_fields = ["number", "title"]
     list_select_related = ["organisation", "support_group", "assignee"]
     readonly_fields = [
@@ -71,7 +72,8 @@ class IncidentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = [
         "contact",
         "assignee",
-        "major_incident",
+        "parent",
+        "major_manager",
         "configuration_item",
         "resolved_with",
     ]
@@ -115,6 +117,21 @@ class TicketArticleAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = ["incident", "article", "linked_by"]
     list_select_related = ["incident", "article", "linked_by"]
     search_fields = ["incident__number", "article__number"]
+    show_full_result_count = False
+
+
+@admin.register(MajorIncidentUpdate)
+class MajorIncidentUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """A major incident's public updates; posted on its ticket page (each was mailed to
+    every affected contact, so the log is read-only here)."""
+
+    list_display = ["incident", "posted_at", "posted_by_name"]
+    posted_by_name = person_column("posted_by", _("posted by"))
+    raw_id_fields = ["incident", "posted_by"]
+    list_select_related = ["incident", "posted_by"]
+    search_fields = ["incident__number", "text"]
+    fields = ["incident", "text", "posted_by", "posted_at"]
+    readonly_fields = fields
     show_full_result_count = False
 
 

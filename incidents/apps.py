@@ -9,6 +9,7 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from incidents import (
             api,
+            major_notifications,
             notifications,
             receivers,  # noqa: F401  (connects the signal receivers)
             staff_notifications,
@@ -16,6 +17,7 @@ class IncidentsConfig(AppConfig):
         )
 
         notifications.register_events()
+        major_notifications.register_events()
         staff_notifications.register_events()
         workspaces.register()
         api.register()

@@ -10,14 +10,16 @@ real time, so the queues show at once what is at risk and what is breached.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max, Min, Q
 
-from incidents import demo_tickets, services
+from incidents import demo_major, demo_tickets, services
 from incidents.demo_recurring import RECURRING
 from incidents.demo_tickets import Ticket
 from incidents.models import Incident, SlaEvent, Status, TicketArticle
@@ -75,12 +77,19 @@ def schedule(specs: list[Ticket], now: datetime) -> list[tuple[datetime, Ticket,
 
 def seed(data: DemoData) -> None:
     player = _Player(data)
-    events = schedule(TICKETS, data.now)
+    events: list[tuple[datetime, Callable[[], object]]] = [
+        (moment, partial(player.play, spec, index))
+        for moment, spec, index in schedule(TICKETS, data.now)
+    ]
+    # The major incidents (incidents/demo_major.py), among the everyday tickets. The sort
+    # is stable: steps at the same moment keep their order.
+    events.extend(demo_major.steps(data))
+    events.sort(key=lambda event: event[0])
     with frozen_clock(events[0][0]) as clock:
-        for moment, spec, index in events:
+        for moment, play in events:
             clock.move_to(moment)
             with transaction.atomic():
-                player.play(spec, index)
+                play()
     # At the real time: mark what is at risk or breached now, as the sweep every minute
     # of a running desk would have.
     services.sla_sweep()
@@ -212,4 +221,5 @@ def summary(data: DemoData) -> list[str]:
         f"{reopened.distinct().count()} reworked after the contact rejected the resolution",
         f"{links.count()} knowledge articles linked to tickets, "
         f"{tickets.filter(resolved_with__isnull=False).count()} tickets resolved with one",
+        *demo_major.summary(data),
     ]

@@ -156,13 +156,28 @@ def notify_contact_status_changed(
             target=incident,
             subject=subject,
             body=body,
-            dedupe_key=_dedupe_key(incident, event, f"v{incident.version}", contact.email),
+            dedupe_key=family_completion_key(incident, target, contact.email)
+            or _dedupe_key(incident, event, f"v{incident.version}", contact.email),
             thread_root=incident.number,
             contact=contact,
         )
         if notification is not None:
             queued.append(notification)
     return queued
+
+
+def family_completion_key(incident: Incident, target: str, email: str) -> str | None:
+    """Resolving a major incident completes its children at the parent's resolution time
+    (incidents/services/major.py): their completion mails share one key per recipient, so
+    a contact with several tickets in the family (or CC'd on them) is told once. A ticket
+    of the family completed on its own has a time of its own, hence a key of its own."""
+    if target != Status.COMPLETED or incident.resolved_at is None:
+        return None
+    family = incident.pk if incident.is_major else incident.parent_id
+    if family is None:
+        return None
+    resolved = incident.resolved_at.timestamp()
+    return f"major:{family}:completed:{resolved:.6f}:{recipient_key(email)}"
 
 
 def notify_contact_public_reply(*, incident: Incident, comment: Comment) -> list[Notification]:

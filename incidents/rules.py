@@ -1,7 +1,14 @@
 """Who may do what to a ticket. Transition `permission=` callables and the access
 helper both use these, so the buttons a user sees and what the server accepts agree."""
 
-from servicedesk.roles import L1_AGENT, contact_of, has_role, is_agent, is_desk_manager
+from servicedesk.roles import (
+    L1_AGENT,
+    L2_AGENT,
+    contact_of,
+    has_role,
+    is_agent,
+    is_desk_manager,
+)
 
 
 def can_triage(ticket, user) -> bool:
@@ -63,4 +70,32 @@ def can_comment(ticket, user) -> bool:
     contact = contact_of(user)
     if contact is not None:
         return contact.organisation_id == ticket.organisation_id and contact.may_raise
+    return is_agent(user)
+
+
+# ----- major incidents (incidents/services/major.py) --------------------------------------
+
+#: The Django permission that lets an L2 agent declare a major incident (granted per user
+#: or through any group, e.g. to the "L2 agent" group for every L2 agent).
+DECLARE_MAJOR_PERMISSION = "incidents.declare_major"
+
+
+def may_declare_major(user) -> bool:
+    """The service desk manager, or an L2 agent holding `incidents.declare_major`."""
+    if is_desk_manager(user):
+        return True
+    return has_role(user, L2_AGENT) and user.has_perm(DECLARE_MAJOR_PERMISSION)
+
+
+def coordinates_major(incident, user) -> bool:
+    """Who runs a major incident (posts its updates, sets its outage window, takes
+    children off it): whoever may declare one, and its named major incident manager."""
+    if may_declare_major(user):
+        return True
+    return is_agent(user) and incident.major_manager_id == getattr(user, "pk", None)
+
+
+def may_link_children(user) -> bool:
+    """Linking a ticket to an open major incident: any agent (L1 does it at triage, when
+    the ticket page proposes it)."""
     return is_agent(user)

@@ -37,3 +37,10 @@ def poll_mailboxes() -> list[str]:
     from incidents.intake import imap
 
     return [str(result) for result in imap.poll_all()]
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def broadcast_major_update(update_id: int) -> int:
+    """Mail a major incident's update to every affected contact; a retried or doubled
+    run queues nothing twice (each mail has its dedupe key)."""
+    return services.major_update_broadcast(update_id=update_id)

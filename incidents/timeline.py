@@ -23,6 +23,12 @@ SHOWN_FIELDS = [
     "closure_code",
     "resolved_with",
     "urgency_confirmed",
+    # Major incidents: declared, its manager and outage window; a child's link to it.
+    "is_major",
+    "major_manager",
+    "outage_started_at",
+    "outage_ended_at",
+    "parent",
 ]
 
 

@@ -22,7 +22,11 @@ _DESK_MANAGER_NAV = [OVERVIEW, SLA, TRIAGE, L2_QUEUE, L3_QUEUE, MY_WORK, LOG_CAL
 
 
 def register() -> None:
+    from incidents.views.portal import home_banners
+
     portal.register_pages("incidents.portal_urls", nav=[PORTAL, CATALOGUE], landing=PORTAL)
+    # Disruptions first, above the help articles.
+    portal.register_home_panel("incidents/portal/_major_banner.html", home_banners, weight=-10)
     register_workspace(
         roles.L1_AGENT, nav=[TRIAGE, MY_WORK, OVERVIEW, SLA, LOG_CALL, QUARANTINE], landing=TRIAGE
     )

@@ -166,7 +166,7 @@ def uncovered_incidents(now: datetime) -> QuerySet[Incident, Any]:
             ~Exists(covered),
             kind=Kind.INCIDENT,
             registered_at__gte=now - WINDOW,
-            major_incident__isnull=True,
+            parent__isnull=True,
         )
         .order_by()
         .values(

@@ -5,7 +5,9 @@ apps. Each app registers, from its AppConfig.ready():
   namespace (servicedesk/portal_urls.py reads them when the root URLconf is loaded), and
   their entries in the contacts' navigation, with the page contacts land on;
 - panels on the portal home (`register_home_panel`): a template, and a function that
-  gives its context for the contact asking (None: nothing to show this contact);
+  gives its context for the contact asking (None: nothing to show this contact); lower
+  `weight` first (a disruption banner before the help articles), equal weights in
+  registration order;
 - notices on services wherever the portal shows one (`register_service_notices`): a
   function that gives, for the contact asking, the HTML to show on each service by id,
   asked once per request however many services the page shows
@@ -39,6 +41,7 @@ ServiceNotices = Callable[[HttpRequest, Contact], Mapping[int, str | SafeString]
 class HomePanel:
     template: str
     context: PanelContext
+    weight: int = 0
 
 
 _urlconfs: list[str] = []
@@ -57,12 +60,13 @@ def register_pages(
     register_workspace(CONTACT, nav=nav, landing=landing)
 
 
-def register_home_panel(template: str, context: PanelContext) -> None:
+def register_home_panel(template: str, context: PanelContext, *, weight: int = 0) -> None:
     """Show `template` on the portal home, rendered with the contact and what
     `context(request, contact)` returns, unless that is None."""
-    panel = HomePanel(template, context)
-    if panel not in _panels:
-        _panels.append(panel)
+    if any(p.template == template and p.context == context for p in _panels):
+        return
+    _panels.append(HomePanel(template, context, weight))
+    _panels.sort(key=lambda panel: panel.weight)  # a stable sort keeps registration order
 
 
 def register_service_notices(notices: ServiceNotices) -> None:
@@ -77,7 +81,7 @@ def url_patterns() -> list[URLPattern | URLResolver]:
 
 
 def render_home_panels(request: HttpRequest, contact: Contact) -> SafeString:
-    """The registered panels that have something for this contact, in registration order."""
+    """The registered panels that have something for this contact, in order."""
     html = []
     for panel in _panels:
         context = panel.context(request, contact)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from servicedesk.people import display_name
@@ -139,4 +141,7 @@ class _Fields:
         value = getattr(row, name)
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))
+        if isinstance(value, datetime):
+            # As the pages write a moment: in the current time zone, to the minute.
+            return date_format(timezone.localtime(value), "d M Y H:i")
         return str(value or "")

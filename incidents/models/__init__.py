@@ -1,7 +1,7 @@
 """The incidents app's models, one module per idea: the ticket and its choices, its
-conversation (comments, attachments), CCs, linked knowledge articles, ratings, the SLA
-ledger, monitoring alerts; inbound email lives beside its intake code
-(incidents/intake/models.py).
+conversation (comments, attachments), CCs, linked knowledge articles, ratings, a major
+incident's update log, the SLA ledger, monitoring alerts; inbound email lives beside its
+intake code (incidents/intake/models.py).
 
 Everything is re-exported here: `from incidents.models import X` is how the rest of the
 code (and the migrations, e.g. `incidents.models.current_time`) name them."""
@@ -23,6 +23,7 @@ from incidents.models.choices import (
 )
 from incidents.models.clock import current_time
 from incidents.models.comments import Attachment, Comment, attachment_path
+from incidents.models.major import MajorIncidentUpdate
 from incidents.models.monitoring import (
     ALERT_TOKEN_KIND,
     AlertSource,
@@ -60,6 +61,7 @@ __all__ = [
     "IncidentQuerySet",
     "Kind",
     "Mailbox",
+    "MajorIncidentUpdate",
     "MonitoringAlert",
     "SatisfactionRating",
     "SlaEvent",

@@ -154,14 +154,30 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("resolved with article"),
     )
     third_party = models.CharField(_("third party"), max_length=200, blank=True)
-    major_incident = models.ForeignKey(
+    # Major incidents (incidents/services/major.py): a ticket declared major stands for an
+    # outage of its service; the customers' tickets about it are its children. PROTECT:
+    # a ticket is a record, and deleting a parent must not silently detach its children
+    # (their history and the SLA report name it); take them off first.
+    is_major = models.BooleanField(_("major incident"), default=False)
+    parent = models.ForeignKey(
         "self",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="child_incidents",
-        verbose_name=_("major incident"),
+        related_name="children",
+        verbose_name=_("part of major incident"),
     )
+    major_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_major_incidents",
+        verbose_name=_("major incident manager"),
+    )
+    #: The service's downtime, which the customer SLA report counts against availability.
+    outage_started_at = models.DateTimeField(_("outage started"), null=True, blank=True)
+    outage_ended_at = models.DateTimeField(_("outage ended"), null=True, blank=True)
 
     registered_at = models.DateTimeField(_("registered"), default=current_time, editable=False)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
@@ -202,8 +218,12 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     # incidents/services/_runner.py notes on the row it locks whether it had its first
     # response then.
     _responded_when_locked: bool
-    # Queue rows only: sla.annotate_countdowns gives each row its clock.
+    # Queue rows only: sla.annotate_countdowns gives each row its clock, and
+    # incidents.major.mark_queue_rows the number of its major incident, or of an open
+    # one on its service it may belong to.
     sla_countdown: "Countdown"
+    major_number: str
+    major_proposal: str
     # Added by django-fsm's FSMField for the `status` field.
     get_all_status_transitions: "Callable[[], Iterator[Transition]]"
     history = HistoricalRecords(
@@ -280,6 +300,34 @@ class Incident(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["kind", "registered_at"], name="inc_kind_registered"),
             # The API's updated_since filter (integrations polling for changes).
             models.Index(fields=["updated_at"], name="inc_updated_at"),
+            # Major incidents: the open ones per service (the proposal on a new ticket,
+            # the triage marker, the portal's banner), and a service's recent tickets
+            # (the children suggested for a major incident).
+            models.Index(
+                fields=["service", "status"],
+                name="inc_major_service",
+                condition=models.Q(is_major=True),
+            ),
+            models.Index(fields=["service", "registered_at"], name="inc_service_registered"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_major=False) | models.Q(parent__isnull=True),
+                name="inc_major_is_no_child",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outage_ended_at__isnull=True)
+                | models.Q(
+                    outage_started_at__isnull=False,
+                    outage_ended_at__gte=models.F("outage_started_at"),
+                ),
+                name="inc_outage_ends_after_start",
+            ),
+        ]
+        permissions = [
+            # Held by an L2 agent (directly or through a group), it lets them declare a
+            # major incident; the service desk manager may anyway (incidents/rules.py).
+            ("declare_major", "Can declare a major incident"),
         ]
 
     def __str__(self) -> str:
@@ -355,6 +403,13 @@ class Incident(ConcurrentTransitionMixin, models.Model):
 
     def has_invalid_closure_code(self) -> bool:
         return self.closure_code in INVALID_CLOSURE_CODES
+
+    def has_parent(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def outage_is_ongoing(self) -> bool:
+        return self.outage_started_at is not None and self.outage_ended_at is None
 
     # ----- the lifecycle --------------------------------------------------------------
     # Each transition states its sources, one-line conditions and who may perform it.
@@ -496,6 +551,22 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.resolved_at = None
         self.closure_code = ""
         self.resolved_with = None
+
+    @transition(
+        field=status,
+        source=OPEN_STATUSES,
+        target=Status.COMPLETED,
+        conditions=[has_parent, has_closure_code],  # type: ignore[list-item]  # django-fsm: Callable[[Model], bool]
+        permission=rules.nobody,
+    )
+    def complete_with_major_incident(self) -> None:
+        """Resolved with its major incident: completing the parent completes each open
+        child with the parent's resolution (run by the system for whoever completed the
+        parent, never by a person; incidents/services/major.py). The resolution time is
+        the parent's when the service set it."""
+        if self.resolved_at is None:
+            self.resolved_at = timezone.now()
+        self.mark_first_response(self.resolved_at)
 
     @transition(
         field=status, source=Status.COMPLETED, target=Status.CLOSED, permission=rules.nobody

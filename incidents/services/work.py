@@ -9,6 +9,7 @@ from incidents.models import INVALID_CLOSURE_CODES, Incident
 from incidents.services._runner import run_transition
 from incidents.services.comments import add_comment
 from incidents.services.knowledge import check_resolves, record_resolution
+from incidents.services.major import check_may_complete_as_invalid, complete_children
 from knowledge.models import Article
 from servicedesk.models import Contact
 from servicedesk.sanitise import clean_text
@@ -100,7 +101,8 @@ def incident_complete(
 ) -> Incident:
     """Work done: the resolution is a public comment the contact confirms or rejects.
     `resolved_with`: the published knowledge article the resolution followed; it is
-    linked to the ticket and its use counted (once per ticket)."""
+    linked to the ticket and its use counted (once per ticket). Completing a major
+    incident completes its open children with the same resolution (services/major.py)."""
     resolution = clean_text(resolution)
     errors = {}
     if not closure_code:
@@ -119,6 +121,8 @@ def incident_complete(
         add_comment(fresh, body=resolution, is_public=True, author=actor)
         if resolved_with is not None:
             record_resolution(fresh, resolved_with, actor)
+        if fresh.is_major:
+            complete_children(fresh, closure_code=closure_code, resolution=resolution, actor=actor)
 
     return run_transition(
         incident,
@@ -144,6 +148,7 @@ def incident_complete_as_invalid(
         errors["reason"] = _("Explain to the contact why.")
     if errors:
         raise ValidationError(errors)
+    check_may_complete_as_invalid(incident)
 
     def prepare(fresh: Incident) -> None:
         fresh.closure_code = closure_code

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,7 @@ from incidents.access import get_incident_for
 from incidents.exceptions import StaleTicket
 from incidents.forms import apply_service_errors
 from incidents.intake.idempotency import form_submission
+from incidents.major import banner_for_ticket, banners_for
 from incidents.models import OPEN_STATUSES, Channel, Incident, SatisfactionRating, Status
 from incidents.portal_forms import (
     PortalCommentForm,
@@ -139,13 +140,22 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 # ----- the service catalogue and raising a ticket --------------------------------------------
 
 
+def home_banners(request: HttpRequest, contact: Contact) -> dict | None:
+    """The portal home's disruption banners (registered in incidents/workspaces.py)."""
+    banners = banners_for(contact)
+    return {"banners": banners} if banners else None
+
+
 @require_GET
 def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
     contact = _contact(request)
+    banners = banners_for(contact)
     context = {
         "contact": contact,
         "services": list(_services_for(contact)),
         "kinds": contact.raisable_kinds,
+        "banners": banners,
+        "disrupted": {b.service_id for b in banners},
     }
     return render(request, "incidents/portal/catalogue.html", context)
 
@@ -156,7 +166,12 @@ def raise_ticket(request: AuthenticatedHttpRequest, service_id: int) -> HttpResp
     what they post is refused)."""
     contact = _contact(request)
     service = get_object_or_404(_services_for(contact), pk=service_id)
-    context: dict[str, object] = {"contact": contact, "service": service, "form": None}
+    context: dict[str, object] = {
+        "contact": contact,
+        "service": service,
+        "form": None,
+        "banners": banners_for(contact, service_id=service.pk),
+    }
     if not contact.may_raise:
         if request.method == "POST":
             raise PermissionDenied
@@ -230,6 +245,7 @@ def _ticket_context(contact: Contact, incident: Incident, **forms) -> dict:
         ),
         "notice": "",
         "notice_level": "success",
+        "major_banners": [b for b in [banner_for_ticket(incident)] if b is not None],
     }
     context.update(forms)
     return context

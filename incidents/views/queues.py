@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from incidents import queues, sla
+from incidents import major, queues, sla
 from incidents.models import OPEN_STATUSES, Status
 from servicedesk.access import agent_required, staff_required
 from servicedesk.http import AuthenticatedHttpRequest
@@ -36,6 +36,7 @@ def _render_queue(
     found = queues.page(tickets, request.GET.get("after"), sort)
     now = timezone.now()
     sla.annotate_countdowns(found.rows, now)
+    major.mark_queue_rows(found.rows)
     context = {
         "sort": sort,
         "now": now,

@@ -14,6 +14,7 @@ from incidents.exceptions import StaleTicket
 from incidents.forms import ClassifyForm, CommentForm
 from incidents.models import Incident
 from incidents.timeline import timeline_for
+from incidents.views.major_panel import major_context
 from servicedesk.access import agent_required, staff_required
 from servicedesk.action_views import run_action
 from servicedesk.actions import RecordAction
@@ -29,7 +30,11 @@ def _sla_context(incident) -> dict:
     return {"clock": clock, "countdowns": sla.countdowns(incident, clock)}
 
 
-def page_context(request: AuthenticatedHttpRequest, incident, **extra):
+def page_context(
+    request: AuthenticatedHttpRequest, incident, *, major: dict | None = None, **extra
+):
+    """Everything the ticket page shows; `major` overrides parts of the major incident
+    panel (views/major_panel.py), `extra` anything else."""
     context = {
         **_sla_context(incident),
         "incident": incident,
@@ -41,6 +46,8 @@ def page_context(request: AuthenticatedHttpRequest, incident, **extra):
         "notifications": notifications_for(incident),
         "open_action": None,
         "action_form": None,
+        "declare_form": None,
+        **major_context(request, incident, **(major or {})),
     }
     context.update(extra)
     return context

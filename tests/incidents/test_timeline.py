@@ -51,3 +51,31 @@ def test_the_portal_timeline_still_lists_public_comments(worked, l2):
     services.incident_request_information(incident=worked, comment="Which VM?", actor=l2)
     entries = timeline_for(worked, public_only=True)
     assert [e.comment.body for e in entries] == ["Which VM?"]
+
+
+def test_the_timeline_tells_the_major_incidents_steps(worked, desk_manager, l1, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.factories import IncidentFactory
+
+    settings.TIME_ZONE = "Europe/Berlin"
+    started = datetime(2026, 11, 2, 9, 40, tzinfo=ZoneInfo("Europe/Berlin"))
+    services.incident_declare_major(
+        incident=worked,
+        manager=desk_manager,
+        outage_started_at=started,
+        reason="Storage down",
+        actor=desk_manager,
+    )
+    child = IncidentFactory()
+    services.incident_link_child(parent=worked, child=child, actor=l1)
+
+    (declared,) = [e for e in timeline_for(worked) if e.reason.startswith("Declared")]
+    changes = {c.label: (c.old, c.new) for c in declared.changes}
+    assert changes["major incident"] == ("no", "yes")
+    assert changes["outage started"] == ("", "02 Nov 2026 09:40")  # local time
+    assert changes["major incident manager"][1] == desk_manager.get_full_name()
+    (linked,) = [e for e in timeline_for(child) if e.reason.startswith("Linked")]
+    assert linked.reason == f"Linked to major incident {worked.number}"
+    assert [(c.label, c.new) for c in linked.changes] == [("part of major incident", str(worked))]

@@ -9,6 +9,7 @@ from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
 from incidents import services
 from incidents.models import ClosureCode, Comment, Incident, Status
+from incidents.services.major import why_not_child
 from tests.factories import SupportGroupFactory, make_incident_in
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,15 @@ ALLOWED_FROM = {
     "confirm_on_behalf": {S.COMPLETED},
     "reject_on_behalf": {S.COMPLETED},
     "auto_close": {S.COMPLETED},
+    # Completing a major incident completes its open children (run by the system).
+    "complete_with_major_incident": {
+        S.REGISTERED,
+        S.ASSIGNED,
+        S.IN_PROGRESS,
+        S.INFORMATION_NEEDED,
+        S.EXTERNAL_PROCESSING,
+        S.REJECTED_BY_USER,
+    },
 }
 TARGET = {
     "assign": S.ASSIGNED,
@@ -55,6 +65,7 @@ TARGET = {
     "confirm_on_behalf": S.CLOSED,
     "reject_on_behalf": S.REJECTED_BY_USER,
     "auto_close": S.CLOSED,
+    "complete_with_major_incident": S.COMPLETED,
 }
 TRANSITIONS = list(ALLOWED_FROM)
 
@@ -82,6 +93,9 @@ def satisfy_conditions(incident: Incident, name: str) -> None:
         incident.closure_code = ClosureCode.RESOLVED
     elif name == "complete_as_invalid":
         incident.closure_code = ClosureCode.DUPLICATE
+    elif name == "complete_with_major_incident":
+        incident.closure_code = ClosureCode.RESOLVED
+        incident.parent_id = incident.pk  # any id: the condition asks for a parent
 
 
 def perform(name: str, incident: Incident, actor) -> object:
@@ -141,6 +155,19 @@ def perform(name: str, incident: Incident, actor) -> object:
         )
     if name == "auto_close":
         return services.incident_auto_close(incident=incident)
+    if name == "complete_with_major_incident":
+        # The major incident it is part of is completed: its open children follow.
+        parent = make_incident_in(S.IN_PROGRESS, actor=actor)
+        services.incident_declare_major(
+            incident=parent, manager=actor, reason="Outage", actor=actor
+        )
+        if not why_not_child(incident, parent):
+            services.incident_link_child(parent=parent, child=incident, actor=actor)
+        services.incident_complete(
+            incident=parent, closure_code=ClosureCode.RESOLVED, resolution="Fixed.", actor=actor
+        )
+        incident.refresh_from_db()
+        return incident
     raise AssertionError(name)
 
 
@@ -181,9 +208,15 @@ def test_the_services_take_a_transition_only_from_its_source_statuses(
         with pytest.raises(ValidationError):
             perform(name, incident, actor)
         assert db_status(incident) == status
-    elif name in {"customer_replied", "email_reply_received", "auto_close"}:
-        # A contact's comment on another status, or the auto-close of a ticket that
-        # moved on, is not an error: nothing changes.
+    elif name in {
+        "customer_replied",
+        "email_reply_received",
+        "auto_close",
+        "complete_with_major_incident",
+    }:
+        # A contact's comment on another status, the auto-close of a ticket that moved
+        # on, or a major incident's resolution reaching a completed or closed ticket, is
+        # not an error: nothing changes.
         perform(name, incident, actor)
         assert db_status(incident) == status
     else:
@@ -251,6 +284,7 @@ MAY = {
     "confirm_on_behalf": AGENTS,
     "reject_on_behalf": AGENTS,
     "auto_close": set(),
+    "complete_with_major_incident": set(),
 }
 #: A status each transition can be taken from, for the permission matrix.
 SOURCE = {
@@ -268,6 +302,7 @@ SOURCE = {
     "confirm_on_behalf": S.COMPLETED,
     "reject_on_behalf": S.COMPLETED,
     "auto_close": S.COMPLETED,
+    "complete_with_major_incident": S.IN_PROGRESS,
 }
 
 
@@ -306,10 +341,15 @@ def test_the_rules_say_who_may_take_each_transition(
 
 
 # customer_replied is taken by a contact's comment (below), email_reply_received by the
-# email intake and auto_close by the system alone, so they have no service an actor calls.
-SERVICE_TRANSITIONS = [
-    n for n in TRANSITIONS if n not in {"customer_replied", "email_reply_received", "auto_close"}
-]
+# email intake, auto_close and complete_with_major_incident by the system alone, so they
+# have no service an actor calls.
+SYSTEM_TRANSITIONS = {
+    "customer_replied",
+    "email_reply_received",
+    "auto_close",
+    "complete_with_major_incident",
+}
+SERVICE_TRANSITIONS = [n for n in TRANSITIONS if n not in SYSTEM_TRANSITIONS]
 
 
 @pytest.mark.parametrize(("actor", "name", "allowed"), matrix(SERVICE_TRANSITIONS))

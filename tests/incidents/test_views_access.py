@@ -236,3 +236,116 @@ class TestSourceEmail:
         client.force_login(l1)
         url = reverse("incidents:source_email", args=[ticket.number, source.pk])
         assert client.post(url).status_code == 405
+
+
+# ----- major incidents (incidents/views/major.py) -------------------------------------------
+
+#: Who coordinates the major incident below: the service desk manager (who declared it and
+#: is its manager). An L2 agent with incidents.declare_major and the named manager do too.
+COORDINATORS = ["desk_manager"]
+
+#: url name → (method, who gets through with a valid request; everyone else 403).
+MAJOR_ROUTES = {
+    "incidents:major_declare": ("get", ["desk_manager"]),
+    "incidents:major_candidates": ("get", AGENTS),
+    "incidents:major_link": ("post", AGENTS),
+    "incidents:major_join": ("post", AGENTS),
+    "incidents:major_unlink": ("post", COORDINATORS),
+    "incidents:major_outage": ("post", COORDINATORS),
+    "incidents:major_end_outage": ("post", COORDINATORS),
+    "incidents:major_post_update": ("post", COORDINATORS),
+}
+
+
+@pytest.fixture
+def major_case(desk_manager, contact_a, l1):
+    """A major incident on a service with one child, and a new ticket on that service."""
+    from incidents import services
+    from tests.factories import ServiceFactory
+
+    service = ServiceFactory()
+    major = services.incident_declare_major(
+        incident=make_incident_in("in_progress", service=service, contact=contact_a.contact),
+        manager=desk_manager,
+        reason="Down",
+        actor=desk_manager,
+    )
+    child = IncidentFactory(service=service, contact=contact_a.contact)
+    services.incident_link_child(parent=major, child=child, actor=l1)
+    new = IncidentFactory(service=service, contact=contact_a.contact)
+    return {"major": major, "child": child, "new": new}
+
+
+def major_request(url_name: str, case: dict) -> tuple[str, dict]:
+    """The URL and the data of a valid request to the route."""
+    major, child, new = case["major"], case["child"], case["new"]
+    if url_name == "incidents:major_declare":
+        return reverse(url_name, args=[new.number]), {}
+    if url_name == "incidents:major_join":
+        return reverse(url_name, args=[new.number]), {"parent": major.number}
+    if url_name == "incidents:major_unlink":
+        return reverse(url_name, args=[major.number, child.number]), {}
+    data = {
+        "incidents:major_candidates": {"q": new.number},
+        "incidents:major_link": {"numbers": new.number},
+        "incidents:major_outage": {
+            "version": major.version,
+            "outage_started_at": "2026-11-02T09:00",
+            "outage_ended_at": "",
+        },
+        "incidents:major_end_outage": {"version": major.version},
+        "incidents:major_post_update": {"text": "Working on it"},
+    }[url_name]
+    return reverse(url_name, args=[major.number]), data
+
+
+def test_the_major_matrix_covers_every_major_route():
+    from incidents import urls
+
+    names = {f"incidents:{p.name}" for p in urls.urlpatterns if p.name.startswith("major_")}
+    assert names == set(MAJOR_ROUTES)
+
+
+@pytest.mark.parametrize("url_name", MAJOR_ROUTES)
+@pytest.mark.parametrize("actor", EVERYONE)
+def test_major_incident_permission_matrix(client, actors, major_case, actor, url_name):
+    method, allowed = MAJOR_ROUTES[url_name]
+    address, data = major_request(url_name, major_case)
+    client.force_login(actors[actor])
+    response = getattr(client, method)(address, data)
+    if actor in allowed:
+        assert response.status_code == (200 if method == "get" else 302)
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url_name", MAJOR_ROUTES)
+def test_an_l2_agent_with_the_permission_coordinates_too(client, l2, major_case, url_name):
+    from django.contrib.auth.models import Permission
+
+    l2.user_permissions.add(Permission.objects.get(codename="declare_major"))
+    method, _allowed = MAJOR_ROUTES[url_name]
+    address, data = major_request(url_name, major_case)
+    client.force_login(l2)
+    response = getattr(client, method)(address, data)
+    assert response.status_code == (200 if method == "get" else 302)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "incidents:major_unlink",
+        "incidents:major_outage",
+        "incidents:major_end_outage",
+        "incidents:major_post_update",
+    ],
+)
+def test_the_named_manager_coordinates_without_the_permission(
+    client, l3, desk_manager, major_case, url_name
+):
+    from incidents.models import Incident
+
+    Incident.objects.filter(pk=major_case["major"].pk).update(major_manager=l3)
+    address, data = major_request(url_name, major_case)
+    client.force_login(l3)
+    assert client.post(address, data).status_code == 302

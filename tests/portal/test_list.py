@@ -13,8 +13,9 @@ from tests.factories import ContactFactory, IncidentFactory, make_incident_in
 pytestmark = pytest.mark.django_db
 
 #: session, user, contact, rows, waiting count, the user's roles (navigation), organisation,
-#: the help articles panel (knowledge), the planned maintenance panel (changes)
-MAX_QUERIES = 9
+#: the disruption banner (open major incidents affecting the organisation), the help
+#: articles panel (knowledge), the planned maintenance panel (changes)
+MAX_QUERIES = 10
 
 
 def bulk_tickets(n: int, *, contact) -> None:

@@ -20,7 +20,7 @@ def incident(
     ci=None,
     category: str = "other",
     kind: str = Kind.INCIDENT,
-    major_incident: Incident | None = None,
+    parent: Incident | None = None,
 ) -> Incident:
     """An unsaved row; give a list of them to `save`."""
     return Incident(
@@ -33,7 +33,7 @@ def incident(
         service=service if service is not None else getattr(ci, "service", None),
         configuration_item=ci,
         category=category,
-        major_incident=major_incident,
+        parent=parent,
         registered_at=at,
     )
 

@@ -137,7 +137,7 @@ class TestPlantedPatterns:
                         NOW - i * DAY,
                         contact=contact,
                         service=major,
-                        major_incident=parent,
+                        parent=parent,
                     )
                     for i in range(5)
                 ],

@@ -108,3 +108,16 @@ def test_service_notices_are_shown_on_each_service_and_asked_for_once_per_reques
         "&lt;script&gt;not html&lt;/script&gt;"
     )
     assert portal.render_service_notices(request, contact, 999) == ""
+
+
+def test_panels_show_by_weight_then_in_registration_order(monkeypatch):
+    monkeypatch.setattr(portal, "_panels", [])
+
+    def headline(text):
+        return lambda request, contact: {"headline": text}
+
+    second, third, first = headline("second"), headline("third"), headline("first")
+    portal.register_home_panel(PANEL, second)
+    portal.register_home_panel(PANEL, third, weight=5)
+    portal.register_home_panel(PANEL, first, weight=-10)  # a disruption banner, say
+    assert [panel.context for panel in portal._panels] == [first, second, third]

@@ -243,10 +243,42 @@ class TestSeedDemo:
         for language in ("fr", "ru"):
             assert Incident.objects.filter(contact__language=language).exists()
 
+    def test_a_major_incident_is_open_with_three_children_two_updates_and_a_proposal(self):
+        from incidents.major import open_major_on_service
+
+        (major,) = Incident.objects.filter(is_major=True, status__in=OPEN)
+        assert major.children.count() == 3
+        assert {c.organisation.contract_number for c in major.children.all()} == {
+            "C-1001",
+            "C-2002",
+        }
+        assert major.major_updates.count() == 2
+        assert major.outage_started_at is not None and major.outage_ended_at is None
+        sent = Notification.objects.filter(event="major_update")
+        assert sent.filter(recipient_email__startswith="priya").count() >= 2
+        new = Incident.objects.filter(service=major.service, parent__isnull=True).exclude(
+            pk=major.pk
+        )
+        assert any(open_major_on_service(t) == major for t in new.filter(status__in=OPEN))
+
+    def test_a_major_incident_was_resolved_last_month_with_its_outage_window(self):
+        (major,) = Incident.objects.filter(is_major=True).exclude(status__in=OPEN)
+        start, end = major.outage_started_at, major.outage_ended_at
+        assert start is not None and end is not None and start < end
+        this_month = timezone.localtime().date().replace(day=1)
+        last_month = (this_month - timedelta(days=1)).replace(day=1)
+        assert last_month <= timezone.localtime(start).date() < this_month
+        assert timezone.localtime(start).weekday() < 5  # inside the support hours
+        assert major.children.count() == 2
+        assert set(major.children.values_list("status", flat=True)) == {Status.CLOSED}
+        assert major.major_updates.count() == 2
+
     def test_the_summary_is_short_and_says_what_to_try(self, seeded):
         lines = seeded.strip().splitlines()
 
-        assert len(lines) <= 10  # a line per app with demo data, the mail and the logins
+        # A line per app with demo data (incidents: tickets, SLA, articles, major
+        # incidents), the mail and the logins.
+        assert len(lines) <= 11
         assert "Logins (password 'demo'): l1, l2, l3" in seeded
         assert "at risk" in seeded
         assert "breached" in seeded

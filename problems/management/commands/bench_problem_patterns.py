@@ -98,7 +98,7 @@ class Command(BaseCommand):
         if new_ids:
             ProblemIncident.objects.bulk_create(bench_data.links(ref, new_ids, seed=seed))
             parent, children = bench_data.children(new_ids, seed=seed)
-            Incident.objects.filter(pk__in=children).update(major_incident_id=parent)
+            Incident.objects.filter(pk__in=children).update(parent_id=parent)
         self.stdout.write(
             f"Loaded {len(new_ids):,} incidents in {time.perf_counter() - started:.1f} s."
         )
@@ -118,7 +118,7 @@ class Command(BaseCommand):
                 Q(incident__number__startswith=bench_data.NUMBER_PREFIX)
                 | Q(problem__number__startswith=bench_data.PROBLEM_PREFIX)
             ).delete()
-            bench.exclude(major_incident=None).update(major_incident=None)
+            bench.exclude(parent=None).update(parent=None)
         ids = list(bench.values_list("pk", flat=True))
         for start in range(0, len(ids), 5000):
             with transaction.atomic():
