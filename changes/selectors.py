@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -194,3 +194,38 @@ def _links() -> Sequence[Prefetch]:
 
 def without_window(rows: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
     return rows.filter(Q(planned_start__isnull=True) | Q(planned_end__isnull=True))
+
+
+# ----- a CAB member's approvals ------------------------------------------------------
+
+
+def approvals_of(user) -> QuerySet[Approval]:
+    """This user's approvals with everything a row shows, in a fixed number of queries."""
+    return (
+        Approval.objects.filter(approver=user)
+        .select_related(
+            "change__requested_by", "change__implementer", "change__template", "approver"
+        )
+        .prefetch_related(
+            "change__services",
+            Prefetch(
+                "change__configuration_items",
+                queryset=ConfigurationItem.objects.select_related("service"),
+            ),
+            Prefetch("change__approvals", queryset=Approval.objects.select_related("approver")),
+        )
+    )
+
+
+def waiting_for(user) -> QuerySet[Approval]:
+    """The approvals waiting for this user: the change is before the CAB and the approval
+    is of its current round. The nearest window first."""
+    return (
+        approvals_of(user)
+        .filter(
+            decision=Decision.PENDING,
+            change__status=Status.CAB_REVIEW,
+            round=F("change__approval_round"),
+        )
+        .order_by(F("change__planned_start").asc(nulls_last=True), "change_id")
+    )

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from changes import services
+from changes import selectors, services
 from changes.access import get_change_for, reader_required
 from changes.conflicts import Conflict, conflicts_by_change
 from changes.forms import DecideForm
@@ -22,7 +21,6 @@ from changes.models import Approval, ChangeRequest, Decision, Status
 from changes.views.page import change_changed, page_context
 from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
-from servicedesk.models import ConfigurationItem
 
 
 @dataclass
@@ -59,38 +57,6 @@ class Row:
         return sum(1 for a in self.others if a.is_pending)
 
 
-def _approvals(user) -> QuerySet[Approval]:
-    """This user's approvals with everything a row shows, in a fixed number of queries."""
-    return (
-        Approval.objects.filter(approver=user)
-        .select_related(
-            "change__requested_by", "change__implementer", "change__template", "approver"
-        )
-        .prefetch_related(
-            "change__services",
-            Prefetch(
-                "change__configuration_items",
-                queryset=ConfigurationItem.objects.select_related("service"),
-            ),
-            Prefetch("change__approvals", queryset=Approval.objects.select_related("approver")),
-        )
-    )
-
-
-def waiting_for(user) -> QuerySet[Approval]:
-    """The approvals waiting for this user: the change is before the CAB and the approval
-    is of its current round. The nearest window first."""
-    return (
-        _approvals(user)
-        .filter(
-            decision=Decision.PENDING,
-            change__status=Status.CAB_REVIEW,
-            round=F("change__approval_round"),
-        )
-        .order_by(F("change__planned_start").asc(nulls_last=True), "change_id")
-    )
-
-
 def _rows(approvals: list[Approval]) -> list[Row]:
     conflicts = conflicts_by_change([a.change for a in approvals])
     return [
@@ -110,13 +76,13 @@ def _rows(approvals: list[Approval]) -> list[Row]:
 @require_GET
 @reader_required
 def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = _rows(list(waiting_for(request.user)))
+    rows = _rows(list(selectors.waiting_for(request.user)))
     return render(request, "changes/approvals.html", {"rows": rows})
 
 
 def _row_of(change: ChangeRequest, user) -> Row:
     """The user's approval of the change's latest round they were asked in, as a row."""
-    approval = _approvals(user).filter(change=change).order_by("-round").first()
+    approval = selectors.approvals_of(user).filter(change=change).order_by("-round").first()
     if approval is None:
         raise PermissionDenied(_("You are not an approver of this change."))
     return _rows([approval])[0]
@@ -172,5 +138,5 @@ def _refused(
     row.form = form
     if request.htmx:
         return render(request, "changes/approvals.html#row", {"row": row}, status=422)
-    rows = [r for r in _rows(list(waiting_for(request.user))) if r.change.pk != change.pk]
+    rows = [r for r in _rows(list(selectors.waiting_for(request.user))) if r.change.pk != change.pk]
     return render(request, "changes/approvals.html", {"rows": [row, *rows]}, status=422)
