@@ -1,6 +1,7 @@
 """What can happen to a change request. Every change goes through here (see each module)."""
 
 from changes.services.approvals import change_decide
+from changes.services.knowledge import change_write_article
 from changes.services.changes import (
     LINK_FIELDS,
     PLAN_FIELDS,
@@ -46,4 +47,5 @@ __all__ = [
     "change_submit",
     "change_unlink",
     "change_update",
+    "change_write_article",
 ]

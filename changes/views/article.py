@@ -8,9 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from changes import rules
+from changes import rules, services
 from changes.access import get_change_for, reader_required
-from changes.services.knowledge import change_write_article
 from servicedesk.http import AuthenticatedHttpRequest
 
 
@@ -22,7 +21,7 @@ def write_article(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
         raise PermissionDenied(_("Only the change manager may do this."))
     had_article = change.article_id is not None
     try:
-        article = change_write_article(change=change, actor=request.user)
+        article = services.change_write_article(change=change, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("changes:detail", number=change.number)
