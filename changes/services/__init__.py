@@ -1,7 +1,6 @@
 """What can happen to a change request. Every change goes through here (see each module)."""
 
 from changes.services.approvals import change_decide
-from changes.services.knowledge import change_write_article
 from changes.services.changes import (
     LINK_FIELDS,
     PLAN_FIELDS,
@@ -10,6 +9,7 @@ from changes.services.changes import (
     change_unlink,
     change_update,
 )
+from changes.services.knowledge import change_write_article
 from changes.services.lifecycle import (
     available_transitions,
     change_cancel,
