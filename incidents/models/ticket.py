@@ -22,7 +22,7 @@ from incidents.models.choices import (
     Status,
 )
 from incidents.models.clock import current_time
-from servicedesk.models import Impact, Priority, Urgency
+from servicedesk.models import Impact, Line, Priority, Urgency
 from servicedesk.models.sequences import NumberSequence
 
 if TYPE_CHECKING:
@@ -154,6 +154,15 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("resolved with article"),
     )
     third_party = models.CharField(_("third party"), max_length=200, blank=True)
+    # Kept by the transitions for the desk manager's figures (incidents/dashboard/): the
+    # deepest support line the ticket has been with (escalation rate, first contact
+    # resolution), and how often the contact rejected a resolution (reopen rate).
+    highest_line = models.CharField(
+        _("deepest support line"), max_length=2, choices=Line.choices, blank=True, editable=False
+    )
+    rejection_count = models.PositiveSmallIntegerField(
+        _("resolutions rejected"), default=0, editable=False
+    )
     major_incident = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -165,6 +174,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
 
     registered_at = models.DateTimeField(_("registered"), default=current_time, editable=False)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    #: The first assignment (a reassignment or an escalation keeps it).
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -280,6 +290,28 @@ class Incident(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["kind", "registered_at"], name="inc_kind_registered"),
             # The API's updated_since filter (integrations polling for changes).
             models.Index(fields=["updated_at"], name="inc_updated_at"),
+            # The desk manager's dashboard (incidents/dashboard/): tickets registered and
+            # resolved in a period, of all groups or one; and the open backlog by age,
+            # group, assignee and breach, read from the last index alone (an index-only
+            # scan of the open tickets' entries, not of the table).
+            models.Index(fields=["registered_at"], name="inc_registered"),
+            models.Index(fields=["support_group", "registered_at"], name="inc_group_registered"),
+            models.Index(
+                fields=["support_group", "resolved_at"],
+                name="inc_group_resolved",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
+            models.Index(
+                fields=[
+                    "registered_at",
+                    "support_group",
+                    "assignee",
+                    "response_breached",
+                    "resolution_breached",
+                ],
+                name="inc_backlog",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -334,6 +366,10 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         if self.first_response_at is None:
             self.first_response_at = when or timezone.now()
 
+    def note_line(self, line: str) -> None:
+        """Remember the deepest support line the ticket reached (l1 < l2 < l3)."""
+        self.highest_line = max(self.highest_line, line)
+
     def has_assignee(self) -> bool:
         return self.assignee_id is not None
 
@@ -370,7 +406,9 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     )
     def assign(self) -> None:
         """To a group and usually a named person; also used on escalation."""
-        self.assigned_at = timezone.now()
+        if self.assigned_at is None:
+            self.assigned_at = timezone.now()
+        self.note_line(self.support_group.line if self.support_group else "")
         self.mark_first_response()
 
     @transition(
@@ -471,6 +509,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     )
     def reject_resolution(self) -> None:
         """The contact is not satisfied; the ticket must be reworked."""
+        self.rejection_count += 1
         self.resolved_at = None
         self.closure_code = ""
         self.resolved_with = None
@@ -493,6 +532,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     )
     def reject_on_behalf(self) -> None:
         """The contact rejected by phone; an agent records it on their behalf."""
+        self.rejection_count += 1
         self.resolved_at = None
         self.closure_code = ""
         self.resolved_with = None
