@@ -11,6 +11,8 @@ class ChangesConfig(AppConfig):
 
         workspaces.register()
 
-        from changes import approvals_nav
+        from changes import approvals_nav, dashboard
+        from servicedesk.dashboard import register_panel
 
         approvals_nav.register()
+        register_panel(dashboard.PANEL)
