@@ -68,13 +68,14 @@ class Figure:
     def shown(self) -> str:
         if self.value is None:
             return "—"
+        # number_format cuts decimals off: round first.
         if self.unit == Unit.PERCENT:
-            return _("%(value)s %%") % {"value": number_format(self.value, 1)}
+            return _("%(value)s %%") % {"value": number_format(round(self.value, 1), 1)}
         if self.unit == Unit.DURATION:
             return duration_text(timedelta(seconds=self.value))
         if self.unit == Unit.SCORE:
-            return _("%(value)s / 5") % {"value": number_format(self.value, 1)}
-        return number_format(self.value, 0, force_grouping=True)
+            return _("%(value)s / 5") % {"value": number_format(round(self.value, 1), 1)}
+        return number_format(round(self.value), 0, force_grouping=True)
 
     @property
     def exported(self) -> str:

@@ -27,6 +27,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Q,
+    QuerySet,
     Sum,
     Value,
 )
@@ -283,15 +284,28 @@ def _resolutions(period: Period) -> tuple[Resolutions, dict[date, Sums], dict[in
 
 def median_time_to_resolve(period: Period, count: int) -> timedelta | None:
     """The median of the `count` resolutions that are work done: percentile_cont on
-    PostgreSQL; elsewhere the one or two middle values in order (one query either way,
-    none when there is nothing to take the median of)."""
+    PostgreSQL, elsewhere the middle values in order (one query either way, none when
+    there is nothing to take the median of)."""
     if not count:
         return None
     rows = Incident.objects.filter(resolved(period) & WORKED).order_by()
-    took = _took("resolved_at")
     if connection.vendor == "postgresql":
-        return duration(rows.aggregate(median=Median(took))["median"])
-    ordered = rows.annotate(took=took).order_by("took").values_list("took", flat=True)
+        return percentile_median(rows)
+    return middle_median(rows, count)
+
+
+def percentile_median(rows: QuerySet[Incident]) -> timedelta | None:
+    """PostgreSQL: percentile_cont(0.5) over the times to resolve (an index-only scan of
+    inc_resolved_worked)."""
+    return duration(rows.aggregate(median=Median(_took("resolved_at")))["median"])
+
+
+def middle_median(rows: QuerySet[Incident], count: int) -> timedelta | None:
+    """Any database: the one or two middle times to resolve of the `count` rows, sorted
+    by the database (LIMIT/OFFSET), averaged."""
+    ordered = (
+        rows.annotate(took=_took("resolved_at")).order_by("took").values_list("took", flat=True)
+    )
     middle = [duration(value) for value in ordered[(count - 1) // 2 : count // 2 + 1]]
     known = [value for value in middle if value is not None]
     return sum(known, timedelta(0)) / len(known) if known else None
