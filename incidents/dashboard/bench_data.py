@@ -10,6 +10,7 @@ breach flags written here are the ones the clock would have set."""
 
 import random
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -115,7 +116,7 @@ class DashboardTickets(generate_tickets.Command):
             responded = min(registered + took, now)
             row.update(first_response_at=responded, assigned_at=responded)
             row["response_breached"] = responded - registered > reaction
-            line = self.line_of.get(row["support_group_id"], "")  # type: ignore[arg-type]
+            line = self.line_of.get(cast(int, row["support_group_id"]), "")
             if line == Line.L1 and rng.random() < BACK_FROM_L2:
                 line = Line.L2
             row["highest_line"] = line

@@ -3,6 +3,7 @@ the list of tickets behind it, the tables beside the charts, the per-agent workl
 and the panels other apps registered. The page (views.index) and the CSV export
 (export.py) read the same Dashboard, so the export has everything the page shows."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -40,7 +41,7 @@ class Table:
     key: str
     title: str | Promise
     #: The first column's heading, then one per cell.
-    columns: list[str | Promise]
+    columns: Sequence[str | Promise]
     rows: list[Row]
 
     def figures(self) -> list[Figure]:
@@ -332,14 +333,14 @@ def _by_day(period: Period, columns: list[metrics.Column], weekly: bool) -> Tabl
             )
         )
     title = _("Week by week") if weekly else _("Day by day")
-    columns = [
+    headings: list[str | Promise] = [
         _("Week") if weekly else _("Day"),
         _("Tickets in"),
         _("Tickets out"),
         _("Reaction time met"),
         _("Resolution time met"),
     ]
-    return Table("by_day", title, columns, rows)
+    return Table("by_day", title, headings, rows)
 
 
 def _by_hour(period: Period, hours: list[int]) -> Table:
@@ -407,14 +408,14 @@ def _agents(period: Period, loads: list[metrics.AgentLoad]) -> Table:
         )
         for load in loads
     ]
-    columns = [
+    headings: list[str | Promise] = [
         _("Agent"),
         _("Open now"),
         _("Open, breached"),
         _("Resolved"),
         _("Mean time to resolve"),
     ]
-    return Table("agents", _("Workload per agent"), columns, rows)
+    return Table("agents", _("Workload per agent"), headings, rows)
 
 
 # ----- charts --------------------------------------------------------------------------------

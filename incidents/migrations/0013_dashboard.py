@@ -80,6 +80,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='incident',
+            index=models.Index(condition=models.Q(('resolved_at__isnull', False), models.Q(('closure_code__in', ['invalid', 'duplicate', 'out_of_scope']), _negated=True)), fields=['status', 'resolved_at', 'registered_at', 'support_group'], name='inc_resolved_worked'),
+        ),
+        migrations.AddIndex(
+            model_name='incident',
             index=models.Index(condition=models.Q(('resolved_at__isnull', False), ('resolved_with__isnull', False)), fields=['resolved_at', 'support_group', 'resolved_with'], name='inc_resolved_with_article'),
         ),
         migrations.AddIndex(

@@ -55,18 +55,18 @@ def build_week(monkeypatch) -> dict:
     contact; the clock (timezone.now) is left at NOW."""
     clock = Clock(MONDAY)
     monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    calendar = BusinessCalendarFactory(is_24x7=True, time_zone="UTC")
-    policy = SlaPolicyFactory(calendar=calendar, targets={p: (15, 240) for p in range(1, 6)})
-    contact = ContactFactory(organisation=policy.organisation, with_login=True)
+    calendar = BusinessCalendarFactory.create(is_24x7=True, time_zone="UTC")
+    policy = SlaPolicyFactory.create(calendar=calendar, targets={p: (15, 240) for p in range(1, 6)})
+    contact = ContactFactory.create(organisation=policy.organisation, with_login=True)
     customer = contact.user
-    agent = UserFactory(roles=[roles.DESK_MANAGER], first_name="Ann", last_name="Agent")
-    l1 = SupportGroupFactory(name="Desk", line=Line.L1, members=[agent])
-    l2 = SupportGroupFactory(name="Operations", line=Line.L2, members=[agent])
-    l3 = SupportGroupFactory(name="Engineering", line=Line.L3, members=[agent])
+    agent = UserFactory.create(roles=[roles.DESK_MANAGER], first_name="Ann", last_name="Agent")
+    l1 = SupportGroupFactory.create(name="Desk", line=Line.L1, members=[agent])
+    l2 = SupportGroupFactory.create(name="Operations", line=Line.L2, members=[agent])
+    l3 = SupportGroupFactory.create(name="Engineering", line=Line.L3, members=[agent])
 
     def register(at: datetime) -> Incident:
         clock.at(at)
-        return IncidentFactory(contact=contact, actor=agent)
+        return IncidentFactory.create(contact=contact, actor=agent)
 
     def step(at: datetime, service, **kwargs) -> None:
         clock.at(at)

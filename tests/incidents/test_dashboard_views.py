@@ -68,7 +68,7 @@ class TestAccess:
 
     @pytest.mark.parametrize("url", [INDEX, EXPORT, f"{TICKETS}?figure=in"])
     def test_the_desk_manager_and_a_superuser_may(self, client, desk_manager, url):
-        superuser = UserFactory(is_superuser=True)
+        superuser = UserFactory.create(is_superuser=True)
         for user in (desk_manager, superuser):
             client.force_login(user)
             assert client.get(url).status_code == 200
@@ -89,7 +89,7 @@ class TestAccess:
         assert client.get(TICKETS).status_code == 404
 
     def test_a_superuser_lands_on_the_dashboard_too(self, client):
-        client.force_login(UserFactory(is_superuser=True))
+        client.force_login(UserFactory.create(is_superuser=True))
         assert client.get("/")["Location"] == INDEX
 
     def test_the_desk_manager_sees_it_first_in_the_navigation(self, client, desk_manager):
@@ -287,9 +287,11 @@ class TestExport:
 def bulk_tickets(n: int, *, registered: datetime, group=None, assignee=None) -> None:
     """Volume for the query counts: plain rows (benchmark-style), half of them resolved,
     every other one rated, each with its own assignee when none is given."""
-    contact = ContactFactory()
+    contact = ContactFactory.create()
     start = Incident.objects.count()
-    agents = [assignee] if assignee else [UserFactory(roles=[roles.L1_AGENT]) for _ in range(3)]
+    agents = (
+        [assignee] if assignee else [UserFactory.create(roles=[roles.L1_AGENT]) for _ in range(3)]
+    )
     rows = []
     for i in range(n):
         done = i % 2 == 0
@@ -329,7 +331,7 @@ def bulk_tickets(n: int, *, registered: datetime, group=None, assignee=None) -> 
 def test_the_query_count_stays_flat_from_10_to_200_tickets(
     client, desk_manager, url, one_group, django_assert_max_num_queries
 ):
-    group = SupportGroupFactory() if one_group else None
+    group = SupportGroupFactory.create() if one_group else None
     if group is not None:
         url += ("&" if "?" in url else "?") + f"group={group.pk}"
     client.force_login(desk_manager)
