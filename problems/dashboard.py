@@ -18,6 +18,9 @@ AGE_LABELS = {
     "older": gettext_lazy("over 180 days"),
 }
 
+#: Under the chart's columns (the figures have the full names).
+AGE_SHORT = {"month": "< 30 d", "quarter": "30–90 d", "half": "90–180 d", "older": "> 180 d"}
+
 
 def panel_figures(period: Period) -> PanelFigures:
     """Two queries. The ages are as of now; the share is of the period's incidents."""
@@ -48,10 +51,10 @@ def panel_figures(period: Period) -> PanelFigures:
     ]
     chart = bar_chart(
         [
-            (label, [("open", ages[key], f"{label}: {ages[key]}")])
-            for key, label in AGE_LABELS.items()
+            (short, [("open", ages[key], f"{AGE_LABELS[key]}: {ages[key]}")])
+            for key, short in AGE_SHORT.items()
         ],
-        bar=28,
+        bar=36,
         height=90,
         zeros=True,
     )

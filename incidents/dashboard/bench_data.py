@@ -151,7 +151,9 @@ class DashboardTickets(generate_tickets.Command):
 
 
 class OpenDashboardTickets(DashboardTickets):
-    """The same, every ticket open and worked on (a growing backlog; numbered BNO-)."""
+    """The same, every ticket open and worked on, registered 5 to 17 weeks ago: a backlog
+    that grows old (numbered BNO-). They fall before the dashboard's default 30 days, so
+    only what reads the backlog sees them."""
 
     prefix = OPEN_PREFIX
     statuses = [
@@ -166,7 +168,7 @@ class OpenDashboardTickets(DashboardTickets):
         status = rng.choice(self.statuses)
         row.update(
             status=status.value,  # benchmark data only
-            registered_at=now - timedelta(seconds=rng.uniform(3600, 60 * 86400)),
+            registered_at=now - timedelta(days=rng.uniform(35, 120)),
             closure_code="",
             resolved_at=None,
             closed_at=None,

@@ -480,18 +480,19 @@ def _charts(
         for hour, count in enumerate(hours_in)
     ]
     ages = [
-        (
-            str(label),
-            [("open", backlog.ages[key], f"{label}: {backlog.ages[key]}")],
-        )
-        for key, label, *_rest in AGES
+        (short, [("open", backlog.ages[key], f"{label}: {backlog.ages[key]}")])
+        for (key, label, *_rest), short in zip(AGES, AGE_SHORT, strict=True)
     ]
     return {
         "volume": bar_chart(volume, bar=6),
-        "hours": bar_chart(hours, bar=10),
+        "hours": bar_chart(hours, bar=14),
         "compliance": bar_chart(compliance, bar=6),
-        "backlog_age": bar_chart(ages, bar=28, zeros=True),
+        "backlog_age": bar_chart(ages, bar=36, zeros=True),
     }
+
+
+#: The age bands under the backlog chart's columns (the table has their full names).
+AGE_SHORT = ["< 1 d", "1–3 d", "3–7 d", "1–4 wk", "> 4 wk"]
 
 
 def _rounded(value: float | None) -> int | None:

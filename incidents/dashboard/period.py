@@ -55,6 +55,11 @@ class PeriodForm(forms.Form):
     )
 
     def __init__(self, data, *, groups: QuerySet[SupportGroup], today: date) -> None:
+        # A day left out is the default's, and the form shows it.
+        first, last = default_days(today)
+        data = data.copy()
+        if not data.get("from") and not data.get("to"):
+            data["from"], data["to"] = first.isoformat(), last.isoformat()
         super().__init__(data)
         self.today = today
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
