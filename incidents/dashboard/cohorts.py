@@ -97,6 +97,8 @@ class TicketList:
 
     title: Promise
     tickets: Callable[[Period], Q]
+    #: registered_at or resolved_at (an index range in the period's order); the open
+    #: tickets by priority, as the queues list them (inc_queue_status serves it).
     order: str = "registered_at"
 
 
@@ -144,9 +146,9 @@ LISTS: dict[str, TicketList] = {
         _("Tickets that reached L2 or L3"), lambda p: registered(p) & REACHED_L2
     ),
     "escalated_l3": TicketList(_("Tickets that reached L3"), lambda p: registered(p) & REACHED_L3),
-    "backlog": TicketList(_("Open tickets"), backlog),
+    "backlog": TicketList(_("Open tickets"), backlog, "priority"),
     "backlog_breached": TicketList(
-        _("Open tickets with a breach"), lambda p: backlog(p) & BREACHED
+        _("Open tickets with a breach"), lambda p: backlog(p) & BREACHED, "priority"
     ),
     "with_article": TicketList(_("Resolved with a knowledge article"), with_article, "resolved_at"),
     "rated": TicketList(
