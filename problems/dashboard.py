@@ -19,7 +19,12 @@ AGE_LABELS = {
 }
 
 #: Under the chart's columns (the figures have the full names).
-AGE_SHORT = {"month": "< 30 d", "quarter": "30–90 d", "half": "90–180 d", "older": "> 180 d"}
+AGE_SHORT = {
+    "month": gettext_lazy("< 30 d"),
+    "quarter": gettext_lazy("30–90 d"),
+    "half": gettext_lazy("90–180 d"),
+    "older": gettext_lazy("> 180 d"),
+}
 
 
 def panel_figures(period: Period) -> PanelFigures:

@@ -492,7 +492,13 @@ def _charts(
 
 
 #: The age bands under the backlog chart's columns (the table has their full names).
-AGE_SHORT = ["< 1 d", "1–3 d", "3–7 d", "1–4 wk", "> 4 wk"]
+AGE_SHORT = [
+    gettext_lazy("< 1 d"),
+    gettext_lazy("1–3 d"),
+    gettext_lazy("3–7 d"),
+    gettext_lazy("1–4 wk"),
+    gettext_lazy("> 4 wk"),
+]
 
 
 def _rounded(value: float | None) -> int | None:
