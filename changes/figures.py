@@ -162,10 +162,25 @@ def emergency_share(months: list[Month]) -> EmergencyShare:
     )
 
 
+def emergency_share_between(start: datetime, end: datetime) -> EmergencyShare:
+    """Of the changes submitted from `start` until `end`, how many were emergencies: one
+    query."""
+    row = ChangeRequest.objects.filter(submitted_at__gte=start, submitted_at__lt=end).aggregate(
+        total=Count("pk"), emergency=Count("pk", filter=Q(change_type=ChangeType.EMERGENCY))
+    )
+    return EmergencyShare(row["emergency"], row["total"])
+
+
 def followed_by_incidents(now: datetime) -> FollowedShare:
     """Of the changes whose implementation finished in the last 12 months, how many had an
     incident registered on one of their services within CHANGE_INCIDENT_HOURS after it
     finished: one query."""
+    return followed_between(since(now), now, inclusive=True)
+
+
+def followed_between(start: datetime, end: datetime, *, inclusive: bool = False) -> FollowedShare:
+    """The same for the changes whose implementation finished from `start` until `end`
+    (`end` itself included if `inclusive`)."""
     hours = settings.CHANGE_INCIDENT_HOURS
     incidents = Incident.objects.filter(
         kind=Kind.INCIDENT,
@@ -175,7 +190,7 @@ def followed_by_incidents(now: datetime) -> FollowedShare:
     )
     # The Exists goes into the aggregate's filter, not an annotation: Django drops an
     # annotation that only a filtered aggregate uses (and SQLite reads its name as text).
-    row = ChangeRequest.objects.filter(finished_at__gte=since(now), finished_at__lte=now).aggregate(
+    row = _finished(start, end, inclusive).aggregate(
         total=Count("pk"), followed=Count("pk", filter=Exists(incidents))
     )
     return FollowedShare(row["followed"], row["total"], hours)
@@ -208,14 +223,24 @@ def time_to_approval(now: datetime) -> ApprovalTimes:
     )
 
 
+def _finished(start: datetime, end: datetime, inclusive: bool):
+    window = {"finished_at__lte" if inclusive else "finished_at__lt": end}
+    return ChangeRequest.objects.filter(finished_at__gte=start, **window)
+
+
 def outcomes(now: datetime) -> Outcomes:
     """How the implementations finished in the last 12 months ended: one query."""
+    return outcomes_between(since(now), now, inclusive=True)
+
+
+def outcomes_between(start: datetime, end: datetime, *, inclusive: bool = False) -> Outcomes:
+    """How the implementations finished from `start` until `end` ended: one query."""
     history = ChangeRequest.history.model.objects.filter(id=OuterRef("pk"))
     failed = Q(status=Status.FAILED) | Q(Exists(history.filter(status=Status.FAILED)))
     rolled_back = Q(status=Status.ROLLED_BACK) | Q(
         Exists(history.filter(status=Status.ROLLED_BACK))
     )
-    row = ChangeRequest.objects.filter(finished_at__gte=since(now), finished_at__lte=now).aggregate(
+    row = _finished(start, end, inclusive).aggregate(
         total=Count("pk"),
         failed=Count("pk", filter=failed),
         rolled_back=Count("pk", filter=rolled_back & ~failed),

@@ -15,9 +15,12 @@ class IncidentsConfig(AppConfig):
             staff_notifications,
             workspaces,
         )
+        from incidents.dashboard import knowledge_panel
+        from servicedesk.dashboard import register_panel
 
         notifications.register_events()
         major_notifications.register_events()
         staff_notifications.register_events()
         workspaces.register()
         api.register()
+        register_panel(knowledge_panel.PANEL)

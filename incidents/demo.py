@@ -191,6 +191,9 @@ class _Player:
             return services.incident_confirm(incident=ticket, actor=actor)
         if action == "reject":
             return services.incident_reject_resolution(incident=ticket, actor=actor, **a)
+        if action == "rate":
+            services.incident_rate(incident=ticket, actor=actor, **a)
+            return ticket
         if action == "auto_close":
             # The scheduled job, run when it would have run: it closes every ticket that
             # has waited its quiet days in Completed by then.

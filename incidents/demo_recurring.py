@@ -93,6 +93,12 @@ RELAY = [
                 },
             ),
             ("6h", "confirm", "camille", {}),
+            (
+                "5m",
+                "rate",
+                "camille",
+                {"score": 2, "comment": "Le problème revient toutes les semaines."},
+            ),
         ],
     ),
 ]

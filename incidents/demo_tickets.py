@@ -945,6 +945,7 @@ TICKETS = [
                 },
             ),
             ("3h", "confirm", "northwind", {}),
+            ("5m", "rate", "northwind", {"score": 5, "comment": "Quick and easy, thank you."}),
         ],
     ),
     Ticket(
@@ -1004,6 +1005,7 @@ TICKETS = [
                 },
             ),
             ("5h", "confirm", "contoso", {}),
+            ("10m", "rate", "contoso", {"score": 4}),
         ],
     ),
     Ticket(

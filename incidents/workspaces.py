@@ -15,10 +15,21 @@ OVERVIEW = NavEntry("incidents:overview", _("All open"), "g o")
 LOG_CALL = NavEntry("incidents:log_call", _("Log a call"), "n")
 SLA = NavEntry("incidents:sla", _("SLA"), "g s")
 QUARANTINE = NavEntry("incidents:quarantine", _("Quarantine"), "g q")
+DASHBOARD = NavEntry("dashboard:index", _("Dashboard"), "g d")
 PORTAL = NavEntry("portal:home", _("Our tickets"))
 CATALOGUE = NavEntry("portal:catalogue", _("Service catalogue"))
 
-_DESK_MANAGER_NAV = [OVERVIEW, SLA, TRIAGE, L2_QUEUE, L3_QUEUE, MY_WORK, LOG_CALL, QUARANTINE]
+_DESK_MANAGER_NAV = [
+    DASHBOARD,
+    OVERVIEW,
+    SLA,
+    TRIAGE,
+    L2_QUEUE,
+    L3_QUEUE,
+    MY_WORK,
+    LOG_CALL,
+    QUARANTINE,
+]
 
 
 def register() -> None:
@@ -34,7 +45,7 @@ def register() -> None:
         roles.L2_AGENT, nav=[L2_QUEUE, MY_WORK, OVERVIEW, SLA, LOG_CALL], landing=L2_QUEUE
     )
     register_workspace(roles.L3_ENGINEER, nav=[L3_QUEUE, MY_WORK, OVERVIEW, SLA], landing=L3_QUEUE)
-    register_workspace(roles.DESK_MANAGER, nav=_DESK_MANAGER_NAV, landing=OVERVIEW)
+    register_workspace(roles.DESK_MANAGER, nav=_DESK_MANAGER_NAV, landing=DASHBOARD)
     # The other roles see the open tickets, and land there until their own app says
     # where their workspace is (problems, changes).
     for role in (

@@ -12,6 +12,7 @@ from knowledge.models import (
     ArticleAttachment,
     ArticleFeedback,
     Category,
+    PortalDeflection,
     SearchLog,
 )
 from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
@@ -101,3 +102,11 @@ class SearchLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("found nothing"), boolean=True)
     def found_nothing(self, obj: SearchLog) -> bool:
         return obj.result_count == 0
+
+
+@admin.register(PortalDeflection)
+class PortalDeflectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["article", "contact", "created_at"]
+    date_hierarchy = "created_at"
+    list_select_related = ["article", "contact"]
+    show_full_result_count = False

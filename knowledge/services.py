@@ -22,6 +22,7 @@ from knowledge.models import (
     ArticleFeedback,
     Audience,
     Category,
+    PortalDeflection,
     SearchLog,
     Status,
     Visibility,
@@ -263,10 +264,17 @@ def available_transitions(article: Article, user: Actor) -> list[str]:
 
 
 def feedback_record(
-    *, article: Article, helpful: bool, comment: str = "", actor: Actor
+    *,
+    article: Article,
+    helpful: bool,
+    comment: str = "",
+    before_raising: bool = False,
+    actor: Actor,
 ) -> ArticleFeedback:
     """A reader's verdict on a published article they may read; given again, it replaces
-    their earlier one (one per person and article)."""
+    their earlier one (one per person and article). A contact's yes given
+    `before_raising` a ticket (the portal's new-ticket page) also records a ticket not
+    raised (PortalDeflection), each time it is given."""
     if not getattr(actor, "is_authenticated", False) or not _may_read_published(article, actor):
         raise PermissionDenied(_("You cannot give feedback on this article."))
     comment = clean_text(comment)
@@ -278,9 +286,13 @@ def feedback_record(
             }
         )
     try:
-        return _save_feedback(article, actor, helpful, comment)
+        feedback = _save_feedback(article, actor, helpful, comment)
     except IntegrityError:  # their first verdict, given twice at once: the other one won
-        return _save_feedback(article, actor, helpful, comment)
+        feedback = _save_feedback(article, actor, helpful, comment)
+    contact = contact_of(actor)
+    if helpful and before_raising and contact is not None:
+        PortalDeflection.objects.create(article=article, contact=contact)
+    return feedback
 
 
 def _save_feedback(article: Article, actor, helpful: bool, comment: str) -> ArticleFeedback:

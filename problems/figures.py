@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Avg, Count, F, Q
 
 from incidents.models import Incident, Kind
-from problems.models import Problem, Status
+from problems.models import OPEN_STATUSES, Problem, Status
 from servicedesk.figures import count_by_month, duration, month_starts, start_of
 
 SHARE_WINDOWS = (30, 90)
@@ -113,10 +113,16 @@ def mean_times(now: datetime) -> tuple[MeanTime, MeanTime]:
     )
 
 
+#: An incident linked to a problem whose cause is known.
+LINKED_TO_KNOWN = Q(problem_link__problem__status__in=KNOWN_STATUSES)
+#: The open problems' age bands: key, (youngest, oldest) age in days.
+AGE_BANDS = (("month", 0, 30), ("quarter", 30, 90), ("half", 90, 180), ("older", 180, None))
+
+
 def known_problem_shares(now: datetime) -> list[Share]:
     """Of the incidents registered in the last 30 and 90 days, how many are linked to a
     problem whose cause is known: one query."""
-    known = Q(problem_link__problem__status__in=KNOWN_STATUSES)
+    known = LINKED_TO_KNOWN
     counts = {}
     for days in SHARE_WINDOWS:
         recent = Q(registered_at__gte=now - timedelta(days=days))
@@ -126,6 +132,37 @@ def known_problem_shares(now: datetime) -> list[Share]:
         kind=Kind.INCIDENT, registered_at__gte=now - timedelta(days=max(SHARE_WINDOWS))
     ).aggregate(**counts)
     return [Share(days, row[f"linked{days}"], row[f"total{days}"]) for days in SHARE_WINDOWS]
+
+
+def known_problem_share(
+    start: datetime, end: datetime, *, group_id: int | None = None
+) -> tuple[int, int]:
+    """(linked to a known problem, all) of the incidents registered from `start` until
+    `end` (of one support group's, if given): one query."""
+    incidents = Incident.objects.filter(
+        kind=Kind.INCIDENT, registered_at__gte=start, registered_at__lt=end
+    )
+    if group_id is not None:
+        incidents = incidents.filter(support_group_id=group_id)
+    row = incidents.order_by().aggregate(
+        total=Count("pk"), linked=Count("pk", filter=LINKED_TO_KNOWN)
+    )
+    return row["linked"], row["total"]
+
+
+def open_by_age(now: datetime, *, group_id: int | None = None) -> dict[str, int]:
+    """The open problems (of one support group's, if given) by age band (AGE_BANDS), and
+    "total": one query."""
+    bands = {}
+    for key, youngest, oldest in AGE_BANDS:
+        band = Q(created_at__lte=now - timedelta(days=youngest))
+        if oldest is not None:
+            band &= Q(created_at__gt=now - timedelta(days=oldest))
+        bands[key] = Count("pk", filter=band)
+    problems = Problem.objects.filter(status__in=OPEN_STATUSES)
+    if group_id is not None:
+        problems = problems.filter(support_group_id=group_id)
+    return problems.order_by().aggregate(total=Count("pk"), **bands)
 
 
 def recent_fixes(now: datetime) -> list[Fix]:

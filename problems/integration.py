@@ -1,5 +1,6 @@
 """What the problems app adds to the other apps, registered from ProblemsConfig.ready():
-its panels on the ticket and article pages (problems/panels.py), the mail to contacts
+its panels on the ticket and article pages (problems/panels.py) and on the desk
+manager's dashboard (problems/dashboard.py), the mail to contacts
 when a problem is resolved (problems/receivers.py, problems/notifications.py) and its
 router in the JSON API (problems/api/)."""
 
@@ -7,11 +8,14 @@ router in the JSON API (problems/api/)."""
 def register() -> None:
     from problems import (
         api,
+        dashboard,
         notifications,
         panels,
         receivers,  # noqa: F401  (connects the signal receivers)
     )
+    from servicedesk.dashboard import register_panel
 
     panels.register()
+    register_panel(dashboard.PANEL)
     notifications.register_events()
     api.register()

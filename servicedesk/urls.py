@@ -48,6 +48,8 @@ urlpatterns = [
     path("kb/", include("knowledge.urls")),
     path("problems/", include("problems.urls")),
     path("changes/", include("changes.urls")),
+    # The service desk manager's dashboard (their landing page).
+    path("manager/", include("incidents.dashboard.urls")),
     # Every app's portal pages (one portal: namespace) and API routers, as registered
     # from their AppConfig.ready() (servicedesk/portal.py, servicedesk/api.py).
     path("portal/", include("servicedesk.portal_urls")),

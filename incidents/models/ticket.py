@@ -22,7 +22,7 @@ from incidents.models.choices import (
     Status,
 )
 from incidents.models.clock import current_time
-from servicedesk.models import Impact, Priority, Urgency
+from servicedesk.models import Impact, Line, Priority, Urgency
 from servicedesk.models.sequences import NumberSequence
 
 if TYPE_CHECKING:
@@ -154,6 +154,15 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("resolved with article"),
     )
     third_party = models.CharField(_("third party"), max_length=200, blank=True)
+    # Kept by the transitions for the desk manager's figures (incidents/dashboard/): the
+    # deepest support line the ticket has been with (escalation rate, first contact
+    # resolution), and how often the contact rejected a resolution (reopen rate).
+    highest_line = models.CharField(
+        _("deepest support line"), max_length=2, choices=Line.choices, blank=True, editable=False
+    )
+    rejection_count = models.PositiveSmallIntegerField(
+        _("resolutions rejected"), default=0, editable=False
+    )
     # Major incidents (incidents/services/major.py): a ticket declared major stands for an
     # outage of its service; the customers' tickets about it are its children. PROTECT:
     # a ticket is a record, and deleting a parent must not silently detach its children
@@ -181,6 +190,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
 
     registered_at = models.DateTimeField(_("registered"), default=current_time, editable=False)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    #: The first assignment (a reassignment or an escalation keeps it).
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -309,6 +319,41 @@ class Incident(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(is_major=True),
             ),
             models.Index(fields=["service", "registered_at"], name="inc_service_registered"),
+            # The desk manager's dashboard (incidents/dashboard/): tickets registered and
+            # resolved in a period, of all groups or one; and the open backlog by age,
+            # group, assignee and breach, read from the last index alone (an index-only
+            # scan of the open tickets' entries, not of the table).
+            models.Index(fields=["registered_at"], name="inc_registered"),
+            models.Index(fields=["support_group", "registered_at"], name="inc_group_registered"),
+            models.Index(
+                fields=["support_group", "resolved_at"],
+                name="inc_group_resolved",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
+            models.Index(
+                fields=[
+                    "registered_at",
+                    "support_group",
+                    "assignee",
+                    "response_breached",
+                    "resolution_breached",
+                ],
+                name="inc_backlog",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # The dashboard's median time to resolve, read from this index alone.
+            models.Index(
+                fields=["status", "resolved_at", "registered_at", "support_group"],
+                name="inc_resolved_worked",
+                condition=models.Q(resolved_at__isnull=False)
+                & ~models.Q(closure_code__in=INVALID_CLOSURE_CODES),
+            ),
+            # The dashboard's knowledge figures: resolutions that followed an article.
+            models.Index(
+                fields=["resolved_at", "support_group", "resolved_with"],
+                name="inc_resolved_with_article",
+                condition=models.Q(resolved_at__isnull=False, resolved_with__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -382,6 +427,10 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         if self.first_response_at is None:
             self.first_response_at = when or timezone.now()
 
+    def note_line(self, line: str) -> None:
+        """Remember the deepest support line the ticket reached (l1 < l2 < l3)."""
+        self.highest_line = max(self.highest_line, line)
+
     def has_assignee(self) -> bool:
         return self.assignee_id is not None
 
@@ -425,7 +474,9 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     )
     def assign(self) -> None:
         """To a group and usually a named person; also used on escalation."""
-        self.assigned_at = timezone.now()
+        if self.assigned_at is None:
+            self.assigned_at = timezone.now()
+        self.note_line(self.support_group.line if self.support_group else "")
         self.mark_first_response()
 
     @transition(
@@ -526,6 +577,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     )
     def reject_resolution(self) -> None:
         """The contact is not satisfied; the ticket must be reworked."""
+        self.rejection_count += 1
         self.resolved_at = None
         self.closure_code = ""
         self.resolved_with = None
@@ -548,6 +600,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     )
     def reject_on_behalf(self) -> None:
         """The contact rejected by phone; an agent records it on their behalf."""
+        self.rejection_count += 1
         self.resolved_at = None
         self.closure_code = ""
         self.resolved_with = None

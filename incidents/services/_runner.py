@@ -28,6 +28,8 @@ LIFECYCLE_FIELDS = [
     "first_response_at",
     "resolved_at",
     "closed_at",
+    "highest_line",
+    "rejection_count",
 ]
 
 

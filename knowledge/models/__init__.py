@@ -7,6 +7,7 @@ from knowledge.models.articles import (
     Visibility,
 )
 from knowledge.models.attachments import INLINE_IMAGE_TYPES, ArticleAttachment
+from knowledge.models.deflections import PortalDeflection
 from knowledge.models.feedback import ArticleFeedback
 from knowledge.models.searches import Audience, SearchLog
 
@@ -19,6 +20,7 @@ __all__ = [
     "ArticleSequence",
     "Audience",
     "Category",
+    "PortalDeflection",
     "SearchLog",
     "Status",
     "Visibility",

@@ -189,6 +189,7 @@ def feedback(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
                 article=article,
                 helpful=data["helpful"],
                 comment=data["comment"],
+                before_raising=data["source"] == "raise",
                 actor=request.user,
             )
         except ValidationError as error:

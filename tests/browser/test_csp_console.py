@@ -119,6 +119,8 @@ def test_staff_pages_have_no_console_errors(desk, watched, login, live_server):
     )
 
     page = login("desk_manager")
+    _visit(page, f"{live_server.url}/manager/", seen)
+    _visit(page, f"{live_server.url}/manager/tickets/?figure=backlog", seen)
     _visit(page, f"{live_server.url}/tickets/sla/", seen)
     _visit(page, f"{live_server.url}/api/v1/docs", seen)
     assert seen == []

@@ -1,5 +1,6 @@
 """The benchmark tooling works end to end on a small volume: generate_tickets loads
-tickets without history, and benchmark_queues measures every queue page."""
+tickets without history, benchmark_queues measures every queue page, bench_dashboard
+loads the dashboard's data and measures its pages."""
 
 import re
 from io import StringIO
@@ -7,8 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from incidents.management.commands.bench_dashboard import pages as dashboard_pages
 from incidents.management.commands.benchmark_queues import pages
-from incidents.models import Incident, Status
+from incidents.models import Incident, SatisfactionRating, Status
 
 
 @pytest.mark.django_db
@@ -71,3 +73,30 @@ def test_the_committed_sweep_is_measured_with_its_mail_and_undone():
     # undone: the backlog is there again for the next run, and no mail is left behind
     assert not Notification.objects.exists()
     assert Incident.objects.filter(resolution_breached=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_the_dashboard_benchmark_loads_what_the_dashboard_reads_and_measures_its_pages():
+    out = StringIO()
+    call_command("bench_dashboard", count=400, batch=150, repeat=1, stdout=out)
+    report = out.getvalue()
+
+    bench = Incident.objects.filter(number__startswith="BND-")
+    assert bench.count() == 400
+    assert not bench.filter(sla_policy__isnull=True).exists()
+    assert bench.filter(response_breached=True).exists()
+    assert bench.filter(highest_line="l2").exists() and bench.filter(rejection_count=1).exists()
+    assert SatisfactionRating.objects.filter(incident__number__startswith="BND-").exists()
+    for page in dashboard_pages():
+        row = re.search(rf"^{re.escape(page.label)}\s+(\d+)\s", report, re.M)
+        assert row, f"no row for {page.label!r} in:\n{report}"
+        assert int(row.group(1)) > 0
+
+    again = StringIO()
+    call_command("bench_dashboard", count=400, extra_open=50, repeat=0, stdout=again)
+    assert bench.count() == 400  # resumed: nothing more to load
+    assert Incident.objects.filter(number__startswith="BNO-", status=Status.IN_PROGRESS).exists()
+    assert not Incident.objects.filter(number__startswith="BNO-", status=Status.CLOSED).exists()
+
+    call_command("bench_dashboard", delete=True, stdout=StringIO())
+    assert not Incident.objects.filter(number__regex=r"^(BND|BNO)-").exists()

@@ -42,6 +42,9 @@ PAGES = {
     # The knowledge base's staff pages (tests/knowledge/test_views_access.py has the rest).
     "knowledge:home": STAFF,
     "knowledge:new": STAFF,
+    # The desk manager's dashboard (tests/incidents/test_dashboard_views.py has the rest).
+    "dashboard:index": ["desk_manager"],
+    "dashboard:export": ["desk_manager"],
 }
 
 

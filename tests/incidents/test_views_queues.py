@@ -41,7 +41,7 @@ class TestLanding:
             ("l1", "incidents:triage"),
             ("l2", "incidents:queue_l2"),
             ("l3", "incidents:queue_l3"),
-            ("desk_manager", "incidents:overview"),
+            ("desk_manager", "dashboard:index"),
             ("problem_manager", "problems:home"),
             ("change_manager", "changes:home"),
             ("cab_member", "changes:approvals"),

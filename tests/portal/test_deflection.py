@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from incidents.models import Incident
-from knowledge.models import ArticleFeedback, Status
+from knowledge.models import ArticleFeedback, PortalDeflection, Status
 from tests.knowledge.factories import ArticleFactory
 from tests.portal.test_raise import valid_post
 
@@ -90,6 +90,22 @@ def test_yes_records_the_feedback_and_raises_no_ticket(client, contact_a, servic
         True,
     )
     assert not Incident.objects.exists()
+    deflection = PortalDeflection.objects.get()  # the desk manager's dashboard counts it
+    assert (deflection.article, deflection.contact) == (articles["cpu"], contact_a.contact)
+
+
+@pytest.mark.parametrize(
+    "answer", [{"helpful": "no", "source": "raise"}, {"helpful": "yes", "source": ""}]
+)
+def test_only_a_yes_before_raising_counts_as_a_ticket_not_raised(
+    client, contact_a, articles, answer
+):
+    """A no lets the contact go on with the form; a yes on the article's own page was no
+    ticket about to be raised."""
+    client.force_login(contact_a)
+    client.post(reverse("portal:kb_feedback", args=[articles["cpu"].number]), answer)
+    assert ArticleFeedback.objects.count() == 1
+    assert not PortalDeflection.objects.exists()
 
 
 def test_raising_works_as_before_without_answering(client, contact_a, service, articles):

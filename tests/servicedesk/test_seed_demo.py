@@ -158,6 +158,13 @@ class TestSeedDemo:
         for ticket in auto:
             assert ticket.closed_at - ticket.resolved_at >= timedelta(days=3)
 
+    def test_contacts_rated_some_closed_tickets_for_the_dashboards_csat(self):
+        from incidents.models import SatisfactionRating
+
+        scores = sorted(SatisfactionRating.objects.values_list("score", flat=True))
+        assert scores == [2, 4, 5]
+        assert not SatisfactionRating.objects.exclude(incident__status=Status.CLOSED).exists()
+
     def test_a_ticket_rejected_by_the_contact_was_reworked(self):
         reopened = Incident.objects.filter(
             sla_events__kind=SlaEvent.Kind.STATUS,
@@ -209,7 +216,7 @@ class TestSeedDemo:
             "l1": "/tickets/triage/",
             "l2": "/tickets/queue/l2/",
             "l3": "/tickets/queue/l3/",
-            "desk-manager": "/tickets/open/",
+            "desk-manager": "/manager/",
             "problem-manager": "/problems/",
             "kb-manager": "/kb/",
         }

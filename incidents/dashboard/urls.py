@@ -1,0 +1,11 @@
+from django.urls import path
+
+from incidents.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export.csv", views.export_csv, name="export"),
+    path("tickets/", views.tickets, name="tickets"),
+]
