@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from servicedesk import roles
 from servicedesk.celery import app as celery_app
@@ -44,6 +45,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "translations" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_over():
+    """A request in German leaves German active in the thread (LocaleMiddleware does not
+    undo it): later tests on the same worker must not read it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

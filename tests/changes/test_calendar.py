@@ -11,7 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from changes import calendar as cal
 from changes.models import BlackoutPeriod, Status
@@ -41,14 +41,6 @@ def in_berlin(settings):
     settings.TIME_ZONE = "Europe/Berlin"
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-@pytest.fixture(autouse=True)
-def no_language_left_over():
-    """A request in German leaves German active in the thread (LocaleMiddleware does not
-    undo it): later tests on the same worker must not read it."""
-    yield
-    translation.deactivate()
 
 
 def planned(start, end, status=Status.SUBMITTED, **kwargs):

@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from changes import services
 from changes.models import BlackoutPeriod, ChangeType, Rule, Status
@@ -41,14 +41,6 @@ SECTIONS = [
 ]
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def no_language_left_over():
-    """A request in German leaves German active in the thread (LocaleMiddleware does not
-    undo it): later tests on the same worker must not read it."""
-    yield
-    translation.deactivate()
 
 
 def htmx(target=None):
