@@ -16,11 +16,13 @@ class IncidentsConfig(AppConfig):
             workspaces,
         )
         from incidents.dashboard import knowledge_panel
+        from incidents.sla_report import mail as sla_report_mail
         from servicedesk.dashboard import register_panel
 
         notifications.register_events()
         major_notifications.register_events()
         staff_notifications.register_events()
+        sla_report_mail.register_events()
         workspaces.register()
         api.register()
         register_panel(knowledge_panel.PANEL)

@@ -1,5 +1,7 @@
-"""URL converters for record numbers (PRB-000123, CHG-000123): a record's routes never
-shadow the app's others (/problems/new/, /changes/calendar/, …)."""
+"""URL converters: record numbers (PRB-000123, CHG-000123), whose routes never
+shadow the app's others (/problems/new/, /changes/calendar/, …), and months (2026-11)."""
+
+from datetime import date
 
 
 class RecordNumber:
@@ -17,3 +19,16 @@ class RecordNumber:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+class YearMonth:
+    """A calendar month, 2026-11, given as the date of its first day."""
+
+    regex = r"[0-9]{4}-(?:0[1-9]|1[0-2])"
+
+    def to_python(self, value: str) -> date:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+
+    def to_url(self, value: date) -> str:
+        return f"{value:%Y-%m}"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 import time_machine
 from django.contrib.auth import get_user_model
@@ -245,7 +246,8 @@ SLA_POLICIES = [
         "Mon-Fri 08:00-18:00 Berlin",
         75,
         "99.900",
-        "5 % of the monthly fee per started hour of breach, at most 50 %.",
+        "5 % of the monthly fee per started hour of downtime beyond the availability target "
+        "and 1 % per ticket resolved late, at most 50 %.",
         {
             1: (15, 4 * 60),
             2: (30, 8 * 60),
@@ -261,7 +263,8 @@ SLA_POLICIES = [
         "24x7 London",
         80,
         "99.950",
-        "10 % of the monthly fee per started hour of a P1 breach, at most 100 %.",
+        "10 % of the monthly fee per started hour of downtime beyond the availability "
+        "target and 2 % per ticket resolved late, at most 100 %.",
         {
             1: (15, 4 * 60),
             2: (30, 8 * 60),
@@ -272,6 +275,28 @@ SLA_POLICIES = [
         {"Licences": 2 * DAY, "Virtual servers": 3 * DAY},
     ),
 ]
+
+# What the monthly SLA report measures and credits (servicedesk.SlaPolicy.service_credit):
+# services covered, monthly fee, currency, credit % per started hour of excess downtime,
+# per ticket resolved late, and the cap.
+CONTRACT_TERMS = {
+    "nw": (
+        ["Virtual servers", "Managed network", "Backup & storage", "Email hosting"],
+        "4800.00",
+        "EUR",
+        "5",
+        "1",
+        "50",
+    ),
+    "cc": (
+        ["Virtual servers", "Managed network", "Backup & storage", "Email hosting"],
+        "12500.00",
+        "GBP",
+        "10",
+        "2",
+        "100",
+    ),
+}
 
 SUPPORT_GROUPS = [
     # name, line, specialisation, email
@@ -477,6 +502,7 @@ def _sla(data: DemoData) -> None:
             calendar.working_hours.create(weekday=weekday, start=start, end=end)
         calendars[name] = calendar
     for org, name, calendar_name, warning, availability, rule, targets, fulfilment in SLA_POLICIES:
+        covered, fee, currency, per_hour, per_late, cap = CONTRACT_TERMS[org]
         policy = SlaPolicy.objects.create(
             name=name,
             organisation=data.organisations[org],
@@ -484,7 +510,13 @@ def _sla(data: DemoData) -> None:
             warning_threshold_percent=warning,
             availability_target_percent=availability,
             compensation_rule=rule,
+            monthly_fee=Decimal(fee),
+            currency=currency,
+            credit_per_downtime_hour_percent=Decimal(per_hour),
+            credit_per_resolution_breach_percent=Decimal(per_late),
+            credit_cap_percent=Decimal(cap),
         )
+        policy.services.set([data.services[service] for service in covered])
         for priority, (reaction, resolution) in targets.items():
             policy.targets.create(
                 priority=priority, reaction_minutes=reaction, resolution_minutes=resolution

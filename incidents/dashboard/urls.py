@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from incidents.dashboard import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("export.csv", views.export_csv, name="export"),
     path("tickets/", views.tickets, name="tickets"),
+    path("reports/", include("incidents.sla_report.urls")),
 ]

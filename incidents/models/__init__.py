@@ -32,6 +32,7 @@ from incidents.models.monitoring import (
 )
 from incidents.models.ratings import SatisfactionRating
 from incidents.models.sla_events import SlaEvent
+from incidents.models.sla_reports import SlaReportSending
 from incidents.models.ticket import (
     SLA_AT_RISK,
     SLA_BREACHED,
@@ -65,6 +66,7 @@ __all__ = [
     "MonitoringAlert",
     "SatisfactionRating",
     "SlaEvent",
+    "SlaReportSending",
     "Status",
     "Submission",
     "TicketArticle",

@@ -45,6 +45,7 @@ from incidents.services.registration import (
     incident_register,
     priority_for,
 )
+from incidents.services.sla_reports import sla_report_send
 from incidents.services.sweep import auto_close_completed, incident_auto_close, sla_sweep
 from incidents.services.work import (
     incident_complete,
@@ -98,6 +99,7 @@ __all__ = [
     "major_post_update",
     "major_update_broadcast",
     "priority_for",
+    "sla_report_send",
     "sla_sweep",
     "validate_upload",
 ]

@@ -7,6 +7,7 @@ in incidents/.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -248,6 +249,23 @@ class CalendarHoliday(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name}".strip()
 
 
+@dataclass(frozen=True)
+class ServiceCredit:
+    """What a month's misses earn the customer under SlaPolicy.service_credit."""
+
+    #: Started hours of downtime beyond the allowance, added over the covered services.
+    downtime_hours: int
+    #: Tickets resolved late.
+    late: int
+    earned_percent: Decimal
+    #: earned_percent, capped.
+    percent: Decimal
+    capped: bool
+    #: In `currency`; None when the contract names no monthly fee.
+    amount: Decimal | None
+    currency: str
+
+
 class SlaPolicyQuerySet(models.QuerySet["SlaPolicy"]):
     def active(self) -> SlaPolicyQuerySet:
         return self.filter(is_active=True)
@@ -303,8 +321,55 @@ class SlaPolicy(models.Model):
             "fee per started hour of breach, at most 50 percent."
         ),
     )
+    services = models.ManyToManyField(
+        "servicedesk.Service",
+        blank=True,
+        related_name="sla_policies",
+        verbose_name=_("services covered"),
+        help_text=_(
+            "The services whose availability the monthly report measures against the "
+            "availability target."
+        ),
+    )
+    monthly_fee = models.DecimalField(
+        _("monthly fee"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Service credits are a share of it. Leave empty to report them in percent."),
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    credit_per_downtime_hour_percent = models.DecimalField(
+        _("credit per hour of excess downtime (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "Share of the monthly fee credited per started hour a covered service was down "
+            "in support hours beyond what the availability target allows."
+        ),
+    )
+    credit_per_resolution_breach_percent = models.DecimalField(
+        _("credit per resolution breach (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Share of the monthly fee credited per ticket resolved late in the month."),
+    )
+    credit_cap_percent = models.DecimalField(
+        _("credit cap (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("The most a month's credits may add up to, as a share of the monthly fee."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[services])
 
     objects = SlaPolicyQuerySet.as_manager()
 
@@ -354,6 +419,33 @@ class SlaPolicy(models.Model):
         """The organisation's active policy with its targets and calendar loaded, or None
         (no SLA, or an inactive one)."""
         return cls.objects.active().with_targets().filter(organisation=organisation).first()
+
+    def allowed_downtime(self, support_time: timedelta) -> timedelta:
+        """The downtime the availability target allows in `support_time`."""
+        share = (Decimal("100") - self.availability_target_percent) / Decimal("100")
+        return timedelta(seconds=float(share * Decimal(support_time.total_seconds())))
+
+    def service_credit(self, *, excess_downtime: list[timedelta], late: int) -> ServiceCredit:
+        """The credit the contract's rule gives for a month: per started hour each covered
+        service was down beyond its allowance, plus per ticket resolved late, capped."""
+        hours = sum(-(-excess // timedelta(hours=1)) for excess in excess_downtime if excess)
+        earned = (
+            hours * self.credit_per_downtime_hour_percent
+            + late * self.credit_per_resolution_breach_percent
+        )
+        percent = min(earned, self.credit_cap_percent)
+        amount = None
+        if self.monthly_fee is not None:
+            amount = (self.monthly_fee * percent / Decimal("100")).quantize(Decimal("0.01"))
+        return ServiceCredit(
+            downtime_hours=hours,
+            late=late,
+            earned_percent=earned,
+            percent=percent,
+            capped=earned > percent,
+            amount=amount,
+            currency=self.currency,
+        )
 
     def targets_for(self, priority: int) -> tuple[timedelta | None, timedelta | None]:
         """(reaction, resolution) for a priority in business time; (None, None) when the
