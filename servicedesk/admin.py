@@ -283,9 +283,16 @@ class SlaPolicyForm(forms.ModelForm):
             "pause_statuses",
             "warning_threshold_percent",
             "availability_target_percent",
+            "services",
             "compensation_rule",
+            "monthly_fee",
+            "currency",
+            "credit_per_downtime_hour_percent",
+            "credit_per_resolution_breach_percent",
+            "credit_cap_percent",
             "is_active",
         ]
+        widgets = {"services": forms.CheckboxSelectMultiple}
 
 
 class SlaTargetForm(forms.ModelForm):

@@ -30,5 +30,6 @@ class YearMonth:
         year, month = value.split("-")
         return date(int(year), int(month), 1)
 
-    def to_url(self, value: date) -> str:
-        return f"{value:%Y-%m}"
+    def to_url(self, value: date | str) -> str:
+        """A date (any day of the month), or the month already written as 2026-11."""
+        return value if isinstance(value, str) else f"{value:%Y-%m}"

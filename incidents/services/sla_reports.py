@@ -11,7 +11,7 @@ from incidents.models import SlaReportSending
 from incidents.sla_report import mail, report
 from servicedesk import roles
 from servicedesk.models import Contact, Organisation
-from servicedesk.workflow import Actor
+from servicedesk.workflow import Actor, person
 
 
 def sla_report_send(
@@ -20,7 +20,8 @@ def sla_report_send(
     """Record the sending and queue the report, as it stands now, for each contact: each
     an active contact of the organisation with an address. A month that has not begun
     has nothing to report."""
-    if not roles.is_desk_manager(actor):
+    user = person(actor)
+    if user is None or not roles.is_desk_manager(user):
         raise PermissionDenied(_("Only a desk manager sends SLA reports."))
     now = timezone.now()
     if not report.has_begun(organisation, month, now):
@@ -46,7 +47,7 @@ def sla_report_send(
     built = report.build(organisation, month, now)
     with transaction.atomic():
         sending = SlaReportSending.objects.create(
-            organisation=organisation, month=month, sent_by=actor
+            organisation=organisation, month=month, sent_by=user
         )
         sending.recipients.set(contacts)
         mail.queue_report(sending=sending, report=built)

@@ -88,10 +88,11 @@ def outage_spans(
     )
     spans: dict[int, list[tuple[datetime, datetime, bool, str]]] = {}
     for service_id, number, began, ended in rows:
+        assert began is not None  # the filter above
         ongoing = ended is None or ended > end
-        clipped = (max(began, start), min(ended or end, end))
-        if clipped[0] < clipped[1]:
-            spans.setdefault(service_id, []).append((*clipped, ongoing, number))
+        first, last = max(began, start), min(ended or end, end)
+        if first < last:
+            spans.setdefault(service_id, []).append((first, last, ongoing, number))
     return spans
 
 

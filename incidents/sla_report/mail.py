@@ -58,17 +58,19 @@ def queue_report(*, sending: SlaReportSending, report: SlaReport) -> list[Notifi
     queued = []
     for contact in sending.recipients.select_related("organisation").order_by("name"):
         with translation.override(contact.language), timezone.override(report.time_zone):
+            subject = _subject(report)
+            body = render_text(
+                "incidents/email/sla_report.txt",
+                {"report": report, "salutation": contact_salutation(contact)},
+            )
             if contact.language not in attachments:
                 attachments[contact.language] = _store(sending, report)
             notification = notification_queue(
                 recipient_email=contact.email,
                 event=EVENT_SLA_REPORT,
                 target=sending,
-                subject=_subject(report),
-                body=render_text(
-                    "incidents/email/sla_report.txt",
-                    {"report": report, "salutation": contact_salutation(contact)},
-                ),
+                subject=subject,
+                body=body,
                 dedupe_key=f"sla_report:{sending.pk}:{recipient_key(contact.email)}",
                 thread_root=sending.number,
                 contact=contact,

@@ -5,6 +5,7 @@ compliance over the tickets resolved in the month under the SLA."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, Q, Value
 
@@ -29,7 +30,7 @@ class PriorityRow:
 
     @property
     def label(self) -> str:
-        return Priority(self.priority).label if self.priority else ""
+        return str(Priority(self.priority).label) if self.priority else ""
 
     @property
     def reaction_percent(self) -> float | None:
@@ -66,7 +67,7 @@ def by_priority(
     came, went = registered(period), resolved(period)
     reacted = came & REACTION_DECIDED
     measured = went & UNDER_SLA
-    counted = {
+    counted: dict[int, Any] = {
         row["priority"]: row
         for row in Incident.objects.filter(organisation=organisation)
         .filter(came | went)

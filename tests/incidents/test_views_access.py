@@ -45,6 +45,7 @@ PAGES = {
     # The desk manager's dashboard (tests/incidents/test_dashboard_views.py has the rest).
     "dashboard:index": ["desk_manager"],
     "dashboard:export": ["desk_manager"],
+    "dashboard:reports": ["desk_manager"],  # the customer SLA reports (test_sla_report_views.py)
 }
 
 
