@@ -1,5 +1,6 @@
 from django.urls import path
 
+from incidents.ticket_lists import views as ticket_lists
 from incidents.views import (
     attachments,
     cc,
@@ -24,6 +25,10 @@ urlpatterns = [
     path("queue/l3/", queues.queue_l3, name="queue_l3"),
     path("mine/", queues.mine, name="mine"),
     path("open/", queues.overview, name="overview"),
+    path("list/", ticket_lists.ticket_list, name="tickets"),
+    path("list/export.csv", ticket_lists.export_csv, name="tickets_export"),
+    path("list/views/", ticket_lists.save_view, name="save_view"),
+    path("list/views/<int:pk>/delete/", ticket_lists.delete_view, name="delete_view"),
     path("sla/", queues.sla_dashboard, name="sla"),
     path("new/", log_call.log_call, name="log_call"),
     path("new/priority/", log_call.priority_preview, name="priority_preview"),

@@ -12,6 +12,7 @@ L2_QUEUE = NavEntry("incidents:queue_l2", _("L2 queue"), "g 2")
 L3_QUEUE = NavEntry("incidents:queue_l3", _("L3 queue"), "g 3")
 MY_WORK = NavEntry("incidents:mine", _("My work"), "g m")
 OVERVIEW = NavEntry("incidents:overview", _("All open"), "g o")
+TICKETS = NavEntry("incidents:tickets", _("Tickets"), "g l")
 LOG_CALL = NavEntry("incidents:log_call", _("Log a call"), "n")
 SLA = NavEntry("incidents:sla", _("SLA"), "g s")
 QUARANTINE = NavEntry("incidents:quarantine", _("Quarantine"), "g q")
@@ -22,6 +23,7 @@ CATALOGUE = NavEntry("portal:catalogue", _("Service catalogue"))
 _DESK_MANAGER_NAV = [
     DASHBOARD,
     OVERVIEW,
+    TICKETS,
     SLA,
     TRIAGE,
     L2_QUEUE,
@@ -39,12 +41,16 @@ def register() -> None:
     # Disruptions first, above the help articles.
     portal.register_home_panel("incidents/portal/_major_banner.html", home_banners, weight=-10)
     register_workspace(
-        roles.L1_AGENT, nav=[TRIAGE, MY_WORK, OVERVIEW, SLA, LOG_CALL, QUARANTINE], landing=TRIAGE
+        roles.L1_AGENT,
+        nav=[TRIAGE, MY_WORK, OVERVIEW, TICKETS, SLA, LOG_CALL, QUARANTINE],
+        landing=TRIAGE,
     )
     register_workspace(
-        roles.L2_AGENT, nav=[L2_QUEUE, MY_WORK, OVERVIEW, SLA, LOG_CALL], landing=L2_QUEUE
+        roles.L2_AGENT, nav=[L2_QUEUE, MY_WORK, OVERVIEW, TICKETS, SLA, LOG_CALL], landing=L2_QUEUE
     )
-    register_workspace(roles.L3_ENGINEER, nav=[L3_QUEUE, MY_WORK, OVERVIEW, SLA], landing=L3_QUEUE)
+    register_workspace(
+        roles.L3_ENGINEER, nav=[L3_QUEUE, MY_WORK, OVERVIEW, TICKETS, SLA], landing=L3_QUEUE
+    )
     register_workspace(roles.DESK_MANAGER, nav=_DESK_MANAGER_NAV, landing=DASHBOARD)
     # The other roles see the open tickets, and land there until their own app says
     # where their workspace is (problems, changes).
@@ -54,6 +60,6 @@ def register() -> None:
         roles.CAB_MEMBER,
         roles.KNOWLEDGE_MANAGER,
     ):
-        register_workspace(role, nav=[OVERVIEW], default_landing=OVERVIEW)
+        register_workspace(role, nav=[OVERVIEW, TICKETS], default_landing=OVERVIEW)
     # A ticket number looks the same in every language.
     register_jump("incidents:jump", label=_("Go to ticket number"), placeholder="INC-000123")

@@ -92,24 +92,31 @@ def keyset_page[M: models.Model](
     """One page of `rows` sorted by (`sort`, pk), starting after `cursor`: one query
     whatever the page.
 
-    `sort` names an integer or datetime column that is not null in `rows`. The page's
-    primary keys are chosen from `rows` alone (an index can serve filter and order), then
-    only those rows are read through `shown` (e.g. with select_related), so nothing is
-    joined for rows the page does not show."""
+    `sort` names an integer or datetime column that is not null in `rows`, "-column"
+    for newest / largest first (the pk then descends too). The page's primary keys are
+    chosen from `rows` alone (an index can serve filter and order), then only those rows
+    are read through `shown` (e.g. with select_related), so nothing is joined for rows
+    the page does not show."""
     size = size or PAGE_SIZE
-    ids = rows.order_by(sort, "pk")
-    after = parse_cursor(cursor, _is_time(rows.model, sort))
+    column = sort.removeprefix("-")
+    descending = sort != column
+    order = (sort, "-pk" if descending else "pk")
+    ids = rows.order_by(*order)
+    after = parse_cursor(cursor, _is_time(rows.model, column))
     if after is not None:
         value, pk = after
-        # The redundant >= gives the planner a start for its range scan of the index.
-        ids = ids.filter(Q(**{f"{sort}__gt": value}) | Q(**{sort: value, "pk__gt": pk}))
-        ids = ids.filter(**{f"{sort}__gte": value})
+        beyond, reaching = ("lt", "lte") if descending else ("gt", "gte")
+        ids = ids.filter(
+            Q(**{f"{column}__{beyond}": value}) | Q(**{column: value, f"pk__{beyond}": pk})
+        )
+        # The redundant bound gives the planner a start for its range scan of the index.
+        ids = ids.filter(**{f"{column}__{reaching}": value})
     source = shown if shown is not None else rows.model._default_manager.all()
-    found = list(source.filter(pk__in=ids.values("pk")[: size + 1]).order_by(sort, "pk"))
+    found = list(source.filter(pk__in=ids.values("pk")[: size + 1]).order_by(*order))
     if len(found) <= size:
         return Page(found, None)
     found = found[:size]
-    return Page(found, cursor_after(found[-1], sort))
+    return Page(found, cursor_after(found[-1], column))
 
 
 def cursor_after(row: models.Model, sort: str) -> str:

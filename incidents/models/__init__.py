@@ -31,6 +31,7 @@ from incidents.models.monitoring import (
     MonitoringAlert,
 )
 from incidents.models.ratings import SatisfactionRating
+from incidents.models.saved_views import SavedView
 from incidents.models.sla_events import SlaEvent
 from incidents.models.sla_reports import SlaReportSending
 from incidents.models.ticket import (
@@ -65,6 +66,7 @@ __all__ = [
     "MajorIncidentUpdate",
     "MonitoringAlert",
     "SatisfactionRating",
+    "SavedView",
     "SlaEvent",
     "SlaReportSending",
     "Status",

@@ -30,6 +30,8 @@ PAGES = {
     "incidents:queue_l3": AGENTS,
     "incidents:mine": AGENTS,
     "incidents:overview": STAFF,
+    "incidents:tickets": STAFF,  # the ticket list (tests/incidents/test_ticket_list.py)
+    "incidents:tickets_export": STAFF,
     "incidents:search": STAFF,
     "incidents:log_call": AGENTS,
     "incidents:priority_preview": AGENTS,

@@ -1,0 +1,252 @@
+"""The ticket list's filter: a form over the query string, and the tickets it selects."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import (
+    OPEN_STATUSES,
+    SLA_AT_RISK,
+    SLA_BREACHED,
+    Channel,
+    Incident,
+    Kind,
+    Status,
+)
+from servicedesk.models import Organisation, Priority, Service, SupportGroup
+from servicedesk.people import display_name
+
+OPEN = "open"
+CLOSED = "closed"
+ANY = "any"
+#: The status choice: a group of statuses, or one status.
+STATUS_CHOICES = [
+    (OPEN, _("Open")),
+    (CLOSED, _("Completed or closed")),
+    (ANY, _("Any status")),
+    *Status.choices,
+]
+
+#: sort key → (label, the column keyset pagination orders by, what a row must have).
+SORTS: dict[str, tuple[Any, str, Q]] = {
+    "priority": (_("Priority, most urgent first"), "priority", Q()),
+    "-registered": (_("Newest first"), "-registered_at", Q()),
+    "registered": (_("Oldest first"), "registered_at", Q()),
+    "-updated": (_("Recently updated"), "-updated_at", Q()),
+    "due": (
+        _("Time left, soonest breach first"),
+        "resolution_due_at",
+        Q(resolution_due_at__isnull=False),
+    ),
+    "-resolved": (_("Recently resolved"), "-resolved_at", Q(resolved_at__isnull=False)),
+    "-number": (_("Number, highest first"), "-id", Q()),
+}
+DEFAULT_SORT = "priority"
+
+SLA_STATES = {
+    "on_track": Q(status__in=OPEN_STATUSES, sla_policy__isnull=False)
+    & ~SLA_AT_RISK
+    & ~SLA_BREACHED,
+    "at_risk": SLA_AT_RISK,
+    "breached": SLA_BREACHED,
+    "none": Q(sla_policy__isnull=True),
+}
+SLA_CHOICES = [
+    ("", _("Any")),
+    ("on_track", _("On track")),
+    ("at_risk", _("At risk")),
+    ("breached", _("Breached")),
+    ("none", _("No SLA")),
+]
+
+ME = "me"
+NOBODY = "none"
+
+
+class TicketFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    priority = forms.TypedMultipleChoiceField(
+        label=_("Priority"),
+        choices=Priority.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Any")), *Kind.choices], required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        empty_label=_("Any"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service"), empty_label=_("Any"), queryset=Service.objects.none(), required=False
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group"), empty_label=_("Any"), queryset=SupportGroup.objects.none(), required=False
+    )
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any")), *Channel.choices], required=False
+    )
+    sla = forms.ChoiceField(label=_("SLA"), choices=SLA_CHOICES, required=False)
+    registered_from = forms.DateField(
+        label=_("Registered from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    registered_to = forms.DateField(
+        label=_("Registered until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        choices=[(key, label) for key, (label, _column, _need) in SORTS.items()],
+        required=False,
+    )
+
+    #: The order of the query string a filter is written in (and saved as).
+    FIELDS = [
+        "status",
+        "priority",
+        "kind",
+        "organisation",
+        "service",
+        "group",
+        "assignee",
+        "channel",
+        "sla",
+        "registered_from",
+        "registered_to",
+        "sort",
+    ]
+
+    def __init__(self, data: QueryDict | dict | None, *, user: Any) -> None:
+        super().__init__(data)
+        self.user = user
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["service"].queryset = Service.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["group"].queryset = SupportGroup.objects.order_by("line", "name")  # type: ignore[attr-defined]
+        agents = (
+            get_user_model()
+            .objects.filter(support_groups__isnull=False, is_active=True)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", _("Anyone")),
+            (ME, _("Me")),
+            (NOBODY, _("Nobody")),
+            *((str(agent.pk), display_name(agent)) for agent in agents),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, last = cleaned.get("registered_from"), cleaned.get("registered_to")
+        if first and last and last < first:
+            self.add_error("registered_to", _("The end is before the start."))
+        return cleaned
+
+    # ----- reading it ---------------------------------------------------------------------
+
+    def value(self, name: str) -> Any:
+        """A field's clean value; None when not chosen or not valid (its error shows
+        beside it, and the other fields still apply)."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+    @property
+    def sort_key(self) -> str:
+        return self.value("sort") or DEFAULT_SORT
+
+    def tickets(self) -> QuerySet[Incident]:
+        """The tickets the filter selects (the defaults when it has errors: open ones)."""
+        tickets = Incident.objects.filter(_statuses(self.value("status") or OPEN))
+        if priorities := self.value("priority"):
+            tickets = tickets.filter(priority__in=priorities)
+        for name, column in [
+            ("kind", "kind"),
+            ("organisation", "organisation"),
+            ("service", "service"),
+            ("group", "support_group"),
+            ("channel", "channel"),
+        ]:
+            if chosen := self.value(name):
+                tickets = tickets.filter(**{column: chosen})
+        tickets = tickets.filter(self._assignee())
+        if state := self.value("sla"):
+            tickets = tickets.filter(SLA_STATES[state])
+        if first := self.value("registered_from"):
+            tickets = tickets.filter(registered_at__gte=_midnight(first))
+        if last := self.value("registered_to"):
+            tickets = tickets.filter(registered_at__lt=_midnight(last + timedelta(days=1)))
+        _label, _column, needs = SORTS[self.sort_key]
+        return tickets.filter(needs)
+
+    @property
+    def order(self) -> str:
+        return SORTS[self.sort_key][1]
+
+    def _assignee(self) -> Q:
+        chosen = self.value("assignee")
+        if not chosen:
+            return Q()
+        if chosen == ME:
+            return Q(assignee=self.user)
+        if chosen == NOBODY:
+            return Q(assignee__isnull=True)
+        return Q(assignee_id=int(chosen))
+
+    def query_string(self, **changes: str) -> str:
+        """The filter as a canonical query string (what a saved view keeps)."""
+        pairs: list[tuple[str, str]] = []
+        source = self.data if self.is_bound else {}
+        for name in self.FIELDS:
+            if name in changes:
+                if changes[name]:
+                    pairs.append((name, changes[name]))
+                continue
+            values: list[Any] | tuple[Any, ...]
+            if isinstance(source, QueryDict):
+                values = source.getlist(name)
+            else:
+                given = source.get(name)
+                values = given if isinstance(given, list | tuple) else [given]
+            pairs.extend((name, str(v)) for v in values if v not in (None, ""))
+        return urlencode(pairs)
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything beyond the defaults is chosen."""
+        return bool(self.query_string(sort=""))
+
+
+def _statuses(choice: str) -> Q:
+    if choice == ANY:
+        return Q()
+    if choice == CLOSED:
+        return Q(status__in=[Status.COMPLETED, Status.CLOSED])
+    if choice == OPEN:
+        return Q(status__in=OPEN_STATUSES)
+    return Q(status=choice)
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def form_for(query: str, user: Any) -> TicketFilterForm:
+    """The filter of a saved view's query string."""
+    return TicketFilterForm(QueryDict(query), user=user)

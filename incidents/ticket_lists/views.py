@@ -1,0 +1,130 @@
+"""The ticket list, its saved views and its CSV export. Staff only (any staff role),
+like *All open*: every ticket of every organisation."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from incidents import major, sla
+from incidents.models import Incident, SavedView
+from incidents.ticket_lists import export
+from incidents.ticket_lists.filters import TicketFilterForm, form_for
+from incidents.ticket_lists.forms import SaveViewForm
+from servicedesk.access import staff_required
+from servicedesk.http import AuthenticatedHttpRequest
+from servicedesk.pagination import Tab, capped_count, keyset_page
+
+#: At most this many saved views are listed (and counted) beside the list.
+VIEWS_SHOWN = 20
+
+
+@dataclass
+class ViewEntry:
+    view: SavedView
+    count: Tab
+    url: str
+    current: bool
+
+
+def _views(request: AuthenticatedHttpRequest, query: str) -> list[ViewEntry]:
+    """The user's views and their groups' shared ones, each with its capped count (a
+    query per view, at most VIEWS_SHOWN)."""
+    base = reverse("incidents:tickets")
+    entries = []
+    views = SavedView.objects.visible_to(request.user).select_related("owner", "shared_with")
+    for view in views[:VIEWS_SHOWN]:
+        form = form_for(view.query, request.user)
+        entries.append(
+            ViewEntry(
+                view=view,
+                count=capped_count(form.tickets()),
+                url=f"{base}?{view.query}" if view.query else base,
+                current=view.query == query,
+            )
+        )
+    return entries
+
+
+def _context(request: AuthenticatedHttpRequest, form: TicketFilterForm) -> dict:
+    now = timezone.now()
+    page = keyset_page(
+        form.tickets(), request.GET.get("after"), form.order, shown=Incident.objects.for_list()
+    )
+    sla.annotate_countdowns(page.rows, now)
+    major.mark_queue_rows(page.rows)
+    query = form.query_string()
+    return {
+        "title": _("Tickets"),
+        "form": form,
+        "rows": page.rows,
+        "next_cursor": page.next_cursor,
+        "now": now,
+        "queue_url": reverse("incidents:tickets"),
+        "page_query": query,
+        "query": query,
+        "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
+        "empty_message": _("No ticket matches this filter."),
+        "export_url": f"{reverse('incidents:tickets_export')}?{query}",
+    }
+
+
+@require_GET
+@staff_required
+def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = TicketFilterForm(request.GET, user=request.user)
+    context = _context(request, form)
+    if request.htmx and request.GET.get("after"):
+        return render(request, "incidents/queue.html#more_rows", context)
+    context["views"] = _views(request, context["query"])
+    context["save_form"] = SaveViewForm(initial={"query": context["query"]}, user=request.user)
+    return render(request, "incidents/tickets.html", context)
+
+
+@require_GET
+@staff_required
+def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    form = TicketFilterForm(request.GET, user=request.user)
+    response = StreamingHttpResponse(
+        export.rows(form.tickets(), form.order), content_type="text/csv; charset=utf-8"
+    )
+    name = f"tickets-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+@staff_required
+def save_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = SaveViewForm(request.POST, user=request.user)
+    query = request.POST.get("query", "")
+    filters = form_for(query, request.user)
+    if form.is_valid():
+        view = SavedView.objects.create(
+            owner=request.user,
+            name=form.cleaned_data["name"],
+            query=filters.query_string(),
+            shared_with=form.cleaned_data["shared_with"],
+        )
+        messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+        return redirect(f"{reverse('incidents:tickets')}?{view.query}")
+    context = _context(request, filters)
+    context["views"] = _views(request, context["query"])
+    context["save_form"] = form
+    context["save_open"] = True
+    return render(request, "incidents/tickets.html", context, status=422)
+
+
+@require_POST
+@staff_required
+def delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Only its owner deletes a view (a group member sees a shared one, nothing more)."""
+    view = get_object_or_404(SavedView, pk=pk, owner=request.user)
+    view.delete()
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect("incidents:tickets")
