@@ -9,6 +9,7 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from incidents import (
             api,
+            bulk_actions,
             major_notifications,
             notifications,
             receivers,  # noqa: F401  (connects the signal receivers)
@@ -25,4 +26,5 @@ class IncidentsConfig(AppConfig):
         sla_report_mail.register_events()
         workspaces.register()
         api.register()
+        bulk_actions.register()
         register_panel(knowledge_panel.PANEL)

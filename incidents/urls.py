@@ -1,5 +1,6 @@
 from django.urls import path
 
+from incidents.ticket_lists import bulk as ticket_bulk
 from incidents.ticket_lists import views as ticket_lists
 from incidents.views import (
     attachments,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("list/", ticket_lists.ticket_list, name="tickets"),
     path("list/export.csv", ticket_lists.export_csv, name="tickets_export"),
     path("list/views/", ticket_lists.save_view, name="save_view"),
+    path("list/bulk/", ticket_bulk.bulk, name="bulk"),
     path("list/views/<int:pk>/delete/", ticket_lists.delete_view, name="delete_view"),
     path("sla/", queues.sla_dashboard, name="sla"),
     path("new/", log_call.log_call, name="log_call"),

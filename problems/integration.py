@@ -2,12 +2,14 @@
 its panels on the ticket and article pages (problems/panels.py) and on the desk
 manager's dashboard (problems/dashboard.py), the mail to contacts
 when a problem is resolved (problems/receivers.py, problems/notifications.py) and its
-router in the JSON API (problems/api/)."""
+router in the JSON API (problems/api/), and the ticket list's bulk link to a problem
+(problems/bulk.py)."""
 
 
 def register() -> None:
     from problems import (
         api,
+        bulk,
         dashboard,
         notifications,
         panels,
@@ -19,3 +21,4 @@ def register() -> None:
     register_panel(dashboard.PANEL)
     notifications.register_events()
     api.register()
+    bulk.register()

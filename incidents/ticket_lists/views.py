@@ -17,9 +17,11 @@ from incidents.ticket_lists import export
 from incidents.ticket_lists.filters import TicketFilterForm, form_for
 from incidents.ticket_lists.forms import SaveViewForm
 from servicedesk.access import staff_required
+from servicedesk.bulk import bulk_actions
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.pagination import Tab, capped_count, keyset_page
 
+LIST = "tickets"
 #: At most this many saved views are listed (and counted) beside the list.
 VIEWS_SHOWN = 20
 
@@ -71,6 +73,8 @@ def _context(request: AuthenticatedHttpRequest, form: TicketFilterForm) -> dict:
         "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
         "empty_message": _("No ticket matches this filter."),
         "export_url": f"{reverse('incidents:tickets_export')}?{query}",
+        "bulk_actions": bulk_actions(LIST, request.user),
+        "bulk": True,
     }
 
 

@@ -63,8 +63,17 @@
 
   document.addEventListener("click", (event) => {
     const row = event.target.closest("tr[data-href]");
-    if (!row || event.target.closest("a, button, input, select, textarea")) return;
+    if (!row || event.target.closest("a, button, input, select, textarea, .pick")) return;
     window.location.assign(row.dataset.href);
+  });
+
+  // The ticket list's "choose every ticket shown" box (rows added by "Show more" too).
+  document.addEventListener("change", (event) => {
+    const all = event.target.closest("[data-select-all]");
+    if (!all) return;
+    const name = all.getAttribute("form");
+    document.querySelectorAll(`input[type=checkbox][name=tickets][form="${name}"]`)
+      .forEach((box) => { box.checked = all.checked; });
   });
 
   // A request htmx sent that the server refused or failed (base.html's htmx config swaps

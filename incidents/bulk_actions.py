@@ -1,0 +1,130 @@
+"""The ticket list's bulk actions (servicedesk.bulk): each calls the same service as the
+single action on the ticket page, one ticket at a time."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from incidents import services
+from incidents.models import Incident
+from servicedesk.bulk import BulkAction, register_bulk_action
+from servicedesk.models import Impact, SupportGroup, Urgency
+from servicedesk.people import display_name
+from servicedesk.roles import is_agent
+
+TICKETS = "tickets"
+
+
+def _groups() -> Any:
+    return SupportGroup.objects.order_by("line", "name")
+
+
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return display_name(obj)
+
+
+class AssignForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=_groups())
+    assignee = PersonField(
+        label=_("Assignee"),
+        queryset=get_user_model().objects.filter(support_groups__isnull=False).distinct(),
+        required=False,
+        help_text=_("Optional; a member of the group."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for tickets that already have a group."),
+    )
+
+
+class EscalateForm(forms.Form):
+    to_group = forms.ModelChoiceField(label=_("To group"), queryset=_groups())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PriorityForm(forms.Form):
+    urgency = forms.TypedChoiceField(label=_("Urgency"), choices=Urgency.choices, coerce=int)
+    impact = forms.TypedChoiceField(label=_("Impact"), choices=Impact.choices, coerce=int)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The priority follows from urgency and impact (the priority matrix)."),
+    )
+
+
+class MajorForm(forms.Form):
+    major = forms.CharField(label=_("Major incident number"), max_length=20)
+
+    def clean_major(self) -> Incident:
+        number = self.cleaned_data["major"].strip().upper()
+        parent = Incident.objects.filter(number=number, is_major=True).first()
+        if parent is None:
+            raise forms.ValidationError(
+                _("%(number)s is not a major incident.") % {"number": number}, code="not_major"
+            )
+        return parent
+
+
+class _AgentAction(BulkAction):
+    def may(self, user: Any) -> bool:
+        return is_agent(user)
+
+
+class Assign(_AgentAction):
+    key = "assign"
+    label = _("Assign")
+    form_class = AssignForm
+
+    def apply(self, record: Incident, actor: Any, data: dict[str, Any]) -> None:
+        services.incident_assign(
+            incident=record,
+            group=data["group"],
+            assignee=data["assignee"],
+            reason=data["reason"],
+            actor=actor,
+        )
+
+
+class Escalate(_AgentAction):
+    key = "escalate"
+    label = _("Escalate")
+    form_class = EscalateForm
+
+    def apply(self, record: Incident, actor: Any, data: dict[str, Any]) -> None:
+        services.incident_escalate(
+            incident=record, to_group=data["to_group"], reason=data["reason"], actor=actor
+        )
+
+
+class ChangePriority(_AgentAction):
+    key = "priority"
+    label = _("Change priority")
+    form_class = PriorityForm
+
+    def apply(self, record: Incident, actor: Any, data: dict[str, Any]) -> None:
+        services.incident_classify(
+            incident=record,
+            actor=actor,
+            reason=data["reason"],
+            urgency=data["urgency"],
+            impact=data["impact"],
+        )
+
+
+class LinkToMajor(_AgentAction):
+    key = "major"
+    label = _("Link to a major incident")
+    form_class = MajorForm
+
+    def apply(self, record: Incident, actor: Any, data: dict[str, Any]) -> None:
+        services.incident_link_child(parent=data["major"], child=record, actor=actor)
+
+
+def register() -> None:
+    for action in (Assign(), Escalate(), ChangePriority(), LinkToMajor()):
+        register_bulk_action(TICKETS, action)
