@@ -19,6 +19,7 @@ def get_incident_for(user, number: str) -> Incident:
             "configuration_item",
             "parent",
             "major_manager",
+            "duplicate_of",
         )
         .filter(number=number.upper())
         .first()

@@ -147,6 +147,7 @@ class CompleteAsInvalid(TicketAction):
             incident=incident,
             closure_code=data["closure_code"],
             reason=data["reason"],
+            duplicate_of=data.get("duplicate_of"),
             actor=actor,
             expected_version=data["version"],
         )

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from incidents import services
-from incidents.models import Incident
+from incidents.models import ClosureCode, Incident
 from servicedesk.bulk import BulkAction, register_bulk_action
 from servicedesk.models import Impact, SupportGroup, Urgency
 from servicedesk.people import display_name
@@ -70,6 +70,22 @@ class MajorForm(forms.Form):
         return parent
 
 
+class DuplicateForm(forms.Form):
+    original = forms.CharField(label=_("Original ticket"), max_length=20)
+    reason = forms.CharField(
+        label=_("Explanation for the contacts"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_original(self) -> Incident:
+        number = self.cleaned_data["original"].strip().upper()
+        original = Incident.objects.filter(number=number).first()
+        if original is None:
+            raise forms.ValidationError(
+                _("There is no ticket %(number)s.") % {"number": number}, code="unknown"
+            )
+        return original
+
+
 class _AgentAction(BulkAction):
     def may(self, user: Any) -> bool:
         return is_agent(user)
@@ -125,6 +141,27 @@ class LinkToMajor(_AgentAction):
         services.incident_link_child(parent=data["major"], child=record, actor=actor)
 
 
+class CompleteAsDuplicate(_AgentAction):
+    key = "duplicate"
+    label = _("Complete as duplicate")
+    form_class = DuplicateForm
+
+    def apply(self, record: Incident, actor: Any, data: dict[str, Any]) -> None:
+        services.incident_complete_as_invalid(
+            incident=record,
+            closure_code=ClosureCode.DUPLICATE,
+            duplicate_of=data["original"],
+            reason=data["reason"],
+            actor=actor,
+        )
+
+
 def register() -> None:
-    for action in (Assign(), Escalate(), ChangePriority(), LinkToMajor()):
+    for action in (
+        Assign(),
+        Escalate(),
+        ChangePriority(),
+        LinkToMajor(),
+        CompleteAsDuplicate(),
+    ):
         register_bulk_action(TICKETS, action)

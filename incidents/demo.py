@@ -139,6 +139,8 @@ class _Player:
                 value = self.data.users[value]
             elif name in ("article", "resolved_with"):
                 value = self._article(value)
+            elif name == "duplicate_of":
+                value = self.tickets[value]
             elif isinstance(value, str):
                 for key, ticket in self.tickets.items():
                     value = value.replace("{" + key + "}", ticket.number)

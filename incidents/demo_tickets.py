@@ -811,6 +811,7 @@ TICKETS = [
                 "l1",
                 {
                     "closure_code": ClosureCode.DUPLICATE,
+                    "duplicate_of": "web502",
                     "reason": (
                         "This is the same fault Jana Becker reported in {web502}; we work on it "
                         "there and keep you posted."

@@ -360,9 +360,26 @@ class CompleteAsInvalidForm(VersionedForm[Incident]):
         choices=[("", "---------")]
         + [c for c in ClosureCode.choices if c[0] in INVALID_CLOSURE_CODES],
     )
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of"),
+        required=False,
+        max_length=20,
+        help_text=_("For a duplicate: the number of the original ticket."),
+    )
     reason = forms.CharField(
         label=_("Explanation for the contact"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def clean_duplicate_of(self) -> Incident | None:
+        number = self.cleaned_data["duplicate_of"].strip().upper()
+        if not number:
+            return None
+        original = Incident.objects.filter(number=number).select_related("duplicate_of").first()
+        if original is None:
+            raise forms.ValidationError(
+                _("There is no ticket %(number)s.") % {"number": number}, code="unknown"
+            )
+        return original
 
 
 class RejectResolutionForm(VersionedForm[Incident]):

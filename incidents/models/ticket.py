@@ -184,6 +184,16 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         related_name="managed_major_incidents",
         verbose_name=_("major incident manager"),
     )
+    #: A ticket completed as a duplicate points to the original (which lists its
+    #: duplicates); PROTECT for the same reason as `parent`.
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
     #: The service's downtime, which the customer SLA report counts against availability.
     outage_started_at = models.DateTimeField(_("outage started"), null=True, blank=True)
     outage_ended_at = models.DateTimeField(_("outage ended"), null=True, blank=True)
@@ -580,6 +590,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.rejection_count += 1
         self.resolved_at = None
         self.closure_code = ""
+        self.duplicate_of = None
         self.resolved_with = None
 
     @transition(
@@ -603,6 +614,7 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.rejection_count += 1
         self.resolved_at = None
         self.closure_code = ""
+        self.duplicate_of = None
         self.resolved_with = None
 
     @transition(

@@ -22,6 +22,7 @@ LIFECYCLE_FIELDS = [
     "support_group",
     "assignee",
     "closure_code",
+    "duplicate_of",
     "resolved_with",
     "third_party",
     "assigned_at",

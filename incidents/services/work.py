@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from incidents import rules
-from incidents.models import INVALID_CLOSURE_CODES, Incident
+from incidents.models import INVALID_CLOSURE_CODES, ClosureCode, Incident
 from incidents.services._runner import run_transition
 from incidents.services.comments import add_comment
 from incidents.services.knowledge import check_resolves, record_resolution
@@ -136,22 +136,36 @@ def incident_complete(
 
 
 def incident_complete_as_invalid(
-    *, incident: Incident, closure_code: str, reason: str, actor, expected_version=None
+    *,
+    incident: Incident,
+    closure_code: str,
+    reason: str,
+    actor,
+    duplicate_of: Incident | None = None,
+    expected_version=None,
 ) -> Incident:
-    """Complete a ticket straight from triage because it is invalid, a duplicate, or not
-    covered; the closure code says which."""
+    """Complete a ticket straight from triage because it is invalid, a duplicate (of
+    `duplicate_of`, a ticket of the same organisation), or not covered; the closure code
+    says which."""
     reason = clean_text(reason)
     errors = {}
     if closure_code not in INVALID_CLOSURE_CODES:
         errors["closure_code"] = _("Choose invalid, duplicate or not covered.")
     if not reason:
         errors["reason"] = _("Explain to the contact why.")
+    if closure_code == ClosureCode.DUPLICATE:
+        refusal = why_not_duplicate(incident, duplicate_of)
+        if refusal:
+            errors["duplicate_of"] = refusal
+    else:
+        duplicate_of = None
     if errors:
         raise ValidationError(errors)
     check_may_complete_as_invalid(incident)
 
     def prepare(fresh: Incident) -> None:
         fresh.closure_code = closure_code
+        fresh.duplicate_of = duplicate_of
 
     return run_transition(
         incident,
@@ -162,6 +176,22 @@ def incident_complete_as_invalid(
         prepare=prepare,
         after=lambda t: add_comment(t, body=reason, is_public=True, author=actor),
     )
+
+
+def why_not_duplicate(incident: Incident, original: Incident | None) -> str:
+    """Why `incident` cannot be completed as a duplicate of `original` ("" if it can)."""
+    if original is None:
+        return _("Name the original ticket.")
+    if original.pk == incident.pk:
+        return _("A ticket cannot be a duplicate of itself.")
+    if original.organisation_id != incident.organisation_id:
+        return _("The original must be a ticket of the same organisation.")
+    if original.duplicate_of_id is not None:
+        return _("%(number)s is itself a duplicate: name its original, %(original)s.") % {
+            "number": original.number,
+            "original": original.duplicate_of.number if original.duplicate_of else "",
+        }
+    return ""
 
 
 def incident_confirm(

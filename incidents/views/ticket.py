@@ -44,6 +44,7 @@ def page_context(
         "classify_form": _classify_form(incident) if is_agent(request.user) else None,
         "attachments": incident.attachments.select_related("uploaded_by"),
         "notifications": notifications_for(incident),
+        "duplicates": incident.duplicates.only("pk", "number").order_by("pk"),
         "open_action": None,
         "action_form": None,
         "declare_form": None,

@@ -596,7 +596,7 @@ class TestResolution:
         with committing():
             services.incident_complete_as_invalid(
                 incident=child,
-                closure_code=ClosureCode.DUPLICATE,
+                closure_code=ClosureCode.INVALID,
                 reason="Same as the outage.",
                 actor=desk_manager,
             )
@@ -619,7 +619,7 @@ class TestResolution:
         services.incident_link_child(parent=major, child=child_of(storage), actor=l1)
         with pytest.raises(ValidationError, match="Its tickets are still open"):
             services.incident_complete_as_invalid(
-                incident=major, closure_code=ClosureCode.DUPLICATE, reason="dup", actor=l1
+                incident=major, closure_code=ClosureCode.INVALID, reason="dup", actor=l1
             )
 
 

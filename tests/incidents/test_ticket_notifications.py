@@ -228,6 +228,7 @@ class TestStatusChanges:
             services.incident_complete_as_invalid(
                 incident=incident,
                 closure_code=ClosureCode.DUPLICATE,
+                duplicate_of=IncidentFactory(contact=contact),
                 reason="Same as INC-000001, which we are working on.",
                 actor=l1,
             )

@@ -135,8 +135,8 @@ def perform(name: str, incident: Incident, actor) -> object:
     if name == "complete_as_invalid":
         return services.incident_complete_as_invalid(
             incident=incident,
-            closure_code=ClosureCode.DUPLICATE,
-            reason="See INC-000001.",
+            closure_code=ClosureCode.OUT_OF_SCOPE,
+            reason="Not covered by your contract.",
             actor=actor,
         )
     if name == "confirm":
@@ -608,8 +608,11 @@ def test_a_registered_ticket_may_be_completed_as_invalid_duplicate_or_out_of_sco
     l1, contact_a, code
 ):
     incident = make_incident_in(Status.REGISTERED, contact=contact_a.contact)
+    original = None
+    if code == ClosureCode.DUPLICATE:
+        original = make_incident_in(Status.REGISTERED, contact=contact_a.contact)
     services.incident_complete_as_invalid(
-        incident=incident, closure_code=code, reason="Not ours.", actor=l1
+        incident=incident, closure_code=code, reason="Not ours.", duplicate_of=original, actor=l1
     )
     incident.refresh_from_db()
     assert incident.status == Status.COMPLETED
