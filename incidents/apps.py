@@ -12,6 +12,7 @@ class IncidentsConfig(AppConfig):
             major_notifications,
             notifications,
             receivers,  # noqa: F401  (connects the signal receivers)
+            record_panels,
             staff_notifications,
             workspaces,
         )
@@ -26,3 +27,4 @@ class IncidentsConfig(AppConfig):
         workspaces.register()
         api.register()
         register_panel(knowledge_panel.PANEL)
+        record_panels.register()  # tickets on the organisation and CI pages
