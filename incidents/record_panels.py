@@ -45,7 +45,8 @@ def register() -> None:
 def first_rows(tickets: IncidentQuerySet) -> tuple[list[Incident], Tab]:
     """The first SHOWN rows in the queryset's order and how many there are (capped):
     two queries, however many there are."""
-    return list(tickets.for_list()[:SHOWN]), capped_count(tickets)
+    rows = tickets.for_list().defer("description", "form_answers")[:SHOWN]
+    return list(rows), capped_count(tickets)
 
 
 def organisation_panel(request: HttpRequest, organisation: Organisation) -> SafeString | str:
