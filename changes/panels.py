@@ -8,29 +8,40 @@ from ChangesConfig.ready() (changes/integration.py):
   change carried out with success, "Resolve with CHG-…": the problem's own resolve step
   (problems:action "resolve") with the permanent fix filled in;
 - the staff article page ("knowledge.article"): the changes whose review the article was
-  written from.
+  written from;
+- the organisation page ("servicedesk.organisation"): the newest changes on the services
+  its contract covers and those of its open tickets;
+- the configuration-item page ("servicedesk.configuration_item"): its newest changes.
 
 Staff only (changes.rules.may_read); each panel costs one or two queries, and nothing
 when there is nothing to show."""
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from changes import rules
+from changes.models import ChangeRequest
 from changes.selectors_records import (
     RECENT_SHOWN,
+    RECORD_SHOWN,
     changes_before,
     changes_of_incident,
     changes_of_problem,
+    changes_on_configuration_item,
+    changes_on_services,
     is_fix,
     relative_to,
 )
 from incidents.models import Incident
+from incidents.selectors import organisation_service_ids
 from knowledge.models import Article
 from problems import services as problem_services
 from problems.models import Problem
+from servicedesk.models import ConfigurationItem, Organisation
 from servicedesk.panels import register_panel
+from servicedesk.records import CONFIGURATION_ITEM_SLOT, ORGANISATION_SLOT
 
 TICKET_SLOT = "incidents.ticket"
 PROBLEM_SLOT = "problems.problem"
@@ -41,6 +52,8 @@ def register() -> None:
     register_panel(TICKET_SLOT, ticket_panel)
     register_panel(PROBLEM_SLOT, problem_panel)
     register_panel(ARTICLE_SLOT, article_panel)
+    register_panel(ORGANISATION_SLOT, organisation_panel, weight=30)
+    register_panel(CONFIGURATION_ITEM_SLOT, configuration_item_panel, weight=30)
 
 
 def ticket_panel(request: HttpRequest, incident: Incident) -> SafeString | str:
@@ -86,3 +99,34 @@ def article_panel(request: HttpRequest, article: Article) -> SafeString | str:
         return ""
     context = {"article": article, "changes": changes}
     return render_to_string("changes/_article_panel.html", context, request=request)
+
+
+# ----- the organisation and configuration-item pages ------------------------------------
+
+
+def _record_panel(
+    request: HttpRequest, changes: QuerySet[ChangeRequest], *, on_services: bool
+) -> SafeString:
+    found = list(changes[: RECORD_SHOWN + 1])
+    context = {
+        "changes": found[:RECORD_SHOWN],
+        "more": len(found) > RECORD_SHOWN,
+        "shown": RECORD_SHOWN,
+        "on_services": on_services,
+    }
+    return render_to_string("changes/_record_panel.html", context, request=request)
+
+
+def organisation_panel(request: HttpRequest, organisation: Organisation) -> SafeString | str:
+    """Changes on the services the organisation's contract covers or its open tickets
+    name (two queries)."""
+    if not rules.may_read(request.user):
+        return ""
+    services = organisation_service_ids(organisation.pk)
+    return _record_panel(request, changes_on_services(services), on_services=True)
+
+
+def configuration_item_panel(request: HttpRequest, item: ConfigurationItem) -> SafeString | str:
+    if not rules.may_read(request.user):
+        return ""
+    return _record_panel(request, changes_on_configuration_item(item.pk), on_services=False)

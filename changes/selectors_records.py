@@ -110,3 +110,35 @@ def relative_to(change: ChangeRequest, incident: Incident) -> dict[str, object]:
         ended = None  # it was still under way when the ticket came in
     began = getattr(change, "began", None) or change.started_at or change.planned_start
     return {"change": change, "began": began, "ended": ended}
+
+
+#: Changes listed on an organisation's or a configuration item's page.
+RECORD_SHOWN = 10
+
+
+def changes_on_services(service_ids: list[int]) -> QuerySet[ChangeRequest]:
+    """Changes naming one of these services, or a configuration item of one; newest first.
+    The many-to-many links are read in subqueries, so no change is listed twice and no
+    DISTINCT is needed."""
+    if not service_ids:
+        return ChangeRequest.objects.none()
+    by_service = ChangeRequest.services.through.objects.filter(service_id__in=service_ids).values(
+        "changerequest_id"
+    )
+    by_item = ChangeRequest.configuration_items.through.objects.filter(
+        configurationitem__service_id__in=service_ids
+    ).values("changerequest_id")
+    return (
+        ChangeRequest.objects.filter(Q(pk__in=by_service) | Q(pk__in=by_item))
+        .only(*ROW_FIELDS, "created_at")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def changes_on_configuration_item(item_id: int) -> QuerySet[ChangeRequest]:
+    """Changes naming this configuration item, newest first (one link row per change)."""
+    return (
+        ChangeRequest.objects.filter(configuration_items__id=item_id)
+        .only(*ROW_FIELDS, "created_at")
+        .order_by("-created_at", "-pk")
+    )

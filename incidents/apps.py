@@ -13,6 +13,7 @@ class IncidentsConfig(AppConfig):
             major_notifications,
             notifications,
             receivers,  # noqa: F401  (connects the signal receivers)
+            record_panels,
             staff_notifications,
             workspaces,
         )
@@ -28,3 +29,4 @@ class IncidentsConfig(AppConfig):
         api.register()
         bulk_actions.register()
         register_panel(knowledge_panel.PANEL)
+        record_panels.register()  # tickets on the organisation and CI pages

@@ -3,12 +3,20 @@ servicedesk.pagination. Every queue sorts by (priority, id) so an index serves b
 filter and the order, and no page counts the whole ticket table."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import OPEN_STATUSES, SLA_AT_RISK, SLA_BREACHED, Incident, Status
+from incidents.models import (
+    OPEN_STATUSES,
+    SLA_AT_RISK,
+    SLA_BREACHED,
+    Incident,
+    IncidentQuerySet,
+    Status,
+)
 from incidents.rules import member_group_ids
 from servicedesk.models import Line, Priority, Specialisation, SupportGroup
 from servicedesk.pagination import CappedCount, Page, Tab, capped_count, counted, keyset_page
@@ -129,3 +137,33 @@ def page(tickets: QuerySet[Incident], cursor: str | None, sort: str = "priority"
         tickets = tickets.filter(resolution_due_at__isnull=False)
     column = SORTS.get(sort, SORTS["priority"])
     return keyset_page(tickets, cursor, column, shown=Incident.objects.for_list())
+
+
+# ----- an organisation's and a configuration item's tickets ------------------------------
+
+#: How far back "recently resolved" reaches on the organisation page and its list.
+RECENT_DAYS = 30
+
+
+def recently_resolved_since(now: datetime) -> datetime:
+    return now - timedelta(days=RECENT_DAYS)
+
+
+def record_open(tickets: IncidentQuerySet) -> IncidentQuerySet:
+    return tickets.filter(status__in=OPEN_STATUSES)
+
+
+def record_recent(tickets: IncidentQuerySet, now: datetime) -> IncidentQuerySet:
+    """Completed or closed, resolved in the last RECENT_DAYS days."""
+    return tickets.filter(
+        status__in=[Status.COMPLETED, Status.CLOSED],
+        resolved_at__gte=recently_resolved_since(now),
+    )
+
+
+def organisation_tickets(organisation_id: int) -> IncidentQuerySet:
+    return Incident.objects.filter(organisation_id=organisation_id)
+
+
+def configuration_item_tickets(item_id: int) -> IncidentQuerySet:
+    return Incident.objects.filter(configuration_item_id=item_id)

@@ -2,10 +2,10 @@
 
 from django.db.models import Q, QuerySet
 
-from incidents.models import Incident, TicketArticle
+from incidents.models import OPEN_STATUSES, Incident, TicketArticle
 from knowledge.models import Article
 from knowledge.models import Status as ArticleStatus
-from servicedesk.models import ConfigurationItem
+from servicedesk.models import ConfigurationItem, SlaPolicy
 
 
 def configuration_items_for(
@@ -49,3 +49,19 @@ def linked_published_articles(incident: Incident) -> QuerySet[Article]:
     return Article.objects.filter(
         ticket_links__incident=incident, status=ArticleStatus.PUBLISHED
     ).order_by("ticket_links__linked_at", "pk")
+
+
+def organisation_service_ids(organisation_id: int) -> list[int]:
+    """The services an organisation's problems and changes are looked up by: those its
+    contract's SLA covers and those of its open tickets (one query)."""
+    covered = SlaPolicy.services.through.objects.filter(
+        slapolicy__organisation_id=organisation_id
+    ).values_list("service_id", flat=True)
+    ticketed = (
+        Incident.objects.filter(
+            organisation_id=organisation_id, status__in=OPEN_STATUSES, service__isnull=False
+        )
+        .order_by()
+        .values_list("service_id", flat=True)
+    )
+    return sorted(set(covered.union(ticketed)))

@@ -32,6 +32,13 @@ urlpatterns = [
     path("list/bulk/", ticket_bulk.bulk, name="bulk"),
     path("list/views/<int:pk>/delete/", ticket_lists.delete_view, name="delete_view"),
     path("sla/", queues.sla_dashboard, name="sla"),
+    # The organisation and configuration-item pages' ticket lists.
+    path("organisation/<int:pk>/", queues.organisation_tickets, name="organisation_tickets"),
+    path(
+        "configuration-item/<int:pk>/",
+        queues.configuration_item_tickets,
+        name="configuration_item_tickets",
+    ),
     path("new/", log_call.log_call, name="log_call"),
     path("new/priority/", log_call.priority_preview, name="priority_preview"),
     path("new/contacts/", log_call.contact_search, name="contact_search"),

@@ -7,7 +7,10 @@ from ProblemsConfig.ready():
   configuration item with one click to link it, and for problem managers a way to open
   a problem from it;
 - the staff article page ("knowledge.article"): the problems whose known error the
-  article describes.
+  article describes;
+- the organisation page ("servicedesk.organisation"): the newest problems on the services
+  its contract covers and those of its open tickets;
+- the configuration-item page ("servicedesk.configuration_item"): its newest problems.
 
 Each panel costs one or two queries; staff only (problems.rules.may_read)."""
 
@@ -20,11 +23,14 @@ from django.utils.safestring import SafeString
 
 from incidents import rules as incident_rules
 from incidents.models import Incident, Kind, TicketArticle
+from incidents.selectors import organisation_service_ids
 from knowledge.models import Article
 from knowledge.models import Status as ArticleStatus
-from problems import rules
+from problems import rules, selectors
 from problems.models import KNOWN_ERROR_STATUSES, Problem, ProblemIncident
+from servicedesk.models import ConfigurationItem, Organisation
 from servicedesk.panels import register_panel
+from servicedesk.records import CONFIGURATION_ITEM_SLOT, ORGANISATION_SLOT
 from servicedesk.roles import is_agent
 
 TICKET_SLOT = "incidents.ticket"
@@ -36,6 +42,8 @@ KNOWN_ERRORS_SHOWN = 5
 def register() -> None:
     register_panel(TICKET_SLOT, ticket_panel)
     register_panel(ARTICLE_SLOT, article_panel)
+    register_panel(ORGANISATION_SLOT, organisation_panel, weight=20)
+    register_panel(CONFIGURATION_ITEM_SLOT, configuration_item_panel, weight=20)
 
 
 # ----- the ticket page ------------------------------------------------------------------
@@ -136,3 +144,35 @@ def article_panel(request: HttpRequest, article: Article) -> SafeString | str:
         return ""
     context = {"article": article, "problems": problems}
     return render_to_string("problems/_article_panel.html", context, request=request)
+
+
+# ----- the organisation and configuration-item pages ------------------------------------
+
+
+def _record_panel(
+    request: HttpRequest, problems: QuerySet[Problem], *, on_services: bool
+) -> SafeString:
+    found = list(problems[: selectors.RECORD_SHOWN + 1])
+    context = {
+        "problems": found[: selectors.RECORD_SHOWN],
+        "more": len(found) > selectors.RECORD_SHOWN,
+        "shown": selectors.RECORD_SHOWN,
+        "on_services": on_services,
+    }
+    return render_to_string("problems/_record_panel.html", context, request=request)
+
+
+def organisation_panel(request: HttpRequest, organisation: Organisation) -> SafeString | str:
+    """Problems on the services the organisation's contract covers or its open tickets
+    name (two queries)."""
+    if not rules.may_read(request.user):
+        return ""
+    services = organisation_service_ids(organisation.pk)
+    return _record_panel(request, selectors.problems_on_services(services), on_services=True)
+
+
+def configuration_item_panel(request: HttpRequest, item: ConfigurationItem) -> SafeString | str:
+    if not rules.may_read(request.user):
+        return ""
+    problems = selectors.problems_on_configuration_item(item.pk)
+    return _record_panel(request, problems, on_services=False)

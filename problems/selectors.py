@@ -93,3 +93,33 @@ def _incident_count() -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(links, output_field=IntegerField()), Value(0))
+
+
+# ----- the organisation and configuration-item pages ------------------------------------
+
+#: Problems listed on an organisation's or a configuration item's page.
+RECORD_SHOWN = 10
+
+
+def problems_on_services(service_ids: list[int]) -> QuerySet[Problem]:
+    """Problems on these services, or on a configuration item of them; newest first."""
+    if not service_ids:
+        return Problem.objects.none()
+    return (
+        Problem.objects.filter(
+            Q(service_id__in=service_ids) | Q(configuration_item__service_id__in=service_ids)
+        )
+        .select_related("service", "configuration_item")
+        .defer(*LONG_TEXTS)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def problems_on_configuration_item(item_id: int) -> QuerySet[Problem]:
+    """Problems naming this configuration item, newest first."""
+    return (
+        Problem.objects.filter(configuration_item_id=item_id)
+        .select_related("service")
+        .defer(*LONG_TEXTS)
+        .order_by("-created_at", "-pk")
+    )

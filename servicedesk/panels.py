@@ -16,7 +16,12 @@ equal weights in registration order (INSTALLED_APPS order). Each panel asks for 
 shows itself, so keep it to one or two queries: it renders on every view of the page.
 Slots in use: "incidents.ticket" (the ticket page's side column, record: an Incident),
 "knowledge.article" (the staff article page's side column, record: an Article),
-"problems.problem" (the problem page's side column, record: a Problem)."""
+"problems.problem" (the problem page's side column, record: a Problem),
+"servicedesk.organisation" (the organisation page's main column, record: an Organisation),
+"servicedesk.organisation.sla" (inside that page's SLA section, when the organisation has
+a policy; record: the Organisation), "servicedesk.configuration_item" (the
+configuration-item page's main column, record: a ConfigurationItem); see
+servicedesk/records.py."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

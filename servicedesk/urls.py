@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from servicedesk import views
+from servicedesk import record_views, views
 from servicedesk.auth_forms import AdminLoginForm, LoginForm
 from servicedesk.language import ContactPasswordResetForm
 
@@ -43,6 +43,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("notifications/", include("servicedesk.inbox_urls")),
+    # The organisation and configuration-item pages (the apps add their panels).
+    path("organisations/<int:pk>/", record_views.organisation, name="organisation"),
+    path("cis/<int:pk>/", record_views.configuration_item, name="configuration_item"),
     path("admin/", admin.site.urls),
     path("tickets/", include("incidents.urls")),
     path("kb/", include("knowledge.urls")),

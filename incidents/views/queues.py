@@ -1,17 +1,18 @@
 """The support lines' workspaces: triage, the L2 and L3 queues, my work, all open."""
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from incidents import major, queues, sla
-from incidents.models import OPEN_STATUSES, Status
+from incidents.models import OPEN_STATUSES, IncidentQuerySet, Status
 from servicedesk.access import agent_required, staff_required
 from servicedesk.http import AuthenticatedHttpRequest
-from servicedesk.models import Line
+from servicedesk.models import ConfigurationItem, Line, Organisation
 from servicedesk.pagination import capped_count
 
 LINE_STATUSES = [s for s in OPEN_STATUSES if s != Status.REGISTERED]
@@ -29,6 +30,7 @@ def _render_queue(
     tab_param="status",
     template="incidents/queue.html",
     extra=None,
+    queue_url=None,
 ):
     sort = request.GET.get("sort", "priority")
     if sort not in queues.SORTS:
@@ -47,7 +49,7 @@ def _render_queue(
         "active_tab": active_tab,
         "tab_param": tab_param,
         "empty_message": empty,
-        "queue_url": reverse(url_name),
+        "queue_url": queue_url or reverse(url_name),
         "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
         **(extra or {}),
     }
@@ -187,4 +189,63 @@ def sla_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         tab_param="view",
         template="incidents/sla_dashboard.html",
         extra={"groups": groups, "widest": widest or 1},
+    )
+
+
+def _record_tickets(
+    request: AuthenticatedHttpRequest, tickets: IncidentQuerySet, *, title, queue_url: str
+) -> HttpResponse:
+    """A record's tickets as a queue: all of them, or the open ones, or those resolved in
+    the last RECENT_DAYS days (?list=open|recent); sorted and paged like the queues."""
+    now = timezone.now()
+    lists: dict[str, IncidentQuerySet] = {
+        "open": queues.record_open(tickets),
+        "recent": queues.record_recent(tickets, now),
+    }
+    labels: dict[str, str | Promise] = {
+        "open": _("Open"),
+        "recent": _("Resolved in the last %(days)d days") % {"days": queues.RECENT_DAYS},
+    }
+    tabs = [capped_count(rows, key=key, label=labels[key]) for key, rows in lists.items()]
+    active = request.GET.get("list", "")
+    if active in lists:
+        tickets = lists[active]
+    else:
+        active = ""
+    return _render_queue(
+        request,
+        title=title,
+        tickets=tickets,
+        tabs=tabs,
+        active_tab=active,
+        empty=_("No tickets."),
+        url_name="",
+        queue_url=queue_url,
+        tab_param="list",
+    )
+
+
+@require_GET
+@staff_required
+def organisation_tickets(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The organisation page's "all open tickets" and "all resolved" links."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    return _record_tickets(
+        request,
+        queues.organisation_tickets(organisation.pk),
+        title=_("Tickets of %(organisation)s") % {"organisation": organisation.name},
+        queue_url=reverse("incidents:organisation_tickets", args=[organisation.pk]),
+    )
+
+
+@require_GET
+@staff_required
+def configuration_item_tickets(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The configuration-item page's "all tickets" link."""
+    item = get_object_or_404(ConfigurationItem, pk=pk)
+    return _record_tickets(
+        request,
+        queues.configuration_item_tickets(item.pk),
+        title=_("Tickets on %(item)s") % {"item": item.name},
+        queue_url=reverse("incidents:configuration_item_tickets", args=[item.pk]),
     )
