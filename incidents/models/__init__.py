@@ -31,6 +31,7 @@ from incidents.models.monitoring import (
     MonitoringAlert,
 )
 from incidents.models.ratings import SatisfactionRating
+from incidents.models.rollup import RegisteredHour, ResolvedDay, ResolvedTime, RollupMark
 from incidents.models.sla_events import SlaEvent
 from incidents.models.ticket import (
     SLA_AT_RISK,
@@ -58,6 +59,10 @@ __all__ = [
     "Comment",
     "InboundEmail",
     "Incident",
+    "RegisteredHour",
+    "ResolvedDay",
+    "ResolvedTime",
+    "RollupMark",
     "IncidentQuerySet",
     "Kind",
     "Mailbox",
