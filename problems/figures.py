@@ -19,7 +19,7 @@ from django.db.models import Avg, Count, F, Q
 from incidents.dashboard import metrics as dashboard_metrics
 from incidents.models import Incident, Kind
 from problems.models import OPEN_STATUSES, Problem, ProblemIncident, Status
-from servicedesk.dashboard import Period
+from servicedesk.dashboard import Period as DashboardPeriod
 from servicedesk.figures import count_by_month, duration, month_starts, start_of
 
 SHARE_WINDOWS = (30, 90)
@@ -136,7 +136,7 @@ def known_problem_shares(now: datetime) -> list[Share]:
     return [Share(days, row[f"linked{days}"], row[f"total{days}"]) for days in SHARE_WINDOWS]
 
 
-def known_problem_share(period: Period) -> tuple[int, int]:
+def known_problem_share(period: DashboardPeriod) -> tuple[int, int]:
     """(linked to a known problem, all) of the incidents registered in the period (of
     its support group, if it names one): the incidents counted by the dashboard's
     figures (rolled up by day), the links read from the links alone (an incident has one

@@ -16,11 +16,10 @@ never by the number of tickets: nothing here loops over tickets."""
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
@@ -138,7 +137,7 @@ def bucket_starts(period: Period) -> list[date]:
     return starts
 
 
-def _tz():  # type: ignore[no-untyped-def]
+def _tz() -> tzinfo:
     return timezone.get_current_timezone()
 
 
@@ -184,7 +183,9 @@ def _group(rows: QuerySet, period: Period) -> QuerySet:
     return rows if period.group_id is None else rows.filter(support_group_id=period.group_id)
 
 
-def _rolled(model: type, period: Period) -> QuerySet:
+def _rolled(
+    model: type[RegisteredHour] | type[ResolvedDay] | type[ResolvedTime], period: Period
+) -> QuerySet[Any]:
     return _group(model.objects.filter(day__gte=period.first_day, day__lte=period.last_day), period)
 
 
@@ -280,11 +281,13 @@ def _arrivals(period: Period, until: datetime) -> tuple[Arrivals, dict[date, Sum
 def registered_incidents(period: Period) -> int:
     """How many incidents (not requests) were registered in the period (the problems'
     panel reads it): one query, rolled-up days and live ones."""
-    live = registered_live(period, rolled_until_sql()).filter(kind=Kind.INCIDENT)
-    live = live.order_by().values("kind")
+    incidents = registered_live(period, rolled_until_sql()).filter(kind=Kind.INCIDENT)
+    live = incidents.order_by().values("kind")
     rolled = _rolled(RegisteredHour, period).order_by().values("day")
-    counts = rolled.annotate(n=Sum("incidents")).values("n").union(
-        live.annotate(n=tally()).values("n"), all=True
+    counts = (
+        rolled.annotate(n=Sum("incidents"))
+        .values("n")
+        .union(live.annotate(n=tally()).values("n"), all=True)
     )
     return sum(row["n"] or 0 for row in counts)
 
@@ -357,7 +360,9 @@ def resolved_live(period: Period, until: datetime) -> QuerySet[Incident]:
     return Incident.objects.filter(resolved(period), resolved_at__gte=until)
 
 
-def _resolutions(period: Period, until: datetime) -> tuple[Resolutions, dict[date, Sums], dict[int, Sums]]:
+def _resolutions(
+    period: Period, until: datetime
+) -> tuple[Resolutions, dict[date, Sums], dict[int, Sums]]:
     """The resolved tickets' figures, per column and per assignee: one query, and two
     for the median."""
     figures = resolution_figures()

@@ -12,8 +12,9 @@ long period reads the days' rows instead of every ticket.
 - Each rebuild locks the mark, so two never interleave and a day is never lost between
   a rebuild and the change that touched it."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Min
@@ -126,13 +127,7 @@ def _rebuild(day: date) -> None:
         .annotate(**metrics.arrival_figures())
     )
     RegisteredHour.objects.bulk_create(
-        RegisteredHour(
-            day=day,
-            hour=int(row.pop("hour_of_day")),
-            support_group_id=row.pop("support_group"),
-            **_durations(row, metrics.ARRIVAL_TIMES),
-        )
-        for row in arrivals
+        RegisteredHour(day=day, **_fields(row, metrics.ARRIVAL_TIMES)) for row in arrivals
     )
     resolutions = (
         Incident.objects.filter(resolved(period))
@@ -141,13 +136,7 @@ def _rebuild(day: date) -> None:
         .annotate(**metrics.resolution_figures())
     )
     ResolvedDay.objects.bulk_create(
-        ResolvedDay(
-            day=day,
-            support_group_id=row.pop("support_group"),
-            assignee_id=row.pop("assignee"),
-            **_durations(row, ["resolve_time"]),
-        )
-        for row in resolutions
+        ResolvedDay(day=day, **_fields(row, ["resolve_time"])) for row in resolutions
     )
     bands = (
         Incident.objects.filter(resolved(period) & WORKED)
@@ -162,6 +151,13 @@ def _rebuild(day: date) -> None:
     )
 
 
-def _durations(row: dict, names: list[str]) -> dict:
-    """The row with its summed durations as timedelta (SQLite answers microseconds)."""
-    return {**row, **{name: duration(row[name]) for name in names}}
+def _fields(row: Mapping[str, Any], durations: list[str]) -> dict[str, Any]:
+    """A group's row as a roll-up row's fields: the keys named as the fields are, and the
+    summed durations as timedelta (SQLite answers microseconds)."""
+    renamed = {
+        "hour_of_day": "hour",
+        "support_group": "support_group_id",
+        "assignee": "assignee_id",
+    }
+    fields = {renamed.get(key, key): value for key, value in row.items()}
+    return {**fields, **{name: duration(row[name]) for name in durations}}

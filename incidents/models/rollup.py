@@ -20,6 +20,9 @@ class RollupMark(models.Model):
     class Meta:
         verbose_name = _("dashboard roll-up mark")
 
+    def __str__(self) -> str:
+        return f"rolled up through {self.day}"
+
 
 class RegisteredHour(models.Model):
     """Tickets registered in one local hour of a past day, of one support group."""
@@ -45,6 +48,9 @@ class RegisteredHour(models.Model):
     class Meta:
         indexes = [models.Index(fields=["day", "support_group"], name="rollup_registered_day")]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.hour:02d}:00 group {self.support_group_id}"
+
 
 class ResolvedDay(models.Model):
     """Tickets resolved on one past local day, of one support group and assignee."""
@@ -67,6 +73,9 @@ class ResolvedDay(models.Model):
     class Meta:
         indexes = [models.Index(fields=["day", "support_group"], name="rollup_resolved_day")]
 
+    def __str__(self) -> str:
+        return f"{self.day} group {self.support_group_id} assignee {self.assignee_id}"
+
 
 class ResolvedTime(models.Model):
     """How many of one past day's resolutions (work done) of one support group took a
@@ -81,3 +90,6 @@ class ResolvedTime(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["day", "support_group"], name="rollup_resolved_time_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} group {self.support_group_id} band {self.band}"

@@ -1,5 +1,6 @@
 """Incidents and service requests: one ticket model with a strict status lifecycle."""
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -251,17 +252,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     )
 
     objects = IncidentQuerySet.as_manager()
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):  # type: ignore[no-untyped-def]
-        """Remember the registration and resolution times as loaded: a save that moves
-        or clears them touches the dashboard's roll-up of the days they were on."""
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance.loaded_times = (
-            instance.__dict__.get("registered_at"),
-            instance.__dict__.get("resolved_at"),
-        )
-        return instance
+    #: The registration and resolution times as loaded from the database (from_db).
+    loaded_times: tuple[datetime | None, ...] = ()
 
     class Meta:
         ordering = ["priority", "id"]
@@ -396,6 +388,17 @@ class Incident(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        """Remember the registration and resolution times as loaded: a save that moves
+        or clears them touches the dashboard's roll-up of the days they were on."""
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance.loaded_times = (
+            instance.__dict__.get("registered_at"),
+            instance.__dict__.get("resolved_at"),
+        )
+        return instance
 
     # ----- derived values and predicates ---------------------------------------------
 
