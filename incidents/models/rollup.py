@@ -2,11 +2,11 @@
 them): additive figures of the tickets registered and resolved on each past local day,
 so that a long period reads a few thousand rows instead of every ticket. The figures
 are the same aggregates the dashboard counts live (incidents/dashboard/metrics.py), and
-they mean the same: nothing here is computed another way."""
+they mean the same: nothing here is computed another way. Internal tables: no page or
+form shows them, so their names are not translated."""
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 class RollupMark(models.Model):
@@ -14,11 +14,11 @@ class RollupMark(models.Model):
     rolled up, the days after it are counted live. One row; rebuilds lock it, so two of
     them never interleave."""
 
-    day = models.DateField(_("rolled up through"))
-    ends_at = models.DateTimeField(_("end of that day"))
+    day = models.DateField("rolled up through")
+    ends_at = models.DateTimeField("end of that day")
 
     class Meta:
-        verbose_name = _("dashboard roll-up mark")
+        verbose_name = "dashboard roll-up mark"
 
     def __str__(self) -> str:
         return f"rolled up through {self.day}"
@@ -27,8 +27,8 @@ class RollupMark(models.Model):
 class RegisteredHour(models.Model):
     """Tickets registered in one local hour of a past day, of one support group."""
 
-    day = models.DateField(_("day"))
-    hour = models.PositiveSmallIntegerField(_("hour"))
+    day = models.DateField("day")
+    hour = models.PositiveSmallIntegerField("hour")
     support_group = models.ForeignKey(
         "servicedesk.SupportGroup", on_delete=models.CASCADE, null=True, related_name="+"
     )
@@ -55,7 +55,7 @@ class RegisteredHour(models.Model):
 class ResolvedDay(models.Model):
     """Tickets resolved on one past local day, of one support group and assignee."""
 
-    day = models.DateField(_("day"))
+    day = models.DateField("day")
     support_group = models.ForeignKey(
         "servicedesk.SupportGroup", on_delete=models.CASCADE, null=True, related_name="+"
     )
@@ -81,7 +81,7 @@ class ResolvedTime(models.Model):
     """How many of one past day's resolutions (work done) of one support group took a
     time in one band (metrics.TIME_BANDS): the histogram that finds the median's band."""
 
-    day = models.DateField(_("day"))
+    day = models.DateField("day")
     support_group = models.ForeignKey(
         "servicedesk.SupportGroup", on_delete=models.CASCADE, null=True, related_name="+"
     )
