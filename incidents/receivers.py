@@ -1,10 +1,12 @@
 """Signal receivers of the incidents app, connected in IncidentsConfig.ready(). The
 ticket signals are sent after the transaction commits (incidents/services/)."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from incidents import notifications, sla_digest, staff_notifications
-from incidents.models import Status
+from incidents.dashboard import rollup
+from incidents.models import Incident, Status
 from incidents.signals import (
     sla_swept,
     ticket_commented,
@@ -69,3 +71,10 @@ def notify_workers_status_changed(
 @receiver(urgency_raise_requested, dispatch_uid="incidents.notify_urgency_requested")
 def notify_urgency_requested(sender, incident, comment, actor=None, **kwargs) -> None:
     staff_notifications.notify_urgency_requested(incident=incident, comment=comment, actor=actor)
+
+
+@receiver(post_save, sender=Incident, dispatch_uid="incidents.dashboard_touch_saved")
+@receiver(post_delete, sender=Incident, dispatch_uid="incidents.dashboard_touch_deleted")
+def dashboard_touch(sender, instance, **kwargs) -> None:
+    """The dashboard's roll-up counts the ticket's past days again (after commit)."""
+    rollup.touch_ticket(instance)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import sla
+from incidents.dashboard import rollup
 from incidents.models import OPEN_STATUSES, Incident, SlaEvent
 from servicedesk.models import SlaPolicy
 
@@ -51,6 +52,8 @@ def sla_recompute_open(
                 changed_events.append(_policy_event(ticket, now))
         Incident.objects.bulk_update(tickets, RECOMPUTED_FIELDS)
         SlaEvent.objects.bulk_create(changed_events)
+        # The breach flags may have changed: the dashboard's roll-up of those days.
+        rollup.touch(ticket.registered_at for ticket in tickets)
     return tickets[-1].pk
 
 

@@ -1,6 +1,8 @@
 """Periodic jobs (see CELERY_BEAT_SCHEDULE). Thin: they call services, which are
 idempotent, so a retried or doubled run does no harm."""
 
+from datetime import date
+
 from celery import shared_task
 
 from incidents import services
@@ -44,3 +46,19 @@ def broadcast_major_update(update_id: int) -> int:
     """Mail a major incident's update to every affected contact; a retried or doubled
     run queues nothing twice (each mail has its dedupe key)."""
     return services.major_update_broadcast(update_id=update_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def dashboard_rollup() -> int:
+    """Roll up the dashboard's figures of the days that have ended (beat)."""
+    from incidents.dashboard import rollup
+
+    return rollup.roll_up()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def dashboard_rebuild_days(days: list[str]) -> int:
+    """Count again the rolled-up days a ticket change touched (ISO dates)."""
+    from incidents.dashboard import rollup
+
+    return rollup.rebuild_days(date.fromisoformat(day) for day in days)

@@ -28,9 +28,9 @@ AGE_SHORT = {
 
 
 def panel_figures(period: Period) -> PanelFigures:
-    """Two queries. The ages are as of now; the share is of the period's incidents."""
+    """Three queries. The ages are as of now; the share is of the period's incidents."""
     ages = figures.open_by_age(timezone.now(), group_id=period.group_id)
-    linked, total = figures.known_problem_share(period.start, period.end, group_id=period.group_id)
+    linked, total = figures.known_problem_share(period)
     oldest_first = f"{reverse('problems:home')}?sort=age"
     shown = [
         Figure(

@@ -272,6 +272,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # The desk manager's dashboard: roll up the days that ended (metrics of long periods).
+    "dashboard-rollup": {
+        "task": "incidents.tasks.dashboard_rollup",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     "tell-customers-of-changes": {
         "task": "changes.tasks.notify_customers_pending",
         "schedule": 600.0,

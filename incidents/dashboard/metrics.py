@@ -1,37 +1,44 @@
 """The desk manager's figures, counted in SQL. Each set of tickets is read once:
 
 - the tickets registered in the period, grouped by day (or week) and hour;
-- the tickets resolved in the period, grouped by day (or week) and assignee, and once
-  more for the median time to resolve (percentile_cont on PostgreSQL);
+- the tickets resolved in the period, grouped by day (or week) and assignee, and the
+  median time to resolve (the band that holds it, then its middle values in order);
 - the open backlog, grouped by assignee (an index-only scan of a partial index that
   holds only open tickets);
 - the ratings given in the period, and the names of the agents.
 
-Totals, means and the per-agent workload are added up in Python from those groups,
-whose number is bounded by days × 24 and days × agents, never by the number of tickets:
-nothing here loops over tickets."""
+The registered and resolved tickets of past days are read from the daily roll-up
+(rollup.py: the same aggregates, counted once per day), the rest live; both halves
+come back in one query per figure. Totals, means and the per-agent workload are added
+up in Python from those groups, whose number is bounded by days × 24 and days × agents,
+never by the number of tickets: nothing here loops over tickets."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
+    Case,
     Count,
+    DateField,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Trunc
+from django.db.models.functions import Cast, Coalesce, ExtractHour, TruncDate, TruncWeek
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from incidents.dashboard.cohorts import (
@@ -50,7 +57,15 @@ from incidents.dashboard.cohorts import (
     registered,
     resolved,
 )
-from incidents.models import Incident, SatisfactionRating
+from incidents.models import (
+    Incident,
+    Kind,
+    RegisteredHour,
+    ResolvedDay,
+    ResolvedTime,
+    RollupMark,
+    SatisfactionRating,
+)
 from servicedesk.dashboard import Period
 from servicedesk.figures import duration
 
@@ -122,23 +137,8 @@ def bucket_starts(period: Period) -> list[date]:
     return starts
 
 
-def _local_hour(column: str) -> Trunc:
-    """The hour (local time) a time falls in: one grouping key, from which the day, the
-    week and the hour of the day are read in Python."""
-    return Trunc(column, "hour", tzinfo=timezone.get_current_timezone())
-
-
-def _local_day(column: str) -> Trunc:
-    return Trunc(column, "day", tzinfo=timezone.get_current_timezone())
-
-
-def _local(value: datetime | str) -> datetime:
-    """A local time as the database answered it (SQLite: text)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
+def _tz() -> tzinfo:
+    return timezone.get_current_timezone()
 
 
 def _column(period: Period, day: date) -> date:
@@ -146,7 +146,81 @@ def _column(period: Period, day: date) -> date:
     return day - timedelta(days=day.weekday()) if weekly(period) else day
 
 
+# ----- rolled-up days and live ones ------------------------------------------------------
+#
+# The past days' figures come from the daily roll-up (incidents/models/rollup.py, kept by
+# rollup.py), the rest (today, and any day not rolled up yet) from the tickets: each
+# figure is one query, the roll-up's rows UNION ALL the live tickets' groups, added up in
+# Python. The roll-up holds the same aggregates as the live side (below), so both halves
+# mean the same.
+
+
+#: Where the live half starts when nothing is rolled up.
+NOTHING_ROLLED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def rolled_until() -> datetime:
+    """Where the live half starts: the end of the last day rolled up (one query). Given
+    to the queries as a value, so the planner knows the live half is small."""
+    return RollupMark.objects.values_list("ends_at", flat=True).first() or NOTHING_ROLLED
+
+
+def rolled_until_sql() -> Coalesce:
+    """The same, read within a query of its own (one query fewer)."""
+    return Coalesce(
+        Subquery(RollupMark.objects.values("ends_at")[:1]),
+        Value(NOTHING_ROLLED),
+        output_field=DateTimeField(),
+    )
+
+
+def _rolled_column(period: Period) -> F | Cast:
+    """A rolled-up row's chart column, in SQL: its day, or its week's Monday."""
+    return Cast(TruncWeek("day"), DateField()) if weekly(period) else F("day")
+
+
+def _group(rows: QuerySet, period: Period) -> QuerySet:
+    return rows if period.group_id is None else rows.filter(support_group_id=period.group_id)
+
+
+def _rolled(
+    model: type[RegisteredHour] | type[ResolvedDay] | type[ResolvedTime], period: Period
+) -> QuerySet[Any]:
+    return _group(model.objects.filter(day__gte=period.first_day, day__lte=period.last_day), period)
+
+
+def _sum(names: Iterable[str]) -> dict[str, Sum]:
+    return {name: Sum(name) for name in names}
+
+
 # ----- tickets registered in the period --------------------------------------------------
+
+
+def arrival_figures() -> dict[str, Aggregate]:
+    """What the registered tickets' figures count, per group of tickets (live, and in the
+    roll-up's RegisteredHour rows)."""
+    return {
+        "total": tally(),
+        "incidents": tally(Q(kind=Kind.INCIDENT)),
+        "responded": tally(Q(first_response_at__isnull=False)),
+        "response_time": Sum(_took("first_response_at")),
+        "assigned": tally(Q(assigned_at__isnull=False)),
+        "assign_time": Sum(_took("assigned_at")),
+        "reaction_decided": tally(REACTION_DECIDED),
+        "reaction_breached": tally(UNDER_SLA & Q(response_breached=True)),
+        "breached": tally(BREACHED),
+        "with_line": tally(REACHED_LINE),
+        "reached_l2": tally(REACHED_L2),
+        "reached_l3": tally(REACHED_L3),
+    }
+
+
+ARRIVAL_TIMES = ["response_time", "assign_time"]
+
+
+def registered_live(period: Period, until: datetime | Coalesce) -> QuerySet[Incident]:
+    """The period's registered tickets that no rolled-up day holds (those from `until`)."""
+    return Incident.objects.filter(registered(period), registered_at__gte=until)
 
 
 @dataclass(frozen=True)
@@ -167,42 +241,62 @@ class Arrivals:
     reached_l3: int
 
 
-def _arrivals(period: Period) -> tuple[Arrivals, dict[date, Sums], list[int]]:
+def _arrivals(period: Period, until: datetime) -> tuple[Arrivals, dict[date, Sums], list[int]]:
     """The registered tickets' figures, per column, and per hour of the day (local time):
-    one query, grouped by the hour of registration (one key: a hash aggregate)."""
-    groups = (
-        Incident.objects.filter(registered(period))
+    one query, grouped by column and hour of registration."""
+    figures = arrival_figures()
+    del figures["incidents"]
+    live = (
+        registered_live(period, until)
         .order_by()
-        .annotate(slot=_local_hour("registered_at"))
-        .values("slot")
         .annotate(
-            total=tally(),
-            responded=tally(Q(first_response_at__isnull=False)),
-            response_time=Sum(_took("first_response_at")),
-            assigned=tally(Q(assigned_at__isnull=False)),
-            assign_time=Sum(_took("assigned_at")),
-            reaction_decided=tally(REACTION_DECIDED),
-            reaction_breached=tally(UNDER_SLA & Q(response_breached=True)),
-            breached=tally(BREACHED),
-            with_line=tally(REACHED_LINE),
-            reached_l2=tally(REACHED_L2),
-            reached_l3=tally(REACHED_L3),
+            column=TruncDate("registered_at", tzinfo=_tz()),
+            hour_of_day=ExtractHour("registered_at", tzinfo=_tz()),
         )
+        .values("column", "hour_of_day")
+        .annotate(**figures)
     )
-    totals = Sums(_COUNTS_IN, ["response_time", "assign_time"])
+    rolled = (
+        _rolled(RegisteredHour, period)
+        .order_by()
+        .annotate(column=_rolled_column(period), hour_of_day=F("hour"))
+        .values("column", "hour_of_day")
+        .annotate(**_sum(figures))
+    )
+    totals = Sums(_COUNTS_IN, ARRIVAL_TIMES)
     columns: dict[date, Sums] = defaultdict(lambda: Sums(COLUMN_IN))
     hours = [0] * 24
-    for group in groups:
-        slot = _local(group["slot"])
+    for group in rolled.union(live, all=True):
         totals.add(group)
-        columns[_column(period, slot.date())].add(group)
-        hours[slot.hour] += group["total"]
+        columns[_column(period, _day(group["column"]))].add(group)
+        hours[int(group["hour_of_day"])] += group["total"]
     arrived = Arrivals(
         **totals.counts,
         response_time=totals.mean("response_time", "responded"),
         assign_time=totals.mean("assign_time", "assigned"),
     )
     return arrived, columns, hours
+
+
+def registered_incidents(period: Period) -> int:
+    """How many incidents (not requests) were registered in the period (the problems'
+    panel reads it): one query, rolled-up days and live ones."""
+    incidents = registered_live(period, rolled_until_sql()).filter(kind=Kind.INCIDENT)
+    live = incidents.order_by().values("kind")
+    rolled = _rolled(RegisteredHour, period).order_by().values("day")
+    counts = (
+        rolled.annotate(n=Sum("incidents"))
+        .values("n")
+        .union(live.annotate(n=tally()).values("n"), all=True)
+    )
+    return sum(row["n"] or 0 for row in counts)
+
+
+def _day(value: date | datetime | str) -> date:
+    """A day as the database answered it (SQLite: text)."""
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
 
 
 _COUNTS_IN = [
@@ -247,66 +341,141 @@ _COUNTS_OUT = [
 COLUMN_OUT = ["total", "under_sla", "resolution_breached"]
 
 
-def _resolutions(period: Period) -> tuple[Resolutions, dict[date, Sums], dict[int, Sums]]:
-    """The resolved tickets' figures, per column and per assignee: one GROUP BY query,
-    and one for the median."""
-    groups = (
-        Incident.objects.filter(resolved(period))
+def resolution_figures() -> dict[str, Aggregate]:
+    """What the resolved tickets' figures count, per group of tickets (live, and in the
+    roll-up's ResolvedDay rows)."""
+    return {
+        "total": tally(),
+        "worked": tally(WORKED),
+        "first_contact": tally(WORKED & FIRST_CONTACT),
+        "reopened": tally(WORKED & REOPENED),
+        "resolve_time": Sum(_took("resolved_at"), filter=WORKED),
+        "under_sla": tally(UNDER_SLA),
+        "resolution_breached": tally(UNDER_SLA & Q(resolution_breached=True)),
+    }
+
+
+def resolved_live(period: Period, until: datetime) -> QuerySet[Incident]:
+    """The period's resolved tickets that no rolled-up day holds (those from `until`)."""
+    return Incident.objects.filter(resolved(period), resolved_at__gte=until)
+
+
+def _resolutions(
+    period: Period, until: datetime
+) -> tuple[Resolutions, dict[date, Sums], dict[int, Sums]]:
+    """The resolved tickets' figures, per column and per assignee: one query, and two
+    for the median."""
+    figures = resolution_figures()
+    live = (
+        resolved_live(period, until)
         .order_by()
-        .annotate(day=_local_day("resolved_at"))
-        .values("day", "assignee")
-        .annotate(
-            total=tally(),
-            worked=tally(WORKED),
-            first_contact=tally(WORKED & FIRST_CONTACT),
-            reopened=tally(WORKED & REOPENED),
-            resolve_time=Sum(_took("resolved_at"), filter=WORKED),
-            under_sla=tally(UNDER_SLA),
-            resolution_breached=tally(UNDER_SLA & Q(resolution_breached=True)),
-        )
+        .annotate(column=TruncDate("resolved_at", tzinfo=_tz()), agent=F("assignee"))
+        .values("column", "agent")
+        .annotate(**figures)
+    )
+    rolled = (
+        _rolled(ResolvedDay, period)
+        .order_by()
+        .annotate(column=_rolled_column(period), agent=F("assignee"))
+        .values("column", "agent")
+        .annotate(**_sum(figures))
     )
     totals = Sums(_COUNTS_OUT, ["resolve_time"])
     columns: dict[date, Sums] = defaultdict(lambda: Sums(COLUMN_OUT))
     agents: dict[int, Sums] = defaultdict(lambda: Sums(["total", "worked"], ["resolve_time"]))
-    for group in groups:
+    for group in rolled.union(live, all=True):
         totals.add(group)
-        columns[_column(period, _local(group["day"]).date())].add(group)
-        if group["assignee"] is not None:
-            agents[group["assignee"]].add(group)
+        columns[_column(period, _day(group["column"]))].add(group)
+        if group["agent"] is not None:
+            agents[group["agent"]].add(group)
     worked = totals.counts["worked"]
     done = Resolutions(
         **totals.counts,
         mean_time=totals.mean("resolve_time", "worked"),
-        median_time=median_time_to_resolve(period, worked),
+        median_time=median_time_to_resolve(period, worked, until),
     )
     return done, columns, agents
 
 
-def median_time_to_resolve(period: Period, count: int) -> timedelta | None:
-    """The median of the `count` resolutions that are work done: percentile_cont on
-    PostgreSQL, elsewhere the middle values in order (one query either way, none when
-    there is nothing to take the median of)."""
+# ----- the median time to resolve ----------------------------------------------------------
+
+#: The bands of the times to resolve that the roll-up counts (the lower bound of each but
+#: the first, which starts at 0): the median is looked for in its band alone.
+TIME_BANDS = [
+    timedelta(minutes=minutes)
+    for minutes in (
+        *(5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 360, 480, 600, 720, 960),
+        *(1200, 1440, 1800, 2160, 2880, 3600, 4320, 5760, 7200, 8640, 10080, 14400),
+        *(20160, 30240, 43200, 64800, 86400),
+    )
+]
+
+
+def time_band() -> Case:
+    """The band (index into [0, *TIME_BANDS]) of a ticket's time to resolve, in SQL."""
+    took = _took("resolved_at")
+    return Case(
+        *(
+            When(LessThan(took, Value(bound, DurationField())), then=Value(band))
+            for band, bound in enumerate(TIME_BANDS)
+        ),
+        default=Value(len(TIME_BANDS)),
+    )
+
+
+def median_time_to_resolve(period: Period, count: int, until: datetime) -> timedelta | None:
+    """The median of the period's `count` resolutions that are work done (what
+    percentile_cont(0.5) answers): the rolled-up and live counts per band say which band
+    holds the middle, then the middle value(s) of that band are read in order from an
+    index of the times to resolve (two queries; none when there is nothing to take the
+    median of)."""
     if not count:
         return None
-    rows = Incident.objects.filter(resolved(period) & WORKED).order_by()
-    if connection.vendor == "postgresql":
-        return percentile_median(rows)
-    return middle_median(rows, count)
+    live = (
+        resolved_live(period, until)
+        .filter(WORKED)
+        .order_by()
+        .annotate(time_band=time_band())
+        .values("time_band")
+        .annotate(n=tally())
+    )
+    rolled = (
+        _rolled(ResolvedTime, period)
+        .order_by()
+        .annotate(time_band=F("band"))
+        .values("time_band")
+        .annotate(n=Sum("count"))
+    )
+    bands: dict[int, int] = defaultdict(int)
+    for row in rolled.union(live, all=True):
+        bands[row["time_band"]] += row["n"]
+    below, low = 0, timedelta(0)
+    for band in sorted(bands):
+        if below + bands[band] > (count - 1) // 2:
+            low = timedelta(0) if band == 0 else TIME_BANDS[band - 1]
+            break
+        below += bands[band]
+    else:  # the counts moved between the two queries: read from the shortest
+        below = 0
+    rows = Incident.objects.filter(resolved(period) & WORKED).alias(took=_took("resolved_at"))
+    return middle_median(rows.filter(took__gte=low), count, below=below)
 
 
 def percentile_median(rows: QuerySet[Incident]) -> timedelta | None:
-    """PostgreSQL: percentile_cont(0.5) over the times to resolve (an index-only scan of
-    inc_resolved_worked)."""
+    """PostgreSQL's percentile_cont(0.5) over the times to resolve: what the median
+    means (the tests check the page's median against it)."""
     return duration(rows.aggregate(median=Median(_took("resolved_at")))["median"])
 
 
-def middle_median(rows: QuerySet[Incident], count: int) -> timedelta | None:
-    """Any database: the one or two middle times to resolve of the `count` rows, sorted
-    by the database (LIMIT/OFFSET), averaged."""
+def middle_median(rows: QuerySet[Incident], count: int, below: int = 0) -> timedelta | None:
+    """Any database: the one or two middle times to resolve of `count` rows, averaged,
+    read in order (LIMIT/OFFSET) from `rows`: those rows of the `count` that are not
+    among the `below` shortest."""
     ordered = (
         rows.annotate(took=_took("resolved_at")).order_by("took").values_list("took", flat=True)
     )
-    middle = [duration(value) for value in ordered[(count - 1) // 2 : count // 2 + 1]]
+    first, last = (count - 1) // 2 - below, count // 2 - below
+    middle = [duration(value) for value in ordered[first : last + 1]]
     known = [value for value in middle if value is not None]
     return sum(known, timedelta(0)) / len(known) if known else None
 
@@ -435,9 +604,12 @@ class DeskMetrics:
 
 
 def measure(period: Period, now: datetime) -> DeskMetrics:
-    """The desk's figures for `period`: six queries, whatever the number of tickets."""
-    arrived, columns_in, hours = _arrivals(period)
-    done, columns_out, resolved_by_agent = _resolutions(period)
+    """The desk's figures for `period`: eight queries, whatever the number of tickets
+    (where the roll-up ends, the registered and the resolved tickets, two for the
+    median, the backlog, the ratings and the agents' names)."""
+    until = rolled_until()
+    arrived, columns_in, hours = _arrivals(period, until)
+    done, columns_out, resolved_by_agent = _resolutions(period, until)
     open_now, open_by_agent = _backlog(period, now)
     empty_in, empty_out = Sums(COLUMN_IN), Sums(COLUMN_OUT)
     columns = []

@@ -31,6 +31,7 @@ from incidents.models.monitoring import (
     MonitoringAlert,
 )
 from incidents.models.ratings import SatisfactionRating
+from incidents.models.rollup import RegisteredHour, ResolvedDay, ResolvedTime, RollupMark
 from incidents.models.saved_views import SavedView
 from incidents.models.sla_events import SlaEvent
 from incidents.models.sla_reports import SlaReportSending
@@ -65,6 +66,10 @@ __all__ = [
     "Mailbox",
     "MajorIncidentUpdate",
     "MonitoringAlert",
+    "RegisteredHour",
+    "ResolvedDay",
+    "ResolvedTime",
+    "RollupMark",
     "SatisfactionRating",
     "SavedView",
     "SlaEvent",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from incidents.dashboard import rollup
 from incidents.models import Comment, Incident, SlaEvent, Status
 from incidents.services._runner import run_transition
 from incidents.signals import sla_at_risk, sla_breached, sla_swept
@@ -67,18 +68,20 @@ def _mark(
     candidates = Incident.objects.filter(**{flag: False, f"{due}__lte": now})
     candidates = candidates.filter(**dict.fromkeys(unless or [], False))
     rows = list(
-        candidates.select_for_update(skip_locked=True).values_list("pk", "status", "priority")[
-            :SWEEP_BATCH
-        ]
+        candidates.select_for_update(skip_locked=True).values_list(
+            "pk", "status", "priority", "registered_at"
+        )[:SWEEP_BATCH]
     )
     if not rows:
         return []
-    ids = [pk for pk, _status, _priority in rows]
+    ids = [pk for pk, *_rest in rows]
     Incident.objects.filter(pk__in=ids).update(**{flag: True})
     SlaEvent.objects.bulk_create(
         SlaEvent(incident_id=pk, kind=kind, at=now, status=status, priority=priority, note=note)
-        for pk, status, priority in rows
+        for pk, status, priority, _registered in rows
     )
+    if kind == SlaEvent.Kind.BREACH:  # the dashboard counts breaches by day of registration
+        rollup.touch(registered for *_rest, registered in rows)
     clock = due.removesuffix("_due_at").removesuffix("_warn_at")
     if kind == SlaEvent.Kind.WARN:
         transaction.on_commit(

@@ -113,6 +113,7 @@ class TestSettings:
             "auto-close-completed": ("incidents.tasks.auto_close_completed", 600.0),
             "requeue-notifications": ("servicedesk.tasks.requeue_notifications", 300.0),
             "poll-mailboxes": ("incidents.tasks.poll_mailboxes", 60.0),
+            "dashboard-rollup": ("incidents.tasks.dashboard_rollup", 600.0),
             "tell-customers-of-changes": ("changes.tasks.notify_customers_pending", 600.0),
         }
         assert settings.CELERY_BEAT_SCHEDULE_FILENAME.endswith("celerybeat-schedule")
