@@ -1,5 +1,5 @@
 """The incidents app's models, one module per idea: the ticket and its choices, its
-conversation (comments, attachments), CCs, linked knowledge articles, ratings, a major
+conversation (comments, attachments), canned responses, CCs, linked knowledge articles, ratings, a major
 incident's update log, the SLA ledger, monitoring alerts; inbound email lives beside its
 intake code (incidents/intake/models.py).
 
@@ -8,6 +8,7 @@ code (and the migrations, e.g. `incidents.models.current_time`) name them."""
 
 from incidents.intake.models import InboundEmail, Mailbox, Submission
 from incidents.models.articles import TicketArticle
+from incidents.models.canned import CannedResponse
 from incidents.models.cc import TicketCc
 from incidents.models.choices import (
     CUSTOMER_CHANNELS,
@@ -53,6 +54,7 @@ __all__ = [
     "AlertSource",
     "AlertStatus",
     "Attachment",
+    "CannedResponse",
     "Category",
     "Channel",
     "ClosureCode",
