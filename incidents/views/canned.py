@@ -136,13 +136,12 @@ def picker(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
         rows = rows.filter(Q(title__icontains=q) | Q(body__icontains=q))
     render_one = renderer(incident=incident, actor=request.user)
     context = {
-        "incident": incident,
         "canned_choices": [{"response": row, "text": render_one(row)} for row in rows],
         "canned_q": q,
         "canned_open": True,
     }
     if request.htmx:
-        return render(request, "incidents/_canned_picker.html", context)
+        return render(request, "incidents/_canned_picker.html", {"incident": incident, **context})
     return render(request, "incidents/detail.html", page_context(request, incident, **context))
 
 
