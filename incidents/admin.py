@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from incidents.forms_canned import CannedResponseAdminForm
 from incidents.models import (
     AlertSource,
     Attachment,
@@ -20,7 +21,6 @@ from incidents.models import (
     TicketArticle,
     TicketCc,
 )
-from incidents.forms_canned import CannedResponseAdminForm
 from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
 from servicedesk.admin_tokens import TokenIssuingAdmin
 from servicedesk.models import Contact

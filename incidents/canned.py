@@ -75,8 +75,8 @@ def unknown_placeholders(text: str) -> list[str]:
 
 def _unknown_error(names: list[str]) -> str:
     return _("Unknown placeholder: %(names)s. Use %(known)s.") % {
-        "names": ", ".join("{%s}" % name for name in names),
-        "known": ", ".join("{%s}" % name for name in PLACEHOLDERS),
+        "names": ", ".join(f"{{{name}}}" for name in names),
+        "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
     }
 
 

@@ -20,7 +20,7 @@ from servicedesk.models import SupportGroup
 
 def placeholder_help() -> str:
     """The placeholders a text may hold, for the field's help."""
-    listed = ", ".join("{%s}: %s" % (name, text) for name, text in PLACEHOLDERS.items())
+    listed = ", ".join(f"{{{name}}}: {text}" for name, text in PLACEHOLDERS.items())
     return str(_("Placeholders: %(list)s.") % {"list": listed})
 
 
@@ -113,7 +113,7 @@ class CannedResponseAdminForm(forms.ModelForm):
         self.fields["group"].help_text = _("Shared: offered to all the group's members.")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if bool(data.get("owner")) == bool(data.get("group")):
             raise forms.ValidationError(
                 _("A response is either personal (an owner) or a group's, not both.")
@@ -125,8 +125,6 @@ class CannedResponseAdminForm(forms.ModelForm):
     def save(self, commit: bool = True) -> CannedResponse:
         self.instance.translations = translations_from(self)
         return super().save(commit)
-
-
 
 
 # The admin lays its form out from declared fields: the translations are declared too.

@@ -1,7 +1,7 @@
 """The incidents app's models, one module per idea: the ticket and its choices, its
-conversation (comments, attachments), canned responses, CCs, linked knowledge articles, ratings, a major
-incident's update log, the SLA ledger, monitoring alerts; inbound email lives beside its
-intake code (incidents/intake/models.py).
+conversation (comments, attachments), canned responses, CCs, linked knowledge articles,
+ratings, a major incident's update log, the SLA ledger, monitoring alerts; inbound email
+lives beside its intake code (incidents/intake/models.py).
 
 Everything is re-exported here: `from incidents.models import X` is how the rest of the
 code (and the migrations, e.g. `incidents.models.current_time`) name them."""

@@ -3,6 +3,8 @@ the support groups'), and on the ticket page the picker that inserts one, render
 the ticket, into the reply. Each works as a plain request too: the picker is then part
 of the ticket page, and choosing a response shows the page with the reply prefilled."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -135,7 +137,7 @@ def picker(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     if q:
         rows = rows.filter(Q(title__icontains=q) | Q(body__icontains=q))
     render_one = renderer(incident=incident, actor=request.user)
-    context = {
+    context: dict[str, Any] = {
         "canned_choices": [{"response": row, "text": render_one(row)} for row in rows],
         "canned_q": q,
         "canned_open": True,
@@ -160,6 +162,7 @@ def insert(request: AuthenticatedHttpRequest, number: str, pk: int) -> HttpRespo
     }
     if request.htmx:
         context = {"incident": incident, "comment_form": form, "paste_note": note}
-        return retarget(render(request, "incidents/detail.html#comment_form", context), "#comment-form")
+        part = render(request, "incidents/detail.html#comment_form", context)
+        return retarget(part, "#comment-form")
     context = page_context(request, incident, comment_form=form, paste_note=note)
     return render(request, "incidents/detail.html", context)

@@ -37,7 +37,9 @@ def ticket(org_a):
 
 
 def personal(actor, body="Hello", **translations) -> CannedResponse:
-    return canned_response_create(title="Greeting", body=body, translations=translations, actor=actor)
+    return canned_response_create(
+        title="Greeting", body=body, translations=translations, actor=actor
+    )
 
 
 class TestRendering:
@@ -154,9 +156,7 @@ class TestSaving:
 class TestWhoMayDoWhat:
     def test_only_desk_managers_share_with_a_group(self, l1, l1_group, desk_manager):
         with pytest.raises(PermissionDenied):
-            canned_response_create(
-                title="x", body="x", translations={}, group=l1_group, actor=l1
-            )
+            canned_response_create(title="x", body="x", translations={}, group=l1_group, actor=l1)
         shared = canned_response_create(
             title="x", body="x", translations={}, group=l1_group, actor=desk_manager
         )

@@ -20,7 +20,9 @@ HTMX = {"HX-Request": "true"}
 @pytest.fixture
 def ticket(org_a):
     contact = ContactFactory(
-        organisation=org_a, name="Jana Becker", form_of_address=Contact.FormOfAddress.MS,
+        organisation=org_a,
+        name="Jana Becker",
+        form_of_address=Contact.FormOfAddress.MS,
         language="fr",
     )
     return IncidentFactory(contact=contact, title="VPN drops")
@@ -78,7 +80,11 @@ class TestStaffPage:
 
         response = client.post(
             reverse("incidents:canned_new"),
-            {"title": "Reset", "body": "{contact_salutation}\nDone.", "translation_de": "Erledigt."},
+            {
+                "title": "Reset",
+                "body": "{contact_salutation}\nDone.",
+                "translation_de": "Erledigt.",
+            },
         )
 
         assert response.status_code == 302
@@ -108,9 +114,7 @@ class TestStaffPage:
         assert response.status_code == 302
         assert CannedResponse.objects.get().group == l2_group
 
-    def test_an_unknown_placeholder_is_shown_next_to_the_field_and_the_input_kept(
-        self, client, l1
-    ):
+    def test_an_unknown_placeholder_is_shown_next_to_the_field_and_the_input_kept(self, client, l1):
         client.force_login(l1)
 
         response = client.post(
@@ -215,7 +219,7 @@ class TestPicker:
 
         page = response.content.decode()
         assert response.status_code == 200
-        assert page.lstrip().startswith("<section id=\"canned-picker\"")
+        assert page.lstrip().startswith('<section id="canned-picker"')
         assert 'data-text="Bonjour Jana Becker"' in page
         assert f'data-text="{ticket.number}"' in page
 
@@ -274,12 +278,16 @@ class TestPicker:
         closed = make_incident_in("closed")
         client.force_login(l1)
 
-        assert client.get(reverse("incidents:canned_picker", args=[closed.number])).status_code == 403
+        assert (
+            client.get(reverse("incidents:canned_picker", args=[closed.number])).status_code == 403
+        )
 
     def test_an_unknown_ticket_is_404(self, client, l1):
         client.force_login(l1)
 
-        assert client.get(reverse("incidents:canned_picker", args=["INC-999999"])).status_code == 404
+        assert (
+            client.get(reverse("incidents:canned_picker", args=["INC-999999"])).status_code == 404
+        )
 
 
 class TestInsert:
@@ -315,7 +323,9 @@ class TestInsert:
         page = client.get(reverse("incidents:canned_insert", args=[ticket.number, response.pk]))
         body = page.context["comment_form"].initial["body"]
 
-        client.post(reverse("incidents:comment", args=[ticket.number]), {"body": body, "is_public": "on"})
+        client.post(
+            reverse("incidents:comment", args=[ticket.number]), {"body": body, "is_public": "on"}
+        )
 
         comment = ticket.comments.get()
         assert comment.is_public and comment.body == f"Hi Jana Becker, about {ticket.number}."
