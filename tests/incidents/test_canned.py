@@ -242,3 +242,31 @@ class TestAdminForm:
             {"title": "x", "body": "Hi", "owner": l1.pk, "group": l1_group.pk}
         )
         assert not both.is_valid()
+
+    def test_an_admin_adds_a_groups_response_recorded_with_the_admin(self, client, l1_group):
+        from django.urls import reverse
+
+        from tests.factories import UserFactory
+
+        root = UserFactory(username="root", is_superuser=True, is_staff=True)
+        client.force_login(root)
+        add = reverse("admin:incidents_cannedresponse_add")
+
+        assert 'name="translation_de"' in client.get(add).content.decode()
+        result = client.post(
+            add,
+            {
+                "title": "Shared",
+                "body": "{ticket_number}",
+                "group": l1_group.pk,
+                "translation_fr": "Ticket {ticket_number}",
+            },
+        )
+
+        assert result.status_code == 302
+        saved = CannedResponse.objects.get()
+        assert (saved.group, saved.translations) == (l1_group, {"fr": "Ticket {ticket_number}"})
+        assert saved.history.get().history_user == root
+        changelist = client.get(reverse("admin:incidents_cannedresponse_changelist"))
+        history = client.get(reverse("admin:incidents_cannedresponse_history", args=[saved.pk]))
+        assert changelist.status_code == history.status_code == 200
