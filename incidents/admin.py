@@ -7,9 +7,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from incidents.forms_canned import CannedResponseAdminForm
 from incidents.models import (
     AlertSource,
     Attachment,
+    CannedResponse,
     Comment,
     Incident,
     MajorIncidentUpdate,
@@ -257,3 +259,17 @@ class MonitoringAlertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 # Inbound email: the IMAP mailboxes and the stored messages.
 from incidents.intake import admin as intake_admin  # noqa: E402, F401
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(SimpleHistoryAdmin):
+    """Canned responses (incidents/canned.py): agents keep their own on the staff page;
+    here an admin manages any, e.g. a support group's."""
+
+    form = CannedResponseAdminForm
+    list_display = ["title", "group", "owner_name", "updated_at"]
+    owner_name = person_column("owner", _("owner"))
+    list_filter = ["group"]
+    search_fields = ["title", "body"]
+    list_select_related = ["group", "owner"]
+    autocomplete_fields = ["owner", "group"]

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Max, Min, Q
 
-from incidents import demo_major, demo_tickets, services
+from incidents import demo_canned, demo_major, demo_tickets, services
 from incidents.demo_recurring import RECURRING
 from incidents.demo_tickets import Ticket
 from incidents.models import Incident, SlaEvent, Status, TicketArticle
@@ -86,6 +86,8 @@ def seed(data: DemoData) -> None:
     events.extend(demo_major.steps(data))
     events.sort(key=lambda event: event[0])
     with frozen_clock(events[0][0]) as clock:
+        # The desk's canned responses are there before the first ticket.
+        demo_canned.seed(data)
         for moment, play in events:
             clock.move_to(moment)
             with transaction.atomic():

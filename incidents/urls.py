@@ -4,6 +4,7 @@ from incidents.ticket_lists import bulk as ticket_bulk
 from incidents.ticket_lists import views as ticket_lists
 from incidents.views import (
     attachments,
+    canned,
     cc,
     choices,
     knowledge,
@@ -56,12 +57,18 @@ urlpatterns = [
         quarantine.attachment,
         name="quarantine_attachment",
     ),
+    path("canned/", canned.index, name="canned_list"),
+    path("canned/new/", canned.new, name="canned_new"),
+    path("canned/<int:pk>/", canned.edit, name="canned_edit"),
+    path("canned/<int:pk>/delete/", canned.delete, name="canned_delete"),
     path("<str:number>/", ticket.detail, name="detail"),
     path("<str:number>/actions/<slug:key>/", ticket.action, name="action"),
     path("<str:number>/classify/", ticket.classify, name="classify"),
     path("<str:number>/sla/", ticket.sla_panel, name="sla_panel"),
     path("<str:number>/confirm-urgency/", ticket.confirm_urgency, name="confirm_urgency"),
     path("<str:number>/comments/", ticket.comment, name="comment"),
+    path("<str:number>/canned/", canned.picker, name="canned_picker"),
+    path("<str:number>/canned/<int:pk>/", canned.insert, name="canned_insert"),
     path("<str:number>/articles/", knowledge.ticket_articles, name="ticket_articles"),
     path(
         "<str:number>/articles/<int:pk>/remove/",

@@ -1,13 +1,14 @@
 """The incidents app's models, one module per idea: the ticket and its choices, its
-conversation (comments, attachments), CCs, linked knowledge articles, ratings, a major
-incident's update log, the SLA ledger, monitoring alerts; inbound email lives beside its
-intake code (incidents/intake/models.py).
+conversation (comments, attachments), canned responses, CCs, linked knowledge articles,
+ratings, a major incident's update log, the SLA ledger, monitoring alerts; inbound email
+lives beside its intake code (incidents/intake/models.py).
 
 Everything is re-exported here: `from incidents.models import X` is how the rest of the
 code (and the migrations, e.g. `incidents.models.current_time`) name them."""
 
 from incidents.intake.models import InboundEmail, Mailbox, Submission
 from incidents.models.articles import TicketArticle
+from incidents.models.canned import CannedResponse
 from incidents.models.cc import TicketCc
 from incidents.models.choices import (
     CUSTOMER_CHANNELS,
@@ -55,6 +56,7 @@ __all__ = [
     "AlertSource",
     "AlertStatus",
     "Attachment",
+    "CannedResponse",
     "Category",
     "Channel",
     "ClosureCode",

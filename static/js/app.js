@@ -76,6 +76,107 @@
       .forEach((box) => { box.checked = all.checked; });
   });
 
+  // Canned responses (templates/incidents/_canned_picker.html): "c r" (data-shortcut) or
+  // Alt+R, also while typing in the reply, opens the picker; typing filters it, arrows
+  // move, Enter or a click inserts the chosen text at the reply's cursor and makes the
+  // reply public, Escape closes it. Without this script the links reload the page.
+  function replyBox() {
+    return document.querySelector("#comment-form textarea[name=body]");
+  }
+
+  function cannedItems(picker) {
+    return Array.from(picker.querySelectorAll("[data-canned-item]")).filter((li) => !li.hidden);
+  }
+
+  function closePicker(picker, focusReply) {
+    const empty = document.createElement("div");
+    empty.id = "canned-picker";
+    empty.hidden = true;
+    picker.replaceWith(empty);
+    const box = replyBox();
+    if (focusReply && box) box.focus();
+  }
+
+  function insertCanned(link) {
+    const box = replyBox();
+    const picker = link.closest("[data-canned-picker]");
+    if (!box) return false;
+    const text = link.dataset.text || "";
+    const start = box.selectionStart ?? box.value.length;
+    const end = box.selectionEnd ?? start;
+    box.setRangeText(text, start, end, "end");
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    const isPublic = document.querySelector("#comment-form input[name=is_public]");
+    if (isPublic) isPublic.checked = true;
+    if (picker) closePicker(picker, false);
+    box.focus();
+    return true;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.code !== "KeyR") return;
+    const open = document.querySelector("[data-canned-open]");
+    if (!open) return;
+    event.preventDefault();
+    const picker = document.querySelector("[data-canned-picker]");
+    if (picker) {
+      const filter = picker.querySelector("[data-canned-filter]");
+      if (filter) filter.focus();
+      return;
+    }
+    open.click();
+  });
+
+  document.addEventListener("input", (event) => {
+    const filter = event.target.closest("[data-canned-filter]");
+    if (!filter) return;
+    const picker = filter.closest("[data-canned-picker]");
+    const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    picker.querySelectorAll("[data-canned-item]").forEach((li) => {
+      const text = li.dataset.search || "";
+      li.hidden = !words.every((word) => text.includes(word));
+      if (!li.hidden) shown += 1;
+    });
+    const none = picker.querySelector("[data-canned-none]");
+    if (none) none.hidden = shown > 0;
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const picker = event.target.closest && event.target.closest("[data-canned-picker]");
+    if (!picker) return;
+    const links = cannedItems(picker).map((li) => li.querySelector("[data-canned-insert]"));
+    const at = links.indexOf(event.target);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      closePicker(picker, true);
+    } else if (event.key === "ArrowDown" && links.length) {
+      event.preventDefault();
+      links[Math.min(links.length - 1, at + 1)].focus();
+    } else if (event.key === "ArrowUp" && links.length) {
+      event.preventDefault();
+      if (at <= 0) picker.querySelector("[data-canned-filter]").focus();
+      else links[at - 1].focus();
+    } else if (event.key === "Enter" && event.target.matches("[data-canned-filter]")) {
+      event.preventDefault();
+      if (links.length) insertCanned(links[0]);
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-canned-insert]");
+    if (link && insertCanned(link)) {
+      event.preventDefault();
+      return;
+    }
+    const close = event.target.closest("[data-canned-close]");
+    const picker = close && close.closest("[data-canned-picker]");
+    if (picker) {
+      event.preventDefault();
+      closePicker(picker, true);
+    }
+  });
+
   // A request htmx sent that the server refused or failed (base.html's htmx config swaps
   // no 4xx/5xx but 422): say so above the page, with the reason the desk's error page
   // gives (e.g. a step another user took first), and offer to reload, instead of leaving

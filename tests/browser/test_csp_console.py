@@ -93,8 +93,17 @@ def test_staff_pages_have_no_console_errors(desk, watched, login, live_server):
         "/kb/",
         "/kb/?q=printer",
         "/kb/new/",
+        "/tickets/canned/",
+        "/tickets/canned/new/",
+        f"/tickets/{number}/canned/",
     ]:
         _visit(page, live_server.url + path, seen)
+
+    # The canned responses' picker, opened through htmx.
+    page.goto(f"{live_server.url}/tickets/{number}/")
+    page.locator("[data-canned-open]").click()
+    page.wait_for_load_state("networkidle")
+    seen.extend(f"canned picker: {problem}" for problem in page.problems())
 
     # Each action panel of the ticket, opened through htmx.
     actions = page.locator("[data-action]")
@@ -158,6 +167,7 @@ def test_admin_pages_have_no_console_errors(desk, watched, login, live_server):
         "/admin/servicedesk/prioritymatrixentry/",
         "/admin/servicedesk/prioritymatrixentry/grid/",
         "/admin/servicedesk/slapolicy/add/",
+        "/admin/incidents/cannedresponse/add/",
     ]:
         _visit(page, live_server.url + path, seen)
     assert seen == []

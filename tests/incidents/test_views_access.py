@@ -39,6 +39,8 @@ PAGES = {
     "incidents:configuration_items": AGENTS,
     "incidents:assignee_choices": AGENTS,
     "incidents:article_suggestions": AGENTS,  # knowledge articles beside log a call
+    "incidents:canned_list": AGENTS,  # canned responses (test_views_canned.py has the rest)
+    "incidents:canned_new": AGENTS,
     "portal:kb": ["contact_a", "contact_b"],  # the portal's help articles
     "portal:home": ["contact_a", "contact_b"],
     # The knowledge base's staff pages (tests/knowledge/test_views_access.py has the rest).
@@ -355,3 +357,67 @@ def test_the_named_manager_coordinates_without_the_permission(
     address, data = major_request(url_name, major_case)
     client.force_login(l3)
     assert client.post(address, data).status_code == 302
+
+
+# ----- canned responses (incidents/views/canned.py) -----------------------------------------
+
+#: url name → (method, who gets through, the status they get; everyone else 403). The
+#: response is a support group's that every agent is a member of: members use it, only
+#: the service desk manager changes it (another agent's or group's is 404: see
+#: test_views_canned.py).
+CANNED_ROUTES = {
+    "incidents:canned_list": ("get", AGENTS, 200),
+    "incidents:canned_new": ("post", AGENTS, 302),
+    "incidents:canned_edit": ("get", ["desk_manager"], 200),
+    "incidents:canned_delete": ("post", ["desk_manager"], 302),
+    "incidents:canned_picker": ("get", AGENTS, 200),
+    "incidents:canned_insert": ("get", AGENTS, 200),
+}
+
+
+@pytest.fixture
+def canned_case(actors, ticket):
+    from incidents.canned import canned_response_create
+    from tests.factories import SupportGroupFactory
+
+    group = SupportGroupFactory(members=[actors[name] for name in AGENTS])
+    response = canned_response_create(
+        title="Ours",
+        body="{contact_salutation} {ticket_number}",
+        translations={},
+        group=group,
+        actor=actors["desk_manager"],
+    )
+    return {"ticket": ticket, "response": response}
+
+
+def canned_request(url_name: str, case: dict) -> tuple[str, dict]:
+    number, pk = case["ticket"].number, case["response"].pk
+    if url_name == "incidents:canned_list":
+        return reverse(url_name), {}
+    if url_name == "incidents:canned_new":
+        return reverse(url_name), {"title": "Mine", "body": "Hello {contact_name}"}
+    if url_name in ("incidents:canned_edit", "incidents:canned_delete"):
+        return reverse(url_name, args=[pk]), {}
+    if url_name == "incidents:canned_picker":
+        return reverse(url_name, args=[number]), {}
+    return reverse(url_name, args=[number, pk]), {}
+
+
+def test_the_canned_matrix_covers_every_canned_route():
+    from incidents import urls
+
+    names = {f"incidents:{p.name}" for p in urls.urlpatterns if p.name.startswith("canned_")}
+    assert names == set(CANNED_ROUTES)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("url_name", CANNED_ROUTES)
+@pytest.mark.parametrize("actor", EVERYONE)
+def test_canned_response_permission_matrix(client, actors, canned_case, actor, url_name, htmx):
+    method, allowed, status = CANNED_ROUTES[url_name]
+    address, data = canned_request(url_name, canned_case)
+    client.force_login(actors[actor])
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = getattr(client, method)(address, data, headers=headers)
+    assert response.status_code == (status if actor in allowed else 403)

@@ -283,6 +283,19 @@ class TestSeedDemo:
         assert set(major.children.values_list("status", flat=True)) == {Status.CLOSED}
         assert major.major_updates.count() == 2
 
+    def test_canned_responses_are_personal_and_shared_and_one_is_translated(self):
+        from incidents.canned import canned_responses_usable_by
+        from incidents.models import CannedResponse
+
+        rows = CannedResponse.objects.select_related("owner", "group")
+        assert {r.owner.username for r in rows if r.owner} >= {"l1", "l2"}
+        assert {r.group.name for r in rows if r.group} >= {"Service Desk", "Network Operations"}
+        assert any(set(r.translations) == {"de", "fr", "ru"} for r in rows)
+        l1 = get_user_model().objects.get(username="l1")
+        usable = {r.title for r in canned_responses_usable_by(l1)}
+        assert {"Password reset done", "Could not reach you by phone"} <= usable
+        assert "Looking into it" not in usable  # l2's own
+
     def test_the_summary_is_short_and_says_what_to_try(self, seeded):
         lines = seeded.strip().splitlines()
 
