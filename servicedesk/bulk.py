@@ -90,4 +90,3 @@ def reason_of(refusal: Exception) -> str:
     if isinstance(refusal, StaleEdit):
         return str(refusal.message)
     return str(refusal) or str(_("You may not do this."))
-
