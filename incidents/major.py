@@ -42,9 +42,17 @@ def open_major_on_service(incident: Incident) -> Incident | None:
         or incident.kind != Kind.INCIDENT
     ):
         return None
+    return open_major_for_service(incident.service_id)
+
+
+def open_major_for_service(service_id: int | None) -> Incident | None:
+    """The open major incident on this service (the oldest, should there be two), or
+    None: what a new ticket on the service is proposed to be linked to."""
+    if service_id is None:
+        return None
     return (
         open_majors()
-        .filter(service_id=incident.service_id)
+        .filter(service_id=service_id)
         # The status too: the FSM's concurrency guard reads it when a row is loaded.
         .only("pk", "number", "title", "status", "outage_started_at", "registered_at", "service_id")
         .order_by("registered_at", "pk")

@@ -30,6 +30,7 @@ urlpatterns = [
     path("new/contacts/", log_call.contact_search, name="contact_search"),
     path("new/contacts/<int:pk>/", log_call.contact_pick, name="contact_pick"),
     path("new/configuration-items/", log_call.configuration_items, name="configuration_items"),
+    path("new/major-incident/", log_call.major_proposal, name="log_call_major"),
     path("new/articles/", knowledge.article_suggestions, name="article_suggestions"),
     path("quarantine/", quarantine.index, name="quarantine"),
     path("quarantine/<int:pk>/", quarantine.detail, name="quarantine_detail"),

@@ -35,6 +35,7 @@ PAGES = {
     "incidents:priority_preview": AGENTS,
     "incidents:contact_search": AGENTS,
     "incidents:configuration_items": AGENTS,
+    "incidents:log_call_major": AGENTS,  # the open major incident on the chosen service
     "incidents:assignee_choices": AGENTS,
     "incidents:article_suggestions": AGENTS,  # knowledge articles beside log a call
     "portal:kb": ["contact_a", "contact_b"],  # the portal's help articles
