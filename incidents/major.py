@@ -18,6 +18,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from incidents.models import OPEN_STATUSES, Incident, Kind, MajorIncidentUpdate, Status
+from incidents.selectors import ticket_text_match
 from servicedesk.models import ConfigurationItem, Contact
 
 #: Updates shown in a portal banner, newest first.
@@ -74,18 +75,21 @@ def updates_of(parent: Incident) -> QuerySet[MajorIncidentUpdate]:
     return parent.major_updates.select_related("posted_by").order_by("-posted_at", "-pk")
 
 
-def link_candidates(parent: Incident, text: str) -> list[Incident]:
-    """Incidents a person searching by number or title may link: open or completed, not
-    major, not linked anywhere yet."""
-    text = text.strip()
+def link_candidates(user, parent: Incident, text: str) -> list[Incident]:
+    """Incidents `user` may link, found by number, words of the summary, the contact's
+    name or email, or the organisation's name or contract number (the ticket search's
+    match, incidents/selectors.py): open or completed, not major, not linked anywhere
+    yet; newest first."""
+    text = " ".join(text.split())[:200]
     if not text:
         return []
     return list(
-        Incident.objects.filter(Q(number__icontains=text) | Q(title__icontains=text))
+        Incident.objects.visible_to(user)
+        .filter(ticket_text_match(text, people=True))
         .filter(kind=Kind.INCIDENT, is_major=False, parent__isnull=True)
         .exclude(pk=parent.pk)
         .exclude(status=Status.CLOSED)
-        .select_related("organisation", "service")
+        .select_related("organisation", "contact", "service")
         .order_by("-pk")[:CANDIDATES_SHOWN]
     )
 

@@ -97,5 +97,5 @@ def major_panel(request: AuthenticatedHttpRequest, incident: Incident, **panel: 
     for name, value in panel.items():
         setattr(found, name, value)
     if found.query and found.candidates is None and may_link:
-        found.candidates = link_candidates(incident, found.query)
+        found.candidates = link_candidates(user, incident, found.query)
     return found
