@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from incidents import notifications, sla_digest, staff_notifications
 from incidents.models import Status
 from incidents.signals import (
+    major_manager_named,
     sla_swept,
     ticket_commented,
     ticket_registered,
@@ -69,3 +70,12 @@ def notify_workers_status_changed(
 @receiver(urgency_raise_requested, dispatch_uid="incidents.notify_urgency_requested")
 def notify_urgency_requested(sender, incident, comment, actor=None, **kwargs) -> None:
     staff_notifications.notify_urgency_requested(incident=incident, comment=comment, actor=actor)
+
+
+@receiver(major_manager_named, dispatch_uid="incidents.notify_major_manager")
+def notify_major_manager(sender, incident, manager, actor=None, reason="", **kwargs) -> None:
+    """The named major incident manager hears it (in the app and by mail), unless they
+    named themselves."""
+    staff_notifications.notify_major_manager(
+        incident=incident, manager=manager, actor=actor, reason=reason
+    )

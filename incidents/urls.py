@@ -61,6 +61,7 @@ urlpatterns = [
     path("<str:number>/cc/<int:pk>/remove/", cc.cc_remove, name="cc_remove"),
     path("<str:number>/major/declare/", major.declare, name="major_declare"),
     path("<str:number>/major/join/", major.join, name="major_join"),
+    path("<str:number>/major/manager/", major.manager, name="major_manager"),
     path("<str:number>/major/children/", major.link, name="major_link"),
     path("<str:number>/major/children/<str:child>/remove/", major.unlink, name="major_unlink"),
     path("<str:number>/major/candidates/", major.candidates, name="major_candidates"),
