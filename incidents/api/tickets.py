@@ -100,8 +100,9 @@ def _parent_number(incident: Incident, principal: Principal) -> str | None:
     when the major incident is its own organisation's (as in the portal)."""
     if incident.parent_id is None:
         return None
-    if hasattr(incident, "parent_number"):  # a list row (with_parent)
-        number, organisation_id = incident.parent_number, incident.parent_organisation_id
+    number: str | None = getattr(incident, "parent_number", None)
+    if number is not None:  # a list row (with_parent)
+        organisation_id = getattr(incident, "parent_organisation_id", None)
     else:  # one ticket, loaded with its parent (get_incident_for)
         parent = cast(Incident, incident.parent)
         number, organisation_id = parent.number, parent.organisation_id
