@@ -9,6 +9,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from incidents.intake.idempotency import submission_field
+from incidents.major import open_major_for_service
 from incidents.models import INVALID_CLOSURE_CODES, Category, ClosureCode, Incident, Kind
 from incidents.selectors import configuration_items_for, linked_published_articles
 from knowledge.selectors import published_articles
@@ -101,6 +102,13 @@ class LogCallForm(ClassificationFields):
     articles = forms.ModelMultipleChoiceField(
         queryset=published_articles(), required=False, widget=forms.MultipleHiddenInput
     )
+    #: Ticked when the service has an open major incident (the number of that incident):
+    #: the new ticket is linked to it as soon as it is registered.
+    link_major = forms.CharField(
+        label=_("Link to the major incident"),
+        required=False,
+        max_length=20,
+    )  # a checkbox with the number as its value: templates/incidents/_log_call_major.html
 
     field_order = [
         "contact",
@@ -137,6 +145,32 @@ class LogCallForm(ClassificationFields):
                 % {"name": contact.name, "org": contact.organisation.name}
             )
         return contact
+
+    def clean(self):
+        data = super().clean()
+        typed = (data.get("link_major") or "").strip().upper()
+        data["link_major"] = None
+        if not typed:
+            return data
+        service = data.get("service")
+        major = open_major_for_service(service.pk if service else None)
+        if major is None or major.number != typed:
+            self.add_error(
+                "link_major",
+                _(
+                    "%(number)s is no longer an open major incident on this service: "
+                    "register the ticket without it, or link it from the ticket's page."
+                )
+                % {"number": typed[:20]},
+            )
+        elif data.get("kind") != Kind.INCIDENT:
+            self.add_error(
+                "link_major",
+                _("Only an incident is linked to a major incident, not a service request."),
+            )
+        else:
+            data["link_major"] = major
+        return data
 
 
 def _suggesting_articles() -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""The major incident's forms on the ticket page: declare, link tickets, the outage window
-and the public update. Times are typed in the user's time zone (datetime-local)."""
+"""The major incident's forms on the ticket page: declare, hand over to another manager,
+link tickets, the outage window and the public update. Times are typed in the user's
+time zone (datetime-local)."""
 
 import re
 
@@ -53,6 +54,20 @@ class DeclareMajorForm(VersionedForm[Incident]):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why this is a major incident (internal)."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = agents()  # type: ignore[attr-defined]  # read per form
+
+
+class ManagerForm(VersionedForm[Incident]):
+    """Hand the major incident over to another major incident manager."""
+
+    manager = StaffChoiceField(
+        label=_("Major incident manager"),
+        queryset=agents(),
+        help_text=_("They are told, and coordinate the major incident from now on."),
     )
 
     def __init__(self, *args, **kwargs) -> None:

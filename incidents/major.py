@@ -18,6 +18,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from incidents.models import OPEN_STATUSES, Incident, Kind, MajorIncidentUpdate, Status
+from incidents.selectors import ticket_text_match
 from servicedesk.models import ConfigurationItem, Contact
 
 #: Updates shown in a portal banner, newest first.
@@ -42,9 +43,17 @@ def open_major_on_service(incident: Incident) -> Incident | None:
         or incident.kind != Kind.INCIDENT
     ):
         return None
+    return open_major_for_service(incident.service_id)
+
+
+def open_major_for_service(service_id: int | None) -> Incident | None:
+    """The open major incident on this service (the oldest, should there be two), or
+    None: what a new ticket on the service is proposed to be linked to."""
+    if service_id is None:
+        return None
     return (
         open_majors()
-        .filter(service_id=incident.service_id)
+        .filter(service_id=service_id)
         # The status too: the FSM's concurrency guard reads it when a row is loaded.
         .only("pk", "number", "title", "status", "outage_started_at", "registered_at", "service_id")
         .order_by("registered_at", "pk")
@@ -66,18 +75,21 @@ def updates_of(parent: Incident) -> QuerySet[MajorIncidentUpdate]:
     return parent.major_updates.select_related("posted_by").order_by("-posted_at", "-pk")
 
 
-def link_candidates(parent: Incident, text: str) -> list[Incident]:
-    """Incidents a person searching by number or title may link: open or completed, not
-    major, not linked anywhere yet."""
-    text = text.strip()
+def link_candidates(user, parent: Incident, text: str) -> list[Incident]:
+    """Incidents `user` may link, found by number, words of the summary, the contact's
+    name or email, or the organisation's name or contract number (the ticket search's
+    match, incidents/selectors.py): open or completed, not major, not linked anywhere
+    yet; newest first."""
+    text = " ".join(text.split())[:200]
     if not text:
         return []
     return list(
-        Incident.objects.filter(Q(number__icontains=text) | Q(title__icontains=text))
+        Incident.objects.visible_to(user)
+        .filter(ticket_text_match(text, people=True))
         .filter(kind=Kind.INCIDENT, is_major=False, parent__isnull=True)
         .exclude(pk=parent.pk)
         .exclude(status=Status.CLOSED)
-        .select_related("organisation", "service")
+        .select_related("organisation", "contact", "service")
         .order_by("-pk")[:CANDIDATES_SHOWN]
     )
 

@@ -8,6 +8,7 @@ from incidents import notifications, sla_digest, staff_notifications
 from incidents.dashboard import rollup
 from incidents.models import Incident, Status
 from incidents.signals import (
+    major_manager_named,
     sla_swept,
     ticket_commented,
     ticket_registered,
@@ -78,3 +79,12 @@ def notify_urgency_requested(sender, incident, comment, actor=None, **kwargs) ->
 def dashboard_touch(sender, instance, **kwargs) -> None:
     """The dashboard's roll-up counts the ticket's past days again (after commit)."""
     rollup.touch_ticket(instance)
+
+
+@receiver(major_manager_named, dispatch_uid="incidents.notify_major_manager")
+def notify_major_manager(sender, incident, manager, actor=None, reason="", **kwargs) -> None:
+    """The named major incident manager hears it (in the app and by mail), unless they
+    named themselves."""
+    staff_notifications.notify_major_manager(
+        incident=incident, manager=manager, actor=actor, reason=reason
+    )

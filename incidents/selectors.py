@@ -22,6 +22,21 @@ def configuration_items_for(
     return items.select_related("service").order_by("service__name", "name")
 
 
+def ticket_text_match(text: str, *, people: bool = False) -> Q:
+    """Tickets whose title (summary) or number contains `text`; with `people`, also those
+    whose contact's name or email, or organisation's name, contains it, or whose
+    organisation's contract number it is."""
+    match = Q(title__icontains=text) | Q(number__icontains=text)
+    if people:
+        match |= (
+            Q(contact__name__icontains=text)
+            | Q(contact__email__icontains=text)
+            | Q(organisation__name__icontains=text)
+            | Q(organisation__contract_number__iexact=text)
+        )
+    return match
+
+
 def search_tickets(user, text: str, *, after: int | None, limit: int) -> list[Incident]:
     """Tickets whose title or number contains `text`, newest first, as far as `user` may
     see them (staff: as the queues do). Keyset pagination on the id: one query per page,
@@ -29,9 +44,7 @@ def search_tickets(user, text: str, *, after: int | None, limit: int) -> list[In
     text = text.strip()
     if not text:
         return []
-    tickets = Incident.objects.visible_to(user).filter(
-        Q(title__icontains=text) | Q(number__icontains=text)
-    )
+    tickets = Incident.objects.visible_to(user).filter(ticket_text_match(text))
     if after is not None:
         tickets = tickets.filter(id__lt=after)
     return list(tickets.for_list().order_by("-id")[: limit + 1])

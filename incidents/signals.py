@@ -20,3 +20,6 @@ urgency_raise_requested = Signal()
 #: One SLA sweep marked tickets. kwargs: swept_at, marked = {"reaction_breached": [ids],
 #: "resolution_breached": [...], "reaction_at_risk": [...], "resolution_at_risk": [...]}.
 sla_swept = Signal()
+#: Someone was named a major incident's manager (on declaring it, or on a hand-over).
+#: kwargs: incident, manager, actor, reason.
+major_manager_named = Signal()

@@ -5,7 +5,8 @@ person chose).
 Who: the assignee, or the members of the ticket's support group while nobody is
 assigned. When: a ticket is assigned to them (also on escalation), the customer answered
 (a contact's comment in the portal or by email), the customer rejected a resolution, or
-the customer asked for a higher urgency. The SLA mails (at risk, breached) are separate:
+the customer asked for a higher urgency. And the person named a major incident's manager
+(on declaring it, or on a hand-over). The SLA mails (at risk, breached) are separate:
 incidents/notifications.py notify_staff."""
 
 from typing import cast
@@ -27,6 +28,7 @@ TICKET_ASSIGNED = "ticket_assigned"
 CUSTOMER_REPLIED = "customer_replied"
 RESOLUTION_REJECTED = "resolution_rejected"
 URGENCY_REQUESTED = "urgency_raise_requested"
+MAJOR_MANAGER_NAMED = "major_manager_named"
 
 
 def register_events() -> None:
@@ -51,6 +53,11 @@ def register_events() -> None:
             URGENCY_REQUESTED,
             gettext_lazy("The customer asks for a higher urgency"),
             gettext_lazy("Higher urgency requested (to staff)"),
+        ),
+        (
+            MAJOR_MANAGER_NAMED,
+            gettext_lazy("I am named a major incident's manager"),
+            gettext_lazy("Major incident manager named (to staff)"),
         ),
     ]:
         register_event(key, label, staff=True, log_label=log_label)
@@ -117,12 +124,39 @@ def notify_urgency_requested(
         )
 
 
+def notify_major_manager(
+    *, incident: Incident, manager, actor, reason: str = ""
+) -> list[InAppNotification]:
+    """The person named to manage a major incident (on declaring it or on a hand-over)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        verb = _("You are the manager of major incident %(number)s") % {"number": incident.number}
+        return _tell(
+            incident,
+            MAJOR_MANAGER_NAMED,
+            verb,
+            actor,
+            occurrence=f"manager{manager.pk}:v{incident.version}",
+            text=reason,
+            recipients=[manager],
+        )
+
+
 def _by_contact(comment: Comment) -> bool:
     return comment.author is not None and contact_of(comment.author) is not None
 
 
-def _tell(incident: Incident, event: str, verb: str, actor, *, occurrence: str, text: str = ""):
-    """Call inside translation.override(LANGUAGE_CODE): the words are stored as written."""
+def _tell(
+    incident: Incident,
+    event: str,
+    verb: str,
+    actor,
+    *,
+    occurrence: str,
+    text: str = "",
+    recipients: list | None = None,
+):
+    """Call inside translation.override(LANGUAGE_CODE): the words are stored as written.
+    Told: `recipients`, by default the people working the ticket (workers)."""
     from incidents.notifications import render_staff_mail
 
     path = reverse("incidents:detail", args=[incident.number])
@@ -134,7 +168,7 @@ def _tell(incident: Incident, event: str, verb: str, actor, *, occurrence: str, 
         thread_root=incident.number,
     )
     return inbox_notify(
-        recipients=workers(incident),
+        recipients=workers(incident) if recipients is None else recipients,
         event=event,
         verb=verb,
         target=incident,

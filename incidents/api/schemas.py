@@ -134,6 +134,24 @@ class TicketOut(Schema):
     closed_at: datetime | None
     response_due_at: datetime | None
     resolution_due_at: datetime | None
+    is_major: bool = Field(
+        description="A major incident: the one ticket of an outage that other tickets hang "
+        "off (read-only)."
+    )
+    parent: str | None = Field(
+        description="The number of the major incident this ticket is part of (read-only). "
+        "Contacts' tokens see it only when that major incident is their own "
+        "organisation's; null otherwise.",
+        examples=["INC-000120"],
+    )
+    outage_started_at: datetime | None = Field(
+        description="A major incident's outage start: when the service went down "
+        "(read-only; null on other tickets)."
+    )
+    outage_ended_at: datetime | None = Field(
+        description="A major incident's outage end: null while the service is still down, "
+        "and on other tickets (read-only)."
+    )
 
 
 class CommentOut(Schema):

@@ -10,9 +10,10 @@ Who may do what follows the desk's own rules (servicedesk/roles.py, incidents/ru
 """
 
 import re
+from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -80,7 +81,34 @@ def _ticket(incident: Incident, principal: Principal) -> dict:
         "closed_at": incident.closed_at,
         "response_due_at": incident.response_due_at,
         "resolution_due_at": incident.resolution_due_at,
+        "is_major": incident.is_major,
+        "parent": _parent_number(incident, principal),
+        "outage_started_at": incident.outage_started_at,
+        "outage_ended_at": incident.outage_ended_at,
     }
+
+
+def with_parent(tickets: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Each ticket with its major incident's number and organisation, in the same query."""
+    return tickets.annotate(
+        parent_number=F("parent__number"), parent_organisation_id=F("parent__organisation_id")
+    )
+
+
+def _parent_number(incident: Incident, principal: Principal) -> str | None:
+    """The number of the major incident the ticket is part of; a contact sees it only
+    when the major incident is its own organisation's (as in the portal)."""
+    if incident.parent_id is None:
+        return None
+    number: str | None = getattr(incident, "parent_number", None)
+    if number is not None:  # a list row (with_parent)
+        organisation_id = getattr(incident, "parent_organisation_id", None)
+    else:  # one ticket, loaded with its parent (get_incident_for)
+        parent = cast(Incident, incident.parent)
+        number, organisation_id = parent.number, parent.organisation_id
+    if principal.contact is not None and organisation_id != principal.contact.organisation_id:
+        return None
+    return number
 
 
 def _comment(comment: Comment) -> dict:
@@ -121,7 +149,7 @@ def list_tickets(request, filters: Query[TicketFilters]):
     """Newest first, `limit` per page (at most 200); follow `next_cursor` for more.
     Contacts' tokens list their organisation's tickets only."""
     principal: Principal = request.auth
-    tickets = Incident.objects.visible_to(principal.user).for_list()
+    tickets = with_parent(Incident.objects.visible_to(principal.user).for_list())
     if filters.status:
         tickets = tickets.filter(status__in=filters.status)
     if filters.kind:

@@ -5,7 +5,9 @@ long the service was down (the customer SLA report counts it against availabilit
 its public update log tells every affected contact where things stand.
 
 - Declaring: the service desk manager, or an L2 agent holding `incidents.declare_major`
-  (incidents/rules.py). Only an open incident that is not a child becomes major.
+  (incidents/rules.py). Only an open incident that is not a child becomes major. The
+  named major incident manager is told (in the app and by mail: staff_notifications),
+  and whoever coordinates may hand the major incident over to another manager.
 - Children: any agent links an open or completed incident that is neither major nor
   another's child (L1 does it at triage, when the ticket page proposes it); whoever
   coordinates the major incident takes one off. Each link is in the child's history.
@@ -34,9 +36,11 @@ from incidents import rules
 from incidents.models import OPEN_STATUSES, Incident, Kind, MajorIncidentUpdate, Status
 from incidents.services._runner import lock_ticket, run_transition, save_ticket
 from incidents.services.comments import add_comment
+from incidents.signals import major_manager_named
+from servicedesk.people import display_name
 from servicedesk.roles import is_agent
 from servicedesk.sanitise import clean_text
-from servicedesk.workflow import Actor, copy_into, person, save_with_history
+from servicedesk.workflow import Actor, after_commit, copy_into, person, save_with_history
 
 #: Tickets on the major incident's service registered this long ago at most are suggested
 #: as its children.
@@ -91,8 +95,50 @@ def incident_declare_major(
             reason=_("Declared a major incident: %(reason)s") % {"reason": reason},
             fields=DECLARE_FIELDS,
         )
+        _announce_manager(fresh, manager=manager, actor=actor, reason=reason)
     copy_into(incident, fresh)
     return fresh
+
+
+def incident_name_major_manager(
+    *,
+    incident: Incident,
+    manager,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Incident:
+    """Hand the open major incident over to another major incident manager (an agent),
+    who is told; naming the current one again changes nothing."""
+    _check_coordinates(incident, actor)
+    if manager is None or not manager.is_active or not is_agent(manager):
+        raise ValidationError({"manager": _("Choose an agent to manage the major incident.")})
+    with transaction.atomic():
+        fresh = lock_ticket(incident, expected_version)
+        if not fresh.is_open:
+            raise ValidationError(
+                _("%(number)s is resolved: it needs no manager any more.")
+                % {"number": fresh.number}
+            )
+        if fresh.major_manager_id == manager.pk:
+            return fresh
+        fresh.major_manager = manager
+        reason = _("Major incident manager: %(name)s") % {"name": display_name(manager)}
+        save_ticket(
+            fresh, actor=actor, reason=reason, fields=["major_manager", "version", "updated_at"]
+        )
+        _announce_manager(fresh, manager=manager, actor=actor, reason="")
+    copy_into(incident, fresh)
+    return fresh
+
+
+def _announce_manager(incident: Incident, *, manager, actor: Actor, reason: str) -> None:
+    """Tell the named manager once the transaction commits."""
+    after_commit(
+        incident,
+        lambda ticket: major_manager_named.send(
+            sender=Incident, incident=ticket, manager=manager, actor=person(actor), reason=reason
+        ),
+    )
 
 
 def why_not_major(incident: Incident) -> str:

@@ -1,16 +1,20 @@
-"""L1 logs a phone call: find the caller, describe, classify, register."""
+"""L1 logs a phone call: find the caller, describe, classify, register. When the chosen
+service has an open major incident, the form proposes linking the new incident to it."""
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import trigger_client_event
 
 from incidents import services
 from incidents.forms import LogCallForm
 from incidents.intake.idempotency import form_submission
-from incidents.models import Channel
+from incidents.major import open_major_for_service
+from incidents.models import Channel, Incident, Kind
 from incidents.selectors import configuration_items_for
 from incidents.views.knowledge import log_call_suggestions
 from servicedesk.access import agent_required
@@ -49,14 +53,54 @@ def log_call(request: AuthenticatedHttpRequest) -> HttpResponse:
                 services.incident_articles_link(
                     incident=incident, articles=data["articles"], actor=request.user
                 )
+            if data["link_major"] is not None:
+                _link_to_major(request, incident, data["link_major"])
             return redirect("incidents:detail", number=incident.number)
     context = {
         "form": form,
         "contact": _chosen_contact(form),
         "priority": _priority_from(form),
         **_articles_beside(request, form),
+        **_major_beside(form),
     }
     return render(request, "incidents/log_call.html", context, status=422 if form.errors else 200)
+
+
+def _link_to_major(request: AuthenticatedHttpRequest, incident: Incident, major: Incident) -> None:
+    """Link the new ticket to the major incident the agent ticked; the ticket stays
+    registered whatever happens (the message says when it could not be linked)."""
+    values = {"child": incident.number, "parent": major.number}
+    try:
+        services.incident_link_child(parent=major, child=incident, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        reason = " ".join(getattr(error, "messages", None) or [str(error)])
+        messages.warning(
+            request,
+            _("%(child)s is registered but not linked to %(parent)s: %(reason)s")
+            % {**values, "reason": reason},
+        )
+    else:
+        messages.success(request, _("%(child)s is part of major incident %(parent)s.") % values)
+
+
+def _major_beside(form: LogCallForm) -> dict:
+    """The open major incident on the service chosen (for an incident), proposed for
+    linking, and whether the agent ticked it."""
+    return major_hint(
+        service=form["service"].value(),
+        kind=form["kind"].value(),
+        ticked=form["link_major"].value(),
+    )
+
+
+def major_hint(*, service, kind, ticked) -> dict:
+    major = None
+    if kind in (None, "", Kind.INCIDENT):
+        major = open_major_for_service(parse_int(service))
+    return {
+        "major_hint": major,
+        "major_ticked": major is not None and str(ticked or "").upper() == major.number,
+    }
 
 
 def _articles_beside(request: AuthenticatedHttpRequest, form: LogCallForm) -> dict:
@@ -98,6 +142,19 @@ def priority_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     impact = _choice(request.GET.get("impact"), Impact, Impact.LOW)
     priority = Priority(services.priority_for(urgency=urgency, impact=impact))
     return render(request, "incidents/log_call.html#priority", {"priority": priority})
+
+
+@require_GET
+@agent_required
+def major_proposal(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The open major incident on the chosen service, with a box to link the new ticket
+    to it (htmx, when the service or the kind changes); empty when there is none."""
+    context = major_hint(
+        service=request.GET.get("service"),
+        kind=request.GET.get("kind"),
+        ticked=request.GET.get("link_major"),
+    )
+    return render(request, "incidents/_log_call_major.html", context)
 
 
 @require_GET

@@ -1,8 +1,8 @@
-"""Major incidents on the ticket page: declare one, link tickets to it (by number, by
-search, from the suggestions, or one click on a new ticket's page) and take them off, its
-outage window and its public update log. htmx gets the part that changed; a plain POST
-is redirected to the ticket with a message, or gets the page again with the errors next
-to the fields (422). The rules are incidents/services/major.py's."""
+"""Major incidents on the ticket page: declare one, hand it over to another manager, link
+tickets to it (by number, by search, from the suggestions, or one click on a new ticket's
+page) and take them off, its outage window and its public update log. htmx gets the part
+that changed; a plain POST is redirected to the ticket with a message, or gets the page
+again with the errors next to the fields (422). The rules are incidents/services/major.py's."""
 
 from typing import Any
 
@@ -17,7 +17,13 @@ from django_htmx.http import retarget
 from incidents import rules, services
 from incidents.access import get_incident_for
 from incidents.exceptions import StaleTicket
-from incidents.forms_major import DeclareMajorForm, LinkChildrenForm, MajorUpdateForm, OutageForm
+from incidents.forms_major import (
+    DeclareMajorForm,
+    LinkChildrenForm,
+    MajorUpdateForm,
+    ManagerForm,
+    OutageForm,
+)
 from incidents.models import Incident
 from incidents.views.major_panel import major_context
 from incidents.views.ticket import _ticket_changed, page_context
@@ -26,6 +32,7 @@ from servicedesk.action_views import focus
 from servicedesk.forms import apply_service_errors, rebase
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.parsing import parse_int
+from servicedesk.people import display_name
 
 PANEL = "incidents/_major_panel.html"
 
@@ -118,6 +125,34 @@ def _declare_form(
         return retarget(response, "#action-panel")
     context = page_context(request, incident, declare_form=form)
     return render(request, "incidents/detail.html", context, status=status)
+
+
+@require_POST
+@staff_required
+def manager(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """Hand the major incident over to another major incident manager."""
+    incident = _major_for(request, number)
+    _check_coordinates(request, incident)
+    form = ManagerForm(request.POST, record=incident)
+    if form.is_valid():
+        chosen = form.cleaned_data["manager"]
+        try:
+            incident = services.incident_name_major_manager(
+                incident=incident,
+                manager=chosen,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except StaleTicket:
+            incident = _major_for(request, number)
+            form = rebase(ManagerForm, request.POST, incident)
+            form.add_error(None, StaleTicket.message)
+        else:
+            text = _("%(name)s manages the major incident now.") % {"name": display_name(chosen)}
+            return _changed(request, incident, text)
+    return _panel(request, incident, status=422, manager_form=form)
 
 
 # ----- children -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from incidents import rules
-from incidents.forms_major import LinkChildrenForm, MajorUpdateForm, OutageForm
+from incidents.forms_major import LinkChildrenForm, MajorUpdateForm, ManagerForm, OutageForm
 from incidents.major import children_of, link_candidates, open_major_on_service, updates_of
 from incidents.models import Incident, MajorIncidentUpdate, Status
 from incidents.services.major import incident_suggest_children, why_not_major
@@ -29,6 +29,8 @@ class MajorPanel:
     link_form: forms.Form | None
     update_form: forms.Form | None
     outage_form: forms.Form | None
+    #: Hand over to another manager (who coordinates, while the major incident is open).
+    manager_form: forms.Form | None = None
     #: A search for tickets to link: what was typed and what it found (None: no search).
     query: str = ""
     candidates: list[Incident] | None = None
@@ -94,8 +96,13 @@ def major_panel(request: AuthenticatedHttpRequest, incident: Incident, **panel: 
             else None
         ),
     )
+    if coordinates and incident.is_open:
+        found.manager_form = ManagerForm(
+            initial={"version": incident.version, "manager": incident.major_manager_id},
+            record=incident,
+        )
     for name, value in panel.items():
         setattr(found, name, value)
     if found.query and found.candidates is None and may_link:
-        found.candidates = link_candidates(incident, found.query)
+        found.candidates = link_candidates(user, incident, found.query)
     return found

@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from incidents import services
 from incidents.models import Status
 from tests.api.conftest import issue_api_token
 from tests.factories import ConfigurationItemFactory, make_incident_in
@@ -50,10 +51,20 @@ def keep_the_tests_connection():
 
 
 @pytest.fixture
-def callers(contact_a, l1, l1_group, alert_source):
+def callers(contact_a, l1, l1_group, alert_source, desk_manager):
     """Who sends each request, and a ticket each of them may see."""
     ticket = make_incident_in(Status.IN_PROGRESS, contact=contact_a.contact, group=l1_group)
     ConfigurationItemFactory(organisation=contact_a.contact.organisation)
+    # The ticket is part of a major incident whose outage has ended, so the major fields
+    # (flag, parent, outage window) are filled in the answers the schema is checked against.
+    major = services.incident_declare_major(
+        incident=make_incident_in(Status.IN_PROGRESS, contact=contact_a.contact),
+        manager=desk_manager,
+        reason="Down",
+        actor=desk_manager,
+    )
+    services.incident_link_child(parent=major, child=ticket, actor=l1)
+    services.incident_end_outage(incident=major, actor=desk_manager)
     return {
         "contact": (issue_api_token(contact=contact_a.contact), ticket.number),
         "agent": (issue_api_token(user=l1), ticket.number),

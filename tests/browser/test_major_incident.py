@@ -120,3 +120,58 @@ def test_declare_link_two_children_post_an_update_and_resolve(desk, watched, log
     expect(panel.locator("[data-outage-end] time")).to_be_visible()
 
     assert page.problems == []
+
+
+def test_a_call_on_the_service_is_linked_at_intake_and_a_ticket_found_by_organisation(
+    desk, watched, login, live_server, django_user_model
+):
+    """On *Log a call*, choosing the service of an open major incident proposes it; ticked,
+    the call is registered as its child. On the major incident's page a ticket is found
+    by its organisation's name and linked, and a new manager is named and told."""
+    from incidents import services
+    from servicedesk.models import InAppNotification
+
+    page = watched
+    parent, older = desk["parent"], desk["by_number"]
+    boss = django_user_model.objects.get(username="boss")
+    services.incident_declare_major(
+        incident=parent, manager=boss, reason="Object storage down", actor=boss
+    )
+    UserFactory(username="duty", first_name="Tom", last_name="Duty", roles=[roles.L2_AGENT])
+    login("boss")
+
+    # 1. Log a call: the service's open major incident is proposed; tick it and register.
+    page.goto(f"{live_server.url}/tickets/new/")
+    page.fill("#contact-search", "Oliver")
+    page.locator("button.pick", has_text="Oliver Hughes").click()
+    expect(page.locator(".contact-card")).to_contain_text("authorised")
+    page.fill("#id_title", "Our uploads fail with 503")
+    page.select_option("#id_service", label="Object storage")
+    hint = page.locator(f'[data-major-hint="{parent.number}"]')
+    expect(hint).to_contain_text("S3 endpoint answers 503")
+    hint.get_by_label(f"Link to {parent.number} (major incident on this service)").check()
+    page.get_by_role("button", name="Register ticket").click()
+    expect(page.locator("#major-member")).to_contain_text(parent.number)
+    call = Incident.objects.get(title="Our uploads fail with 503")
+    assert call.parent_id == parent.pk
+
+    # 2. On the major incident's page: find a ticket by its organisation and link it.
+    page.goto(f"{live_server.url}/tickets/{parent.number}/")
+    panel = page.locator("#major-panel")
+    page.fill("#major-search", "Contoso")
+    candidate = panel.locator(f'[data-candidate="{older.number}"]')
+    expect(candidate).to_be_visible()
+    candidate.get_by_role("button").click()
+    expect(panel.locator(f'[data-child="{older.number}"]')).to_be_visible()
+    assert Incident.objects.get(pk=older.pk).parent_id == parent.pk
+
+    # 3. Hand it over to the L2 agent on duty, who is told.
+    panel.locator(".major-manager summary").click()
+    panel.get_by_label("Major incident manager").select_option(label="Tom Duty")
+    panel.locator("[data-major-hand-over]").click()
+    expect(panel.locator("[data-major-notice]")).to_contain_text("Tom Duty manages")
+    assert InAppNotification.objects.filter(
+        recipient__username="duty", event="major_manager_named"
+    ).exists()
+
+    assert page.problems == []

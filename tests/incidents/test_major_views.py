@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from incidents import services
 from incidents.models import Incident, MajorIncidentUpdate, Status
-from tests.factories import IncidentFactory, ServiceFactory, make_incident_in
+from tests.factories import (
+    ContactFactory,
+    IncidentFactory,
+    OrganisationFactory,
+    ServiceFactory,
+    make_incident_in,
+)
 from tests.problems import bulk
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +237,55 @@ class TestLinking:
         plain = client.get(url("major_candidates", major.number), {"q": "bucket"})
         assert plain.status_code == 200 and "<html" in plain.content.decode()
         assert f'data-candidate="{wanted.number}"' in plain.content.decode()
+
+    @pytest.mark.parametrize(
+        "query", ["Bruno Bauer", "bruno@b.test", "Brewery", "b-042", "Cooling fails"]
+    )
+    def test_the_search_finds_tickets_by_contact_organisation_or_summary(
+        self, client, major, storage, l1, query
+    ):
+        org = OrganisationFactory(name="Bavarian Brewery", contract_number="B-042")
+        caller = ContactFactory(organisation=org, name="Bruno Bauer", email="bruno@b.test")
+        wanted = IncidentFactory(contact=caller, service=storage, title="Cooling fails")
+        other = IncidentFactory(title="Printer jam")
+        client.force_login(l1)
+        response = client.get(url("major_candidates", major.number), {"q": query}, headers=HTMX)
+        html = response.content.decode()
+        assert f'data-candidate="{wanted.number}"' in html
+        assert f'data-candidate="{other.number}"' not in html
+        assert "Bruno Bauer" in html  # the row says whose ticket it is
+
+    def test_the_search_leaves_out_what_cannot_be_linked(
+        self, client, major, storage, l1, desk_manager
+    ):
+        org = OrganisationFactory(name="Bavarian Brewery", contract_number="B-042")
+        caller = ContactFactory(organisation=org)
+        linkable = IncidentFactory(contact=caller, service=storage)
+        linked = IncidentFactory(contact=caller, service=storage)
+        services.incident_link_child(parent=major, child=linked, actor=l1)
+        request = IncidentFactory(contact=caller, kind="request")
+        closed = make_incident_in(Status.CLOSED, contact=caller, actor=desk_manager)
+        client.force_login(l1)
+        response = client.get(url("major_candidates", major.number), {"q": "Brewery"}, headers=HTMX)
+        html = response.content.decode()
+        assert f'data-candidate="{linkable.number}"' in html
+        for ticket in (linked, request, closed):
+            assert f'data-candidate="{ticket.number}"' not in html
+
+    def test_a_ticket_found_by_its_organisation_is_linked_by_a_plain_post(
+        self, client, major, storage, l1
+    ):
+        org = OrganisationFactory(name="Bavarian Brewery", contract_number="B-042")
+        wanted = IncidentFactory(contact=ContactFactory(organisation=org))
+        client.force_login(l1)
+        page = client.get(url("major_candidates", major.number), {"q": "Bavarian"})
+        html = page.content.decode()
+        assert page.status_code == 200 and 'value="Bavarian"' in html
+        assert f'name="numbers" value="{wanted.number}"' in html
+        response = client.post(url("major_link", major.number), {"numbers": wanted.number})
+        assert response.status_code == 302
+        assert response["Location"] == url("detail", major.number)
+        assert fresh(wanted).parent_id == major.pk
 
     def test_the_search_says_when_nothing_matches(self, client, major, l1):
         client.force_login(l1)

@@ -37,6 +37,7 @@ PAGES = {
     "incidents:priority_preview": AGENTS,
     "incidents:contact_search": AGENTS,
     "incidents:configuration_items": AGENTS,
+    "incidents:log_call_major": AGENTS,  # the open major incident on the chosen service
     "incidents:assignee_choices": AGENTS,
     "incidents:article_suggestions": AGENTS,  # knowledge articles beside log a call
     "incidents:canned_list": AGENTS,  # canned responses (test_views_canned.py has the rest)
@@ -258,6 +259,7 @@ MAJOR_ROUTES = {
     "incidents:major_candidates": ("get", AGENTS),
     "incidents:major_link": ("post", AGENTS),
     "incidents:major_join": ("post", AGENTS),
+    "incidents:major_manager": ("post", COORDINATORS),
     "incidents:major_unlink": ("post", COORDINATORS),
     "incidents:major_outage": ("post", COORDINATORS),
     "incidents:major_end_outage": ("post", COORDINATORS),
@@ -281,7 +283,7 @@ def major_case(desk_manager, contact_a, l1):
     child = IncidentFactory(service=service, contact=contact_a.contact)
     services.incident_link_child(parent=major, child=child, actor=l1)
     new = IncidentFactory(service=service, contact=contact_a.contact)
-    return {"major": major, "child": child, "new": new}
+    return {"major": major, "child": child, "new": new, "agent": l1}
 
 
 def major_request(url_name: str, case: dict) -> tuple[str, dict]:
@@ -302,6 +304,7 @@ def major_request(url_name: str, case: dict) -> tuple[str, dict]:
             "outage_ended_at": "",
         },
         "incidents:major_end_outage": {"version": major.version},
+        "incidents:major_manager": {"version": major.version, "manager": case["agent"].pk},
         "incidents:major_post_update": {"text": "Working on it"},
     }[url_name]
     return reverse(url_name, args=[major.number]), data
@@ -346,6 +349,7 @@ def test_an_l2_agent_with_the_permission_coordinates_too(client, l2, major_case,
         "incidents:major_outage",
         "incidents:major_end_outage",
         "incidents:major_post_update",
+        "incidents:major_manager",
     ],
 )
 def test_the_named_manager_coordinates_without_the_permission(
