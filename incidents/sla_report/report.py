@@ -22,6 +22,8 @@ class SlaReport:
     #: The end of the month, or now for the month under way.
     end: datetime
     under_way: bool
+    #: When these figures were counted.
+    made_at: datetime
     priorities: list[PriorityRow]
     total: PriorityRow
     services: list[ServiceAvailability]
@@ -83,6 +85,7 @@ def build(organisation: Organisation, month: date, now: datetime) -> SlaReport:
         start=start,
         end=end,
         under_way=under_way,
+        made_at=now,
         priorities=priorities,
         total=total,
         services=services,
