@@ -66,7 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(f"registered {count} tickets in {time.perf_counter() - started:.1f} s")
         client = Client()
         client.force_login(users["l1"])
-        runs = [
+        runs: list[tuple[str, dict[str, object]]] = [
             (
                 "priority",
                 {"priority-urgency": "2", "priority-impact": "3", "priority-reason": "Bench"},
