@@ -37,6 +37,10 @@ SHOWN = 10
 
 
 def register() -> None:
+    from incidents.views.links import SLOT as TICKET_SLOT
+    from incidents.views.links import links_panel
+
+    register_panel(TICKET_SLOT, links_panel, weight=30)
     register_panel(ORGANISATION_SLOT, organisation_panel, weight=10)
     register_panel(ORGANISATION_SLA_SLOT, sla_report_link, weight=10)
     register_panel(CONFIGURATION_ITEM_SLOT, configuration_item_panel, weight=10)

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed
 
 from servicedesk.exceptions import StaleEdit
 
@@ -40,7 +41,8 @@ class BulkAction(ABC):
     @abstractmethod
     def apply(self, record: Any, actor: Any, data: dict[str, Any]) -> None:
         """Act on one record with the form's cleaned data; raise PermissionDenied or
-        ValidationError (or a StaleEdit) to refuse it."""
+        ValidationError (or a StaleEdit, or TransitionNotAllowed from the record's state
+        machine) to refuse it."""
 
 
 _registry: dict[str, dict[str, BulkAction]] = {}
@@ -77,7 +79,7 @@ def run_bulk(
     for record in records:
         try:
             action.apply(record, actor, data)
-        except (PermissionDenied, ValidationError, StaleEdit) as refusal:
+        except (PermissionDenied, ValidationError, StaleEdit, TransitionNotAllowed) as refusal:
             outcomes.append(Outcome(record, False, reason_of(refusal)))
         else:
             outcomes.append(Outcome(record, True))

@@ -24,6 +24,7 @@ from incidents.models.choices import (
 )
 from incidents.models.clock import current_time
 from incidents.models.comments import Attachment, Comment, attachment_path
+from incidents.models.links import TicketLink
 from incidents.models.major import MajorIncidentUpdate
 from incidents.models.monitoring import (
     ALERT_TOKEN_KIND,
@@ -80,6 +81,7 @@ __all__ = [
     "Submission",
     "TicketArticle",
     "TicketCc",
+    "TicketLink",
     "TicketSequence",
     "attachment_path",
     "current_time",

@@ -26,6 +26,11 @@ from incidents.services.knowledge import (
     incident_articles_link,
     incident_write_article,
 )
+from incidents.services.links import (
+    incident_link_related,
+    incident_merge,
+    incident_unlink_related,
+)
 from incidents.services.major import (
     incident_declare_major,
     incident_end_outage,
@@ -85,6 +90,8 @@ __all__ = [
     "incident_escalate",
     "incident_link_child",
     "incident_link_children",
+    "incident_link_related",
+    "incident_merge",
     "incident_name_major_manager",
     "incident_rate",
     "incident_register",
@@ -97,6 +104,7 @@ __all__ = [
     "incident_start_work",
     "incident_suggest_children",
     "incident_unlink_child",
+    "incident_unlink_related",
     "incident_write_article",
     "major_post_update",
     "major_update_broadcast",

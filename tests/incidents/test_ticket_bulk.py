@@ -161,3 +161,13 @@ class TestActions:
         )
         linked = set(ProblemIncident.objects.values_list("incident_id", flat=True))
         assert linked == {t.pk for t in closed}
+
+
+def test_a_ticket_whose_state_forbids_the_action_is_refused_not_a_crash(client, l1, l1_group):
+    closed = make_incident_in(Status.CLOSED)
+    fresh = IncidentFactory()
+    client.force_login(l1)
+    response = post(client, "assign", [closed, fresh], group=l1_group.pk, reason="Sort out")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 ticket done." in page and "This is not possible while the ticket is Closed." in page
