@@ -4,8 +4,8 @@ it, which tells its contact once (the status mail, with the explanation)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django_fsm import TransitionNotAllowed
 from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
 
 from incidents import rules
 from incidents.models import Attachment, ClosureCode, Comment, Incident, TicketLink
