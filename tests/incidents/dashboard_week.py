@@ -149,6 +149,7 @@ def build_week(monkeypatch) -> dict:
         services.incident_complete_as_invalid,
         incident=t5,
         closure_code=ClosureCode.DUPLICATE,
+        duplicate_of=t4,
         reason="Same as T4",
     )
 

@@ -34,6 +34,13 @@ from tests.factories import (
     WorkingHoursFactory,
 )
 
+#: What the admin's SLA policy form shows prefilled for the monthly report's terms.
+CONTRACT_TERMS = {
+    "currency": "EUR",
+    "credit_per_downtime_hour_percent": "0",
+    "credit_per_resolution_breach_percent": "0",
+    "credit_cap_percent": "100",
+}
 pytestmark = pytest.mark.django_db
 
 
@@ -494,6 +501,7 @@ class TestAdmin:
                 "pause_statuses": ["information_needed", "external_processing"],
                 "warning_threshold_percent": "80",
                 "availability_target_percent": "99.950",
+                **CONTRACT_TERMS,
                 "compensation_rule": "5 % of the monthly fee per started hour, max 50 %",
                 "is_active": "on",
                 **inline_management("targets", 2),
@@ -531,6 +539,7 @@ class TestAdmin:
             "pause_statuses": ["information_needed"],
             "warning_threshold_percent": "75",
             "availability_target_percent": "99.9",
+            **CONTRACT_TERMS,
             "is_active": "on",
             **inline_management("targets", 1),
             "targets-0-priority": "2",
@@ -561,6 +570,7 @@ class TestAdmin:
                 "calendar": BusinessCalendarFactory().pk,
                 "warning_threshold_percent": "75",
                 "availability_target_percent": "99.9",
+                **CONTRACT_TERMS,
                 **inline_management("targets", 2),
                 "targets-0-priority": "1",
                 "targets-0-reaction_minutes": "soon",
@@ -589,6 +599,7 @@ class TestAdmin:
                 "calendar": BusinessCalendarFactory().pk,
                 "warning_threshold_percent": "100",
                 "availability_target_percent": "99.9",
+                **CONTRACT_TERMS,
                 **inline_management("targets", 0),
                 **inline_management("fulfilment_targets", 0),
             },
@@ -671,6 +682,7 @@ class TestTermsChangedInTheAdmin:
             "pause_statuses": ["information_needed"],
             "warning_threshold_percent": "75",
             "availability_target_percent": "99.9",
+            **CONTRACT_TERMS,
             "is_active": "on",
             **inline_management("targets", 1),
             "targets-INITIAL_FORMS": "1",
