@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from incidents import services
+from incidents.forms import TicketNumberField
 from incidents.models import ClosureCode, Incident
 from servicedesk.bulk import BulkAction, register_bulk_action
 from servicedesk.models import Impact, SupportGroup, Urgency
@@ -58,32 +59,18 @@ class PriorityForm(forms.Form):
 
 
 class MajorForm(forms.Form):
-    major = forms.CharField(label=_("Major incident number"), max_length=20)
-
-    def clean_major(self) -> Incident:
-        number = self.cleaned_data["major"].strip().upper()
-        parent = Incident.objects.filter(number=number, is_major=True).first()
-        if parent is None:
-            raise forms.ValidationError(
-                _("%(number)s is not a major incident.") % {"number": number}, code="not_major"
-            )
-        return parent
+    major = TicketNumberField(
+        label=_("Major incident number"),
+        rows=Incident.objects.filter(is_major=True),
+        error_messages={"unknown": _("%(number)s is not a major incident.")},
+    )
 
 
 class DuplicateForm(forms.Form):
-    original = forms.CharField(label=_("Original ticket"), max_length=20)
+    original = TicketNumberField(label=_("Original ticket"))
     reason = forms.CharField(
         label=_("Explanation for the contacts"), widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    def clean_original(self) -> Incident:
-        number = self.cleaned_data["original"].strip().upper()
-        original = Incident.objects.filter(number=number).first()
-        if original is None:
-            raise forms.ValidationError(
-                _("There is no ticket %(number)s.") % {"number": number}, code="unknown"
-            )
-        return original
 
 
 class _AgentAction(BulkAction):

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, cast
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,31 @@ User = get_user_model()
 class ConfigurationItemField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.name} ({obj.service.name})"
+
+
+class TicketNumberField(forms.CharField):
+    """A ticket number, typed in any case, cleaned to the ticket among `rows` (every
+    ticket by default); None when left empty. error_messages["unknown"] words the
+    refusal of a number not among them."""
+
+    default_error_messages = {"unknown": _("There is no ticket %(number)s.")}
+
+    def __init__(self, *, rows: "QuerySet[Incident] | None" = None, **kwargs) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.rows = rows
+
+    def clean(self, value: str) -> Incident | None:
+        number = (super().clean(value) or "").strip().upper()
+        if not number:
+            return None
+        rows = self.rows if self.rows is not None else Incident.objects.all()
+        ticket = rows.filter(number=number).first()
+        if ticket is None:
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"number": number}
+            )
+        return ticket
 
 
 class ClassificationFields(forms.Form):
@@ -394,26 +420,15 @@ class CompleteAsInvalidForm(VersionedForm[Incident]):
         choices=[("", "---------")]
         + [c for c in ClosureCode.choices if c[0] in INVALID_CLOSURE_CODES],
     )
-    duplicate_of = forms.CharField(
+    duplicate_of = TicketNumberField(
         label=_("Duplicate of"),
         required=False,
-        max_length=20,
+        rows=Incident.objects.select_related("duplicate_of"),
         help_text=_("For a duplicate: the number of the original ticket."),
     )
     reason = forms.CharField(
         label=_("Explanation for the contact"), widget=forms.Textarea(attrs={"rows": 3})
     )
-
-    def clean_duplicate_of(self) -> Incident | None:
-        number = self.cleaned_data["duplicate_of"].strip().upper()
-        if not number:
-            return None
-        original = Incident.objects.filter(number=number).select_related("duplicate_of").first()
-        if original is None:
-            raise forms.ValidationError(
-                _("There is no ticket %(number)s.") % {"number": number}, code="unknown"
-            )
-        return original
 
 
 class RejectResolutionForm(VersionedForm[Incident]):
