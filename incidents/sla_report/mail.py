@@ -3,6 +3,7 @@ organisation's time zone, with the figures in the text and the full report attac
 a self-contained HTML document (it opens in any browser, prints, saves as PDF). The
 customer's copy never names the desk's internal major incidents."""
 
+import re
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -91,7 +92,8 @@ def _subject(report: SlaReport) -> str:
 
 def _store(sending: SlaReportSending, report: SlaReport) -> dict:
     language = translation.get_language()
-    name = f"sla-report-{sending.organisation.contract_number}-{sending.month:%Y-%m}.html"
+    contract = re.sub(r"[^A-Za-z0-9_-]+", "-", sending.organisation.contract_number)
+    name = f"sla-report-{contract}-{sending.month:%Y-%m}.html"
     path = default_storage.save(
         f"sla-reports/{sending.pk}/{language}/{name}",
         ContentFile(document(report, for_customer=True).encode("utf-8")),

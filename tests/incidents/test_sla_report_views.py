@@ -323,3 +323,23 @@ def test_the_report_page_costs_the_same_queries_however_much_happened(
     client.force_login(desk_manager)
     with django_assert_max_num_queries(18):
         assert client.get(url("report")).status_code == 200
+
+
+def test_a_contract_number_with_a_slash_makes_a_plain_file_name(
+    client, settings, tmp_path, desk_manager, policy, contacts, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    organisation = policy.organisation
+    organisation.contract_number = "A/001 2026"
+    organisation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sla_report_send(
+            organisation=organisation,
+            month=NOW.date().replace(month=9, day=1),
+            contacts=[contacts["alice"]],
+            actor=desk_manager,
+        )
+    (name, _content, _kind) = mail.outbox[-1].attachments[0]
+    assert name == "sla-report-A-001-2026-2026-09.html"
+    client.force_login(desk_manager)
+    assert client.get(url("report", "A/001 2026")).status_code == 200
