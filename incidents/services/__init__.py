@@ -51,6 +51,7 @@ from incidents.services.registration import (
     incident_register,
     priority_for,
 )
+from incidents.services.saved_views import saved_view_create, saved_view_delete
 from incidents.services.sla_reports import sla_report_send
 from incidents.services.sweep import auto_close_completed, incident_auto_close, sla_sweep
 from incidents.services.work import (
@@ -109,6 +110,8 @@ __all__ = [
     "major_post_update",
     "major_update_broadcast",
     "priority_for",
+    "saved_view_create",
+    "saved_view_delete",
     "sla_report_send",
     "sla_sweep",
     "validate_upload",

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import SavedView
 from servicedesk.models import SupportGroup
 
 
@@ -26,11 +25,3 @@ class SaveViewForm(forms.Form):
         self.fields["shared_with"].queryset = SupportGroup.objects.filter(  # type: ignore[attr-defined]
             members=user
         ).order_by("line", "name")
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if SavedView.objects.filter(owner=self.user, name__iexact=name).exists():
-            raise forms.ValidationError(
-                _("You already have a view of this name."), code="duplicate"
-            )
-        return name

@@ -4,6 +4,7 @@ like *All open*: every ticket of every organisation."""
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents import major, sla
+from incidents import major, services, sla
 from incidents.models import Incident, SavedView
 from incidents.ticket_lists import export
 from incidents.ticket_lists.filters import TicketFilterForm, form_for
 from incidents.ticket_lists.forms import SaveViewForm
 from servicedesk.access import staff_required
 from servicedesk.bulk import bulk_actions
+from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.pagination import Tab, capped_count, keyset_page
 
@@ -109,14 +111,18 @@ def save_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.POST.get("query", "")
     filters = form_for(query, request.user)
     if form.is_valid():
-        view = SavedView.objects.create(
-            owner=request.user,
-            name=form.cleaned_data["name"],
-            query=filters.query_string(),
-            shared_with=form.cleaned_data["shared_with"],
-        )
-        messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
-        return redirect(f"{reverse('incidents:tickets')}?{view.query}")
+        try:
+            view = services.saved_view_create(
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                query=filters.query_string(),
+                shared_with=form.cleaned_data["shared_with"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+            return redirect(f"{reverse('incidents:tickets')}?{view.query}")
     context = _context(request, filters)
     context["views"] = _views(request, context["query"])
     context["save_form"] = form
@@ -129,6 +135,6 @@ def save_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Only its owner deletes a view (a group member sees a shared one, nothing more)."""
     view = get_object_or_404(SavedView, pk=pk, owner=request.user)
-    view.delete()
+    services.saved_view_delete(view=view, actor=request.user)
     messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect("incidents:tickets")

@@ -275,3 +275,29 @@ class TestSavedViews:
         page = client.get(reverse("incidents:tickets")).content.decode()
         entry = page[page.index('data-view="Closed"') :]
         assert '<span class="count">3</span>' in entry[:400]
+
+
+class TestSavedViewServices:
+    def test_a_view_is_shared_only_with_a_group_of_its_owner(self, l1, l2_group):
+        from django.core.exceptions import ValidationError
+
+        from incidents import services
+
+        with pytest.raises(ValidationError) as refused:
+            services.saved_view_create(owner=l1, name="X", query="", shared_with=l2_group)
+        assert "shared_with" in refused.value.message_dict
+
+    def test_only_the_owner_deletes_and_the_history_says_who(self, l1, l2):
+        from django.core.exceptions import PermissionDenied
+
+        from incidents import services
+
+        view = services.saved_view_create(owner=l1, name="Mine", query="status=closed")
+        with pytest.raises(PermissionDenied):
+            services.saved_view_delete(view=view, actor=l2)
+        services.saved_view_delete(view=view, actor=l1)
+        assert not SavedView.objects.exists()
+        assert [(h.history_type, h.history_user) for h in SavedView.history.all()] == [
+            ("-", l1),
+            ("+", l1),
+        ]
