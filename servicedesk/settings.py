@@ -310,6 +310,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# `manage.py ingest_email` runs in a mail server's pipe, whose output ends up in bounces:
+# its log lines (and warnings) go to this file instead of the console.
+INGEST_EMAIL_LOG = env_str("INGEST_EMAIL_LOG", str(VAR_DIR / "ingest_email.log"))
 
 # Completed tickets close by themselves after this many days without a word from the contact.
 AUTO_CLOSE_AFTER_DAYS = env_int("AUTO_CLOSE_AFTER_DAYS", 3)

@@ -87,6 +87,38 @@ class TestIngestEmail:
         assert (email.status, email.size, bool(email.raw)) == (Q.REJECTED, len(raw), False)
         assert Notification.objects.filter(event="email_refused").count() == 1
 
+    def test_a_delivery_writes_nothing_to_the_pipe_and_logs_to_the_file(
+        self, alice, capsys, settings, tmp_path
+    ):
+        settings.INGEST_EMAIL_LOG = str(tmp_path / "log" / "ingest_email.log")
+        assert run(["ingest_email"], make_email(message_id="<quiet@a.test>")) == 0
+        assert capsys.readouterr() == ("", "")
+        assert (
+            "ingest_email: ticket_created: <quiet@a.test>"
+            in (tmp_path / "log" / "ingest_email.log").read_text()
+        )
+
+    def test_a_temporary_failure_is_one_plain_line_and_the_details_go_to_the_log(
+        self, alice, capsys, settings, tmp_path
+    ):
+        log = tmp_path / "ingest_email.log"
+        settings.INGEST_EMAIL_LOG = str(log)
+        down = OperationalError("could not connect to server: Connection refused")
+        with mock.patch.object(connection, "ensure_connection", side_effect=down):
+            assert run(["ingest_email"], make_email()) == 75
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err and "Connection refused" not in err
+        assert "Traceback" in log.read_text() and "Connection refused" in log.read_text()
+
+    def test_the_console_log_is_back_afterwards(self, alice, settings, tmp_path):
+        import logging
+
+        settings.INGEST_EMAIL_LOG = str(tmp_path / "ingest_email.log")
+        run(["ingest_email"], make_email())
+        root = logging.getLogger().handlers
+        assert not any(isinstance(h, logging.FileHandler) for h in root)
+        assert any(type(h) is logging.StreamHandler for h in root)
+
     def test_verbose_output_names_the_outcome(self, alice, capsys):
         run(["ingest_email", "--verbosity", "2"], make_email(message_id="<v@a.test>"))
         assert capsys.readouterr().out.startswith("ticket_created: <v@a.test>")
