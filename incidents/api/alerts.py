@@ -4,12 +4,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from incidents.api.auth import AlertSourceAuth
+from incidents.api.auth import AlertSourceAuth, AlertSourceBasicAuth
 from incidents.api.schemas import AlertIn, AlertOut
 from incidents.intake import monitoring
 from servicedesk.api import ErrorOut
 
-router = Router(tags=["monitoring"], auth=AlertSourceAuth())
+router = Router(tags=["monitoring"], auth=[AlertSourceAuth(), AlertSourceBasicAuth()])
 
 
 @router.post(

@@ -1,9 +1,11 @@
-"""Bearer-token authentication for POST /alerts: an AlertSource's token. The ticket
-endpoints use the platform's API tokens (servicedesk/api_auth.py). Sessions play no part:
-a browser logged in to the desk gets 401 here without a token."""
+"""Authentication for POST /alerts: an AlertSource's token, as a bearer token or as the
+password of basic auth (what Prometheus Alertmanager and Grafana offer besides a bearer
+header; the user name is not read). The ticket endpoints use the platform's API tokens
+(servicedesk/api_auth.py). Sessions play no part: a browser logged in to the desk gets
+401 here without a token."""
 
 from django.contrib.auth.models import AnonymousUser
-from ninja.security import HttpBearer
+from ninja.security import HttpBasicAuth, HttpBearer
 
 from incidents.models import ALERT_TOKEN_KIND, AlertSource
 from servicedesk import tokens
@@ -29,6 +31,13 @@ class AlertSourceAuth(HttpBearer):
         # The system acts, not whoever may be logged in to the desk in this browser.
         request.user = AnonymousUser()
         return source
+
+
+class AlertSourceBasicAuth(HttpBasicAuth):
+    """Authorization: Basic base64(<any name>:sdm_…)."""
+
+    def authenticate(self, request, username: str, password: str) -> AlertSource | None:
+        return AlertSourceAuth().authenticate(request, password)
 
 
 def _alert_source_id(request) -> str | None:

@@ -1,6 +1,7 @@
 """POST /api/v1/alerts: monitoring systems open incidents, repeats are occurrences, a
 recovery is a note, flapping stays on one ticket, and bad input stores nothing."""
 
+import base64
 import json
 import threading
 from datetime import timedelta
@@ -237,6 +238,20 @@ class TestRefusals:
         assert response.status_code == 401
         assert response["Content-Type"].startswith("application/json")
         assert response["WWW-Authenticate"].startswith("Bearer")
+        assert stored() == (0, 0, 0)
+
+    @pytest.mark.parametrize("name", ["alertmanager", ""])
+    def test_the_token_as_the_password_of_basic_auth_is_accepted(self, db, alert_token, name):
+        credentials = base64.b64encode(f"{name}:{alert_token}".encode()).decode()
+        response = ApiClient().post(URL, alert(), headers={"Authorization": f"Basic {credentials}"})
+        assert response.status_code == 201, response.content
+        assert stored()[:2] == (1, 1)
+
+    @pytest.mark.parametrize("password", ["sdm_wrong", "sdk_not-an-alert-token", ""])
+    def test_basic_auth_with_anything_else_is_401(self, db, alert_token, password):
+        credentials = base64.b64encode(f"alertmanager:{password}".encode()).decode()
+        response = ApiClient().post(URL, alert(), headers={"Authorization": f"Basic {credentials}"})
+        assert response.status_code == 401
         assert stored() == (0, 0, 0)
 
     def test_an_inactive_source_is_401(self, client, alert_source):
