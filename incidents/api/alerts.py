@@ -52,5 +52,6 @@ def post_alert(request, payload: AlertIn):
         "incident": result.incident.number if result.incident else None,
         "occurrences": result.alert.occurrences if result.alert else 0,
         "status": payload.status,
+        "warnings": list(result.warnings),
     }
     return Status(201 if result.outcome == monitoring.Outcome.CREATED else 200, body)

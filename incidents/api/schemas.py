@@ -69,8 +69,9 @@ class AlertIn(Input):
     )
     service: Annotated[Text, Field(max_length=200)] | None = Field(
         default=None,
-        description="The affected service's name in the catalogue (optional; unknown names "
-        "fall back to the alert source's default service).",
+        description="The affected service's name in the catalogue (optional; an unknown "
+        "name is said in the answer's `warnings` and on the incident, and the alert "
+        "source's default service is used).",
     )
     severity: Severity = Field(
         description="critical | major | minor | warning | info: sets urgency and impact."
@@ -99,6 +100,11 @@ class AlertOut(Schema):
     incident: str | None = Field(description="The incident's number, e.g. INC-000123.")
     occurrences: int = Field(description="How often the alert fired for this incident.")
     status: Literal["firing", "resolved"]
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the alert named that matched nothing (a service, a configuration "
+        "item), and what was used instead; also written on the incident.",
+    )
 
 
 # ----- tickets -----------------------------------------------------------------------------

@@ -121,6 +121,8 @@ class AlertResult:
     outcome: Outcome
     incident: Incident | None = None
     alert: MonitoringAlert | None = None
+    #: What the alert named that matched nothing (said in the answer and on the incident).
+    warnings: tuple[str, ...] = ()
 
 
 class AlertSourceMisconfigured(Exception):
@@ -171,7 +173,7 @@ def _receive(alert_source: AlertSource, alert: Alert, now: datetime) -> AlertRes
     if current is None:
         if alert.status == AlertStatus.RESOLVED:
             return AlertResult(Outcome.IGNORED)
-        incident = _open_incident(alert_source, alert)
+        incident, warnings = _open_incident(alert_source, alert)
         row = MonitoringAlert.objects.create(
             alert_source=alert_source,
             source=alert.source,
@@ -183,7 +185,7 @@ def _receive(alert_source: AlertSource, alert: Alert, now: datetime) -> AlertRes
             last_seen_at=now,
             last_payload=alert.as_payload(),
         )
-        return AlertResult(Outcome.CREATED, incident, row)
+        return AlertResult(Outcome.CREATED, incident, row, warnings)
 
     return _repeat(current, alert, now)
 
@@ -241,16 +243,26 @@ def _note_text(current: MonitoringAlert, alert: Alert) -> str:
     return text
 
 
-def _open_incident(alert_source: AlertSource, alert: Alert) -> Incident:
+def _open_incident(alert_source: AlertSource, alert: Alert) -> tuple[Incident, tuple[str, ...]]:
+    """The new incident, and what the alert named that matched nothing (never silently
+    replaced: each is said in the answer and in the incident's description)."""
     urgency, impact, category = SEVERITY_CLASSIFICATION[alert.severity]
+    warnings: list[str] = []
     service = None
     if alert.service:
         service = Service.objects.filter(name__iexact=alert.service, is_active=True).first()
     if service is None:
         service = alert_source.service
+        if alert.service:
+            warnings.append(_unmatched_service(alert.service, service))
     item = configuration_item_named(alert_source, alert)
     if item is not None:
         service = item.service
+    elif alert.configuration_item.strip():
+        warnings.append(
+            _("configuration_item=%(value)s matched nothing of the organisation's items.")
+            % {"value": alert.configuration_item.strip()}
+        )
     lines = [alert.details, ""] if alert.details else []
     lines += [
         _("Raised by monitoring (%(name)s).") % {"name": alert_source.name},
@@ -262,8 +274,9 @@ def _open_incident(alert_source: AlertSource, alert: Alert) -> Incident:
         lines.append(_("Service named by the alert: %(value)s") % {"value": alert.service})
     if item is not None:
         lines.append(_("Configuration item: %(value)s") % {"value": item.name})
+    lines += [_("Warning: %(text)s") % {"text": text} for text in warnings]
     try:
-        return services.incident_register(
+        incident = services.incident_register(
             contact=alert_source.contact,
             title=alert.summary,
             actor=None,
@@ -278,6 +291,18 @@ def _open_incident(alert_source: AlertSource, alert: Alert) -> Incident:
         )
     except ValidationError as error:
         raise AlertSourceMisconfigured(" ".join(error.messages)) from error
+    return incident, tuple(warnings)
+
+
+def _unmatched_service(named: str, default: Service | None) -> str:
+    if default is None:
+        return _("service=%(value)s matched nothing in the catalogue; no service set.") % {
+            "value": named
+        }
+    return _("service=%(value)s matched nothing in the catalogue; %(default)s used.") % {
+        "value": named,
+        "default": default.name,
+    }
 
 
 #: What separates the parts of an alert key: "disk-full:db01:/var" → disk-full, db01, var.

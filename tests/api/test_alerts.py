@@ -108,12 +108,32 @@ class TestFiringAlerts:
         default = ServiceFactory(name="Hosting")
         alert_source.service = default
         alert_source.save()
-        number = client.post(URL, alert(service="No such service")).json()["incident"]
-        incident = Incident.objects.get(number=number)
+        answer = client.post(URL, alert(service="No such service")).json()
+        incident = Incident.objects.get(number=answer["incident"])
         assert incident.service == default
-        assert "No such service" in incident.description
-        number = client.post(URL, alert(key="other", service=None)).json()["incident"]
-        assert Incident.objects.get(number=number).service == default
+        said = "service=No such service matched nothing in the catalogue; Hosting used."
+        assert answer["warnings"] == [said]
+        assert f"Warning: {said}" in incident.description
+        answer = client.post(URL, alert(key="other", service=None)).json()
+        assert Incident.objects.get(number=answer["incident"]).service == default
+        assert answer["warnings"] == []
+
+    def test_an_unknown_service_without_a_default_is_said_and_left_empty(self, client):
+        answer = client.post(URL, alert(service="Managed database")).json()
+        assert answer["warnings"] == [
+            "service=Managed database matched nothing in the catalogue; no service set."
+        ]
+        assert Incident.objects.get(number=answer["incident"]).service is None
+
+    def test_an_unknown_configuration_item_is_said(self, client):
+        answer = client.post(URL, alert(service=None, configuration_item="db99")).json()
+        assert answer["warnings"] == [
+            "configuration_item=db99 matched nothing of the organisation's items."
+        ]
+
+    def test_a_known_service_gives_no_warning(self, client):
+        ServiceFactory(name="Managed database")
+        assert client.post(URL, alert()).json()["warnings"] == []
 
     def test_a_repeat_while_the_incident_is_open_is_an_occurrence(self, client):
         first = client.post(URL, alert()).json()
@@ -124,6 +144,7 @@ class TestFiringAlerts:
             "incident": first["incident"],
             "occurrences": 2,
             "status": "firing",
+            "warnings": [],
         }
         assert Incident.objects.count() == 1
         row = MonitoringAlert.objects.get()
@@ -202,6 +223,7 @@ class TestResolvedAlerts:
             "incident": None,
             "occurrences": 0,
             "status": "resolved",
+            "warnings": [],
         }
         assert stored() == (0, 0, 0)
 
