@@ -103,6 +103,7 @@ class TestMerge:
         assert merged.number in note.body and not note.is_public
         told = [m for m in mail.outbox if m.to == [merged.contact.email]]
         assert len(told) == 1 and "Same outage as your first call." in told[0].body
+        assert f"The same matter is handled in your ticket {kept.number}." in told[0].body
 
     def test_only_a_ticket_of_the_same_organisation_that_is_open(self, pair, l1):
         kept, merged = pair
