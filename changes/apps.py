@@ -7,10 +7,11 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Changes")
 
     def ready(self) -> None:
-        from changes import approvals_nav, dashboard, integration, workspaces
+        from changes import approvals_nav, dashboard, integration, search_kind, workspaces
         from servicedesk.dashboard import register_panel
 
         workspaces.register()  # the change manager's workspace in the navigation
+        search_kind.register()
         approvals_nav.register()  # the CAB member's approvals
         integration.register()  # panels, notifications, portal maintenance, API
         register_panel(dashboard.PANEL)  # the desk manager's dashboard

@@ -14,12 +14,14 @@ class IncidentsConfig(AppConfig):
             notifications,
             receivers,  # noqa: F401  (connects the signal receivers)
             record_panels,
+            search_kinds,
             staff_notifications,
             workspaces,
         )
         from incidents.dashboard import knowledge_panel
         from incidents.sla_report import mail as sla_report_mail
         from servicedesk.dashboard import register_panel
+        from servicedesk.search import register_kind
 
         notifications.register_events()
         major_notifications.register_events()
@@ -30,3 +32,4 @@ class IncidentsConfig(AppConfig):
         bulk_actions.register()
         register_panel(knowledge_panel.PANEL)
         record_panels.register()  # tickets on the organisation and CI pages
+        register_kind(search_kinds.TICKET_KIND)

@@ -10,8 +10,10 @@ class KnowledgeConfig(AppConfig):
         from knowledge import (
             portal,
             receivers,  # noqa: F401  (keeps the search index in step)
+            search_kind,
             workspaces,
         )
 
         workspaces.register()
         portal.register()
+        search_kind.register()

@@ -12,9 +12,9 @@ from knowledge import rules
 from knowledge.markdown import plain_text
 from knowledge.models import Article, ArticleFeedback, SearchLog, Status, Visibility
 from knowledge.search import SearchHit, search_articles
-from knowledge.search.text import query_terms
 from servicedesk.models import Service
 from servicedesk.roles import contact_of
+from servicedesk.search.text import query_terms
 
 #: Unchanged lines shown around each change of a diff.
 DIFF_CONTEXT = 3

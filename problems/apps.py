@@ -7,7 +7,8 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Problems")
 
     def ready(self) -> None:
-        from problems import integration, workspaces
+        from problems import integration, search_kind, workspaces
 
         workspaces.register()
+        search_kind.register()
         integration.register()  # ticket and article panels, resolved-problem mail, API

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from knowledge.search.stopwords import ALL as LANGUAGE_STOP_WORDS
+from servicedesk.search.stopwords import ALL as LANGUAGE_STOP_WORDS
 
 #: Words too common in incident titles to say what they are about.
 DESK_STOP_WORDS = frozenset(

@@ -38,3 +38,10 @@ def staff_required[V: View](view: V) -> V:
 def agent_required[V: View](view: V) -> V:
     """Pages that work tickets: L1, L2, L3 and the service desk manager."""
     return role_required(is_agent)(view)
+
+
+def contact_required[V: View](view: V) -> V:
+    """Portal pages: a customer's contact. Staff and users without a contact get 403."""
+    from servicedesk.roles import contact_of
+
+    return role_required(lambda user: contact_of(user) is not None)(view)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from servicedesk import record_views, views
 from servicedesk.auth_forms import AdminLoginForm, LoginForm
 from servicedesk.language import ContactPasswordResetForm
+from servicedesk.search import views as search_views
 
 # The admin's login counts failures and says when it is locked, like the desk's.
 admin.site.login_form = AdminLoginForm
@@ -44,6 +45,7 @@ urlpatterns = [
     ),
     path("notifications/", include("servicedesk.inbox_urls")),
     # The organisation and configuration-item pages (the apps add their panels).
+    path("search/", search_views.search, name="search"),
     path("organisations/<int:pk>/", record_views.organisation, name="organisation"),
     path("cis/<int:pk>/", record_views.configuration_item, name="configuration_item"),
     path("admin/", admin.site.urls),

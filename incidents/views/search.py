@@ -9,10 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from incidents.models import NUMBER_PREFIX, Incident
-from incidents.selectors import search_tickets
 from servicedesk.access import staff_required
-from servicedesk.pagination import PAGE_SIZE
-from servicedesk.parsing import parse_int
 
 #: INC-000123, REQ-124, inc123 or just 123.
 NUMBER = re.compile(r"^(?:(?P<prefix>INC|REQ)-?)?(?P<digits>\d{1,9})$")
@@ -26,7 +23,7 @@ def jump(request: HttpRequest) -> HttpResponse:
     typed = " ".join(request.GET.get("number", "").split())
     match = NUMBER.match(typed.upper())
     if match is None:
-        return redirect(f"{reverse('incidents:search')}?{urlencode({'q': typed})}")
+        return redirect(f"{reverse('search')}?{urlencode({'q': typed, 'kind': 'tickets'})}")
     prefixes = [match["prefix"]] if match["prefix"] else list(NUMBER_PREFIX.values())
     candidates = [f"{prefix}-{int(match['digits']):06d}" for prefix in prefixes]
     visible = Incident.objects.visible_to(request.user).filter(number__in=candidates)
@@ -45,10 +42,6 @@ def jump(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def search(request: HttpRequest) -> HttpResponse:
-    """Title and number contain the text; newest first, a page at a time."""
+    """The ticket search that was: the global search's tickets now."""
     query = " ".join(request.GET.get("q", "").split())[:200]
-    after = parse_int(request.GET.get("after"))
-    rows = search_tickets(request.user, query, after=after, limit=PAGE_SIZE)
-    next_cursor = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
-    context = {"query": query, "rows": rows[:PAGE_SIZE], "next_cursor": next_cursor}
-    return render(request, "incidents/search.html", context)
+    return redirect(f"{reverse('search')}?{urlencode({'q': query, 'kind': 'tickets'})}")

@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString
 from knowledge.markdown import plain_text
 from knowledge.models import Article, Category, Status
 from knowledge.search.base import Backend, Document, Filters
-from knowledge.search.text import Term, corrected, query_terms, spelling_similarity
 from servicedesk.models import Service
+from servicedesk.search.text import Term, corrected, query_terms, spelling_similarity
 
 #: The fields whose change needs the article indexed again.
 INDEXED_FIELDS = frozenset({"title", "keywords", "body", "language"})

@@ -9,7 +9,7 @@ from typing import Protocol
 from django.utils.safestring import SafeString
 
 from knowledge.models import Status, Visibility
-from knowledge.search.text import Term
+from servicedesk.search.text import Term
 
 
 @dataclass(frozen=True)

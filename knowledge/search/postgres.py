@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from knowledge.search.base import CANDIDATE_CAP, Document, Filters
-from knowledge.search.text import Term
+from servicedesk.search.text import Term
 
 #: The text search configurations an article may have been indexed with (migration 0002).
 CONFIGS = ("english", "russian", "german", "french", "simple")

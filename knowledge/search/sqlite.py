@@ -9,9 +9,9 @@ from contextlib import AbstractContextManager, nullcontext
 from django.db import connection, transaction
 from django.utils.safestring import SafeString
 
-from knowledge.search import highlight
 from knowledge.search.base import CANDIDATE_CAP, Document, Filters
-from knowledge.search.text import Term, index_stems, spelling_similarity, vocabulary
+from servicedesk.search import highlight
+from servicedesk.search.text import Term, index_stems, spelling_similarity, vocabulary
 
 FTS = "knowledge_article_fts"
 WORDS = "knowledge_search_word"

@@ -5,8 +5,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge.search.highlight import highlight_all, snippet
-from knowledge.search.text import query_terms
+from servicedesk.search.highlight import highlight_all, snippet
+from servicedesk.search.text import query_terms
 
 MARKS = re.compile(r"</?mark>")
 

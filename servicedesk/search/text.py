@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from knowledge.search import stopwords
+from servicedesk.search import stopwords
 
 #: Article language → Snowball stemmer, and PostgreSQL's text search configuration of the
 #: same name (migration 0002: knowledge_search_config). Other languages: not stemmed.

@@ -8,7 +8,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from knowledge.search.text import Term, fold, stem, stemmer_for
+from servicedesk.search.text import Term, fold, stem, stemmer_for
 
 _WORD = re.compile(r"[^\W_]+")
 #: Words in one fragment, words of context before the first match, fragments at most.
