@@ -49,10 +49,12 @@ class FullTextIndex:
     def match_sql(self, terms: Sequence[Term], *, require_all: bool = True) -> tuple[str, list]:
         """A condition on the table's id: the rows with every term (or any of them)."""
         if connection.vendor == "postgresql":
-            condition = f"search_vector @@ to_tsquery('{CONFIG}', %s)"
+            condition = f"{self.table}.search_vector @@ to_tsquery('{CONFIG}', %s)"
             return condition, [pg_query(terms, require_all=require_all)]
         fts = f"{self.name}_fts"
-        condition = f"{self.primary_key} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+        condition = (
+            f"{self.table}.{self.primary_key} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+        )
         return condition, [fts5_query(terms, require_all=require_all)]
 
     def typo_sql(self, terms: Sequence[Term]) -> tuple[str, list] | None:
@@ -61,7 +63,7 @@ class FullTextIndex:
         if connection.vendor != "postgresql" or not terms:
             return None
         column = self.columns[0]
-        condition = " AND ".join(f"%s <%% {column}" for _ in terms)
+        condition = " AND ".join(f"%s <%% {self.table}.{column}" for _ in terms)
         return f"({condition})", [term.word for term in terms]
 
     def ranks(

@@ -32,7 +32,8 @@ PAGES = {
     "incidents:overview": STAFF,
     "incidents:tickets": STAFF,  # the ticket list (tests/incidents/test_ticket_list.py)
     "incidents:tickets_export": STAFF,
-    "incidents:search": STAFF,
+    "search": STAFF,  # the global search (tests/search/ has the rest)
+    "portal:search": ["contact_a", "contact_b"],
     "incidents:log_call": AGENTS,
     "incidents:priority_preview": AGENTS,
     "incidents:contact_search": AGENTS,
@@ -201,7 +202,8 @@ def test_contact_of_closed_ticket_still_404_for_other_org(client, contact_b):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["incidents:search", "incidents:assignee_choices", "incidents:jump"]
+    "url_name",
+    ["search", "portal:search", "incidents:search", "incidents:assignee_choices", "incidents:jump"],
 )
 def test_read_only_endpoints_refuse_post(client, l1, url_name):
     client.force_login(l1)
