@@ -9,9 +9,15 @@ from tests.search.labelled import QUERIES
 pytestmark = pytest.mark.django_db
 
 
+def tickets_kind() -> engine.SearchKind:
+    kind = engine.kind_named("tickets")
+    assert kind is not None
+    return kind
+
+
 def ticket_hits(user, text: str) -> list[str]:
     request = engine.SearchRequest(text=text, user=user)
-    [tickets] = engine.search(request, [engine.kind_named("tickets")], limit=20)
+    [tickets] = engine.search(request, [tickets_kind()], limit=20)
     return [hit.reference for hit in tickets.hits]
 
 
@@ -33,7 +39,7 @@ def test_a_ticket_number_finds_that_ticket_only(labelled, staff):
 
 def test_when_no_ticket_has_every_word_those_with_some_come_with_a_note(labelled, staff):
     request = engine.SearchRequest(text="printer quota", user=staff)
-    [tickets] = engine.search(request, [engine.kind_named("tickets")], limit=20)
+    [tickets] = engine.search(request, [tickets_kind()], limit=20)
     assert tickets.note
     assert tickets.hits
 
@@ -43,7 +49,7 @@ def test_the_matching_words_are_marked_and_the_text_escaped(labelled, staff):
     ticket.title = "Disk <b>full</b> & more"
     ticket.save()
     request = engine.SearchRequest(text="disk", user=staff)
-    [tickets] = engine.search(request, [engine.kind_named("tickets")], limit=20)
+    [tickets] = engine.search(request, [tickets_kind()], limit=20)
     [hit] = [hit for hit in tickets.hits if hit.reference == ticket.number]
     assert str(hit.title) == "<mark>Disk</mark> &lt;b&gt;full&lt;/b&gt; &amp; more"
 
