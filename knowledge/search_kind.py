@@ -69,7 +69,7 @@ class ArticleKind(SearchKind):
             reference=article.number,
             title=hit.title,
             snippet=hit.snippet,
-            status=article.get_status_display(),
+            status="" if request.portal else article.get_status_display(),
             status_key=article.status,
             when=article.updated_at,
             details=tuple(details),

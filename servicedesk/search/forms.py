@@ -14,14 +14,21 @@ STATUS_SEPARATOR = ":"
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search for"), required=False)
+    q = forms.CharField(
+        label=_("Search for"),
+        required=False,
+        widget=forms.SearchInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
     kind = forms.ChoiceField(label=_("Look in"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     organisation = forms.ModelChoiceField(
-        Organisation.objects.order_by("name"), label=_("Organisation"), required=False
+        Organisation.objects.order_by("name"),
+        label=_("Organisation"),
+        required=False,
+        empty_label=_("Any"),
     )
     service = forms.ModelChoiceField(
-        Service.objects.order_by("name"), label=_("Service"), required=False
+        Service.objects.order_by("name"), label=_("Service"), required=False, empty_label=_("Any")
     )
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -45,8 +45,11 @@ def _search(request: AuthenticatedHttpRequest, *, portal: bool, template: str) -
         page = max(1, parse_int(request.GET.get("page")) or 1)
         limit = PAGE_SIZE if one_kind else PER_KIND
         offset = (page - 1) * PAGE_SIZE if one_kind else 0
+        groups = engine.search(asked, chosen, limit=limit, offset=offset)
         context.update(
-            groups=engine.search(asked, chosen, limit=limit, offset=offset),
+            groups=groups,
+            shown=[g for g in groups if g.hits or g.note or one_kind],
+            empty=[] if one_kind else [g.kind for g in groups if not g.hits and not g.note],
             one_kind=chosen[0] if one_kind else None,
             page=page,
             searched=True,
