@@ -1,6 +1,6 @@
 """What every app's forms share: the version a form was shown with (and a stale form's
-input rebased onto the current one), service errors put next to their fields, and a
-field that takes several files."""
+input rebased onto the current one), service errors put next to their fields, a field
+that takes several files, and a quick <select> for long lists."""
 
 from typing import Any
 
@@ -8,10 +8,42 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 #: The integer every versioned model bumps on each save (servicedesk.workflow's default).
 VERSION_FIELD = "version"
+
+
+class QuickSelect(forms.Select):
+    """A <select> drawn in Python rather than one template per option: a filter of
+    hundreds of organisations or services costs microseconds instead of milliseconds.
+    Attributes, choices and option groups behave as with forms.Select."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = {str(v) for v in self.format_value(value)}
+        options = []
+        for group, choices, _index in self.optgroups(name, self.format_value(value), attrs):
+            rendered = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (
+                        o["value"],
+                        mark_safe(" selected") if str(o["value"]) in chosen else "",
+                        o["label"],
+                    )
+                    for o in choices
+                ),
+            )
+            if group:
+                rendered = format_html('<optgroup label="{}">{}</optgroup>', group, rendered)
+            options.append(rendered)
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(options)))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

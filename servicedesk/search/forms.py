@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.forms import QuickSelect
 from servicedesk.models import Organisation, Service
 from servicedesk.search import MAX_QUERY, SearchKind, SearchRequest
 
@@ -19,16 +20,21 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.SearchInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
-    kind = forms.ChoiceField(label=_("Look in"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    kind = forms.ChoiceField(label=_("Look in"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     organisation = forms.ModelChoiceField(
         Organisation.objects.order_by("name"),
         label=_("Organisation"),
         required=False,
         empty_label=_("Any"),
+        widget=QuickSelect,
     )
     service = forms.ModelChoiceField(
-        Service.objects.order_by("name"), label=_("Service"), required=False, empty_label=_("Any")
+        Service.objects.order_by("name"),
+        label=_("Service"),
+        required=False,
+        empty_label=_("Any"),
+        widget=QuickSelect,
     )
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
