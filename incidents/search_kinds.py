@@ -129,13 +129,14 @@ class TicketKind(SearchKind):
         )
         if request.portal:
             comments = comments.filter(is_public=True)
+        if request.portal or request.filtered:
+            # Else the newest matches could all be on tickets the asker may not see.
+            comments = comments.filter(incident__in=tickets.values("id"))
         found = list(comments.order_by("-id").values_list("id", "incident_id")[:CANDIDATE_CAP])
         commented = set(
             tickets.filter(id__in={incident for _, incident in found}).values_list("id", flat=True)
         )
-        scores = {
-            pk: rank for pk, rank in TICKETS.ranks(own, terms, require_all=require_all).items()
-        }
+        scores = TICKETS.ranks(own, terms, require_all=require_all)
         comment_ranks = COMMENTS.ranks([pk for pk, _ in found], terms, require_all=require_all)
         via_comment: dict[int, int] = {}
         for comment_id, incident_id in found:
