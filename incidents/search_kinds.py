@@ -121,18 +121,12 @@ class TicketKind(SearchKind):
         terms: list[Term],
         require_all: bool,
     ) -> tuple[list[int], dict[int, int]]:
-        own = self._capped(
-            tickets.filter(_condition(TICKETS.match_sql(terms, require_all=require_all)))
-        )
-        comments = Comment.objects.filter(
-            _condition(COMMENTS.match_sql(terms, require_all=require_all))
-        )
-        if request.portal:
-            comments = comments.filter(is_public=True)
-        if request.portal or request.filtered:
-            # Else the newest matches could all be on tickets the asker may not see.
-            comments = comments.filter(incident__in=tickets.values("id"))
-        found = list(comments.order_by("-id").values_list("id", "incident_id")[:CANDIDATE_CAP])
+        narrowed = request.portal or bool(request.filtered)
+        own = None if narrowed else TICKETS.newest(terms, require_all=require_all)
+        if own is None:
+            matching = tickets.filter(_condition(TICKETS.match_sql(terms, require_all=require_all)))
+            own = self._capped(matching)
+        found = self._comments(request, tickets, terms, require_all, narrowed)
         commented = set(
             tickets.filter(id__in={incident for _, incident in found}).values_list("id", flat=True)
         )
@@ -149,6 +143,29 @@ class TicketKind(SearchKind):
                 scores[incident_id] = score
         ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))
         return ranked, {pk: c for pk, c in via_comment.items() if pk in scores}
+
+    @staticmethod
+    def _comments(
+        request: SearchRequest,
+        tickets: IncidentQuerySet,
+        terms: list[Term],
+        require_all: bool,
+        narrowed: bool,
+    ) -> list[tuple[int, int]]:
+        """(comment id, ticket id) of the newest comments with the words that the asker
+        may read (on tickets it may find: checked by the caller when not `narrowed`)."""
+        newest = None if narrowed else COMMENTS.newest(terms, require_all=require_all)
+        if newest is not None:
+            comments = Comment.objects.filter(id__in=newest)
+        else:
+            match = COMMENTS.match_sql(terms, require_all=require_all)
+            comments = Comment.objects.filter(_condition(match))
+        if request.portal:
+            comments = comments.filter(is_public=True)
+        if narrowed:
+            # Else the newest matches could all be on tickets the asker may not see.
+            comments = comments.filter(incident__in=tickets.values("id"))
+        return list(comments.order_by("-id").values_list("id", "incident_id")[:CANDIDATE_CAP])
 
     @staticmethod
     def _capped(tickets: IncidentQuerySet) -> list[int]:

@@ -46,6 +46,24 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(options)))
 
 
+class _ListedChoices(forms.models.ModelChoiceIterator):
+    """The choices from one plain query: QuerySet.iterator() would open a server-side
+    cursor on PostgreSQL (three round trips) for a list that fits in memory anyway."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for record in list(self.queryset):
+            yield self.choice(record)
+
+
+class QuickModelChoiceField(forms.ModelChoiceField):
+    """A model choice for long lists (organisations, services): one query, drawn quickly."""
+
+    iterator = _ListedChoices
+    widget = QuickSelect
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

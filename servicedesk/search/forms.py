@@ -6,7 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.forms import QuickSelect
+from servicedesk.forms import QuickModelChoiceField, QuickSelect
 from servicedesk.models import Organisation, Service
 from servicedesk.search import MAX_QUERY, SearchKind, SearchRequest
 
@@ -22,19 +22,17 @@ class SearchForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Look in"), required=False, widget=QuickSelect)
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
-    organisation = forms.ModelChoiceField(
+    organisation = QuickModelChoiceField(
         Organisation.objects.order_by("name"),
         label=_("Organisation"),
         required=False,
         empty_label=_("Any"),
-        widget=QuickSelect,
     )
-    service = forms.ModelChoiceField(
+    service = QuickModelChoiceField(
         Service.objects.order_by("name"),
         label=_("Service"),
         required=False,
         empty_label=_("Any"),
-        widget=QuickSelect,
     )
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -27,6 +27,10 @@ CANDIDATE_CAP = 500
 #: The PostgreSQL text search configuration: Snowball Russian for Cyrillic words, English
 #: for Latin ones (as servicedesk/search/highlight.py marks them with language "ru").
 CONFIG = "pg_catalog.russian"
+#: How many of the newest rows a search of the whole table looks through first, and how
+#: many matches there must be among them to stop there (FullTextIndex.newest).
+RECENT_WINDOW = 20_000
+ENOUGH_RECENT = 100
 #: pg_trgm word similarity a misspelt word must reach to count as found.
 TYPO_SIMILARITY = 0.5
 WEIGHT_LETTERS = "ABCD"
@@ -56,6 +60,27 @@ class FullTextIndex:
             f"{self.table}.{self.primary_key} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
         )
         return condition, [fts5_query(terms, require_all=require_all)]
+
+    def newest(
+        self, terms: Sequence[Term], *, require_all: bool = True, limit: int = CANDIDATE_CAP
+    ) -> list[int] | None:
+        """Ids of the newest rows with the words among the newest RECENT_WINDOW rows of the
+        whole table, newest first; None when fewer than ENOUGH_RECENT are there (or not on
+        PostgreSQL): then search the whole table. Words found together in many rows are
+        misjudged as rare by the planner (it multiplies their frequencies), which then
+        reads every match from the table; the newest rows are read in order instead."""
+        if connection.vendor != "postgresql" or not terms:
+            return None
+        pk = self.primary_key
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {pk} FROM (SELECT {pk}, search_vector FROM {self.table} "
+                f"ORDER BY {pk} DESC LIMIT %s) recent "
+                f"WHERE search_vector @@ to_tsquery('{CONFIG}', %s) ORDER BY {pk} DESC LIMIT %s",
+                [RECENT_WINDOW, pg_query(terms, require_all=require_all), limit],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return ids if len(ids) >= min(ENOUGH_RECENT, limit) else None
 
     def typo_sql(self, terms: Sequence[Term]) -> tuple[str, list] | None:
         """A condition on the rows whose first column has a word like each term's (typos;

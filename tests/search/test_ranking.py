@@ -64,3 +64,34 @@ def test_the_index_follows_every_change_of_the_text(labelled, staff):
     number = ticket.number
     ticket.delete()
     assert number not in ticket_hits(staff, "wildcard")
+
+
+@pytest.mark.parametrize(("query", "first", "found", "not_found"), QUERIES)
+def test_the_newest_rows_shortcut_finds_the_same(
+    labelled, staff, monkeypatch, query, first, found, not_found
+):
+    """On PostgreSQL an unfiltered search looks through the newest rows first and stops
+    there when they have enough matches: with 'enough' at one match, every labelled query
+    goes that way (elsewhere the shortcut is not taken and this is the test above)."""
+    from servicedesk.search import fulltext
+
+    monkeypatch.setattr(fulltext, "ENOUGH_RECENT", 1)
+    test_labelled_queries(labelled, staff, query, first, found, not_found)
+
+
+def test_the_newest_rows_shortcut_is_bounded_by_its_window(labelled, staff, monkeypatch):
+    from django.db import connection
+
+    from servicedesk.search import fulltext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the shortcut is PostgreSQL's")
+    monkeypatch.setattr(fulltext, "ENOUGH_RECENT", 1)
+    monkeypatch.setattr(fulltext, "RECENT_WINDOW", 1)
+    newest = max(labelled.values(), key=lambda ticket: ticket.pk)
+    words = fulltext.FullTextIndex("incidents_incident", ("title", "description"))
+    terms = engine.SearchRequest(text=newest.title, user=staff).terms
+    assert words.newest(terms) == [newest.pk]
+    older = labelled["mail-bounce"]
+    other_terms = engine.SearchRequest(text=older.title, user=staff).terms
+    assert words.newest(other_terms) is None
