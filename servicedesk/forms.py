@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.utils import flatatt
 from django.http import QueryDict
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 #: The integer every versioned model bumps on each save (servicedesk.workflow's default).
@@ -24,26 +24,23 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         chosen = {str(v) for v in self.format_value(value)}
-        options = []
-        for group, choices, _index in self.optgroups(name, self.format_value(value), attrs):
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (
-                        o["value"],
-                        mark_safe(" selected") if str(o["value"]) in chosen else "",
-                        o["label"],
-                    )
-                    for o in choices
-                ),
-            )
-            if group:
-                rendered = format_html('<optgroup label="{}">{}</optgroup>', group, rendered)
-            options.append(rendered)
+
+        def option(key: Any, label: Any) -> str:
+            key = str("" if key is None else key)
+            selected = " selected" if key in chosen else ""
+            return f'<option value="{escape(key)}"{selected}>{escape(str(label))}</option>'
+
+        parts = []
+        for key, label in self.choices:
+            if isinstance(label, list | tuple):
+                inner = "".join(option(k, text) for k, text in label)
+                parts.append(f'<optgroup label="{escape(str(key))}">{inner}</optgroup>')
+            else:
+                parts.append(option(key, label))
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
-        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(options)))
+        # (every value and label escaped above)
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(parts)))
 
 
 class _ListedChoices(forms.models.ModelChoiceIterator):
