@@ -6,27 +6,59 @@ Every answer is JSON, errors included: {"detail": "â€¦", "errors": {"field": ["â
 (`ErrorOut`). Invalid input is a 400 (never ninja's 422), a missing or bad token a 401, a
 token that may not do something a 403, and anything the token may not see a 404.
 Name an operation's body parameter `payload` and its query-filter schema `filters`: an
-error then names the client's field, not the parameter."""
+error then names the client's field, not the parameter. Name its view function for what
+it does (`list_tickets`, `comment_ticket`): that is its operation id, which generated
+clients call (servicedesk/api_schema.py shapes the schema for them)."""
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.constants import NOT_SET
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.throttling import BaseThrottle
 
+from servicedesk.api_schema import DeskOpenAPISchema
+from servicedesk.exceptions import StaleEdit
 from servicedesk.unavailable import RETRY_AFTER, is_database_error
+
+if TYPE_CHECKING:
+    from ninja.operation import Operation
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, for a person to read.")
+    errors: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per field (dotted path for nested fields), what is wrong with it.",
+    )
+
+
+class DeskAPI(NinjaAPI):
+    """Operation ids are the view functions' names; the schema declares the platform's
+    error answers (ErrorOut) on every operation (servicedesk/api_schema.py)."""
+
+    def get_openapi_operation_id(self, operation: "Operation") -> str:
+        return operation.view_func.__name__
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> DeskOpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return DeskOpenAPISchema(self, path_prefix, error_model=ErrorOut)
+
+
+api = DeskAPI(
     title="Service desk API",
     version="1",
     description=(
@@ -48,14 +80,6 @@ def register_router(
     are built once, when the root URLconf is first loaded. A router that authenticates
     with servicedesk.api_auth.ApiTokenAuth takes its TOKEN_THROTTLE here."""
     api.add_router(prefix, router, throttle=NOT_SET if throttle is None else throttle)
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, for a person to read.")
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="Per field (dotted path for nested fields), what is wrong with it.",
-    )
 
 
 def _error(request, status: int, detail: str, errors: dict | None = None):
@@ -132,6 +156,16 @@ def _forbidden(request, exc: PermissionDenied):
 @api.exception_handler(TransitionNotAllowed)
 def _conflict(request, exc: TransitionNotAllowed):
     return _error(request, 409, str(exc))
+
+
+@api.exception_handler(StaleEdit)
+@api.exception_handler(ConcurrentTransition)
+def _moved_on(request, exc: Exception):
+    """Someone changed the record while this request was changing it (a stale edit in
+    servicedesk/workflow.py): nothing was saved."""
+    return _error(
+        request, 409, _("The record changed while this request was answered: read it again.")
+    )
 
 
 @api.exception_handler(RequestDataTooBig)

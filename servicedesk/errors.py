@@ -5,7 +5,7 @@ production."""
 import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
@@ -52,7 +52,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """No request context and no database: whatever failed may fail again."""
+    """No request context and no database: whatever failed may fail again. The API
+    answers in its own JSON (ErrorOut) also for an error outside its views."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error.", "errors": {}}, status=500)
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

@@ -4,24 +4,19 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import WithJsonSchema
 
 from changes.models import ChangeType as ChangeTypeChoice
 from changes.models import Decision, Level, Outcome, Risk, Status
 from incidents.api.schemas import Id, Ref
-
-
-def _enum(choices, title: str):
-    return WithJsonSchema({"enum": choices.values, "title": title, "type": "string"})
-
+from servicedesk.api_schema import named_choices
 
 #: Named in the schema after the aliases (a ticket's status is "Status").
-type ChangeStatus = Annotated[Status, _enum(Status, "ChangeStatus")]
-type ChangeType = Annotated[ChangeTypeChoice, _enum(ChangeTypeChoice, "ChangeType")]
-type ChangeRisk = Annotated[Risk, _enum(Risk, "ChangeRisk")]
-type RiskLevel = Annotated[Level, _enum(Level, "RiskLevel")]
-type ApprovalDecision = Annotated[Decision, _enum(Decision, "ApprovalDecision")]
-type ReviewOutcome = Annotated[Outcome, _enum(Outcome, "ChangeOutcome")]
+type ChangeStatus = Annotated[Status, named_choices(Status, "ChangeStatus")]
+type ChangeType = Annotated[ChangeTypeChoice, named_choices(ChangeTypeChoice, "ChangeType")]
+type ChangeRisk = Annotated[Risk, named_choices(Risk, "ChangeRisk")]
+type RiskLevel = Annotated[Level, named_choices(Level, "RiskLevel")]
+type ApprovalDecision = Annotated[Decision, named_choices(Decision, "ApprovalDecision")]
+type ChangeOutcome = Annotated[Outcome, named_choices(Outcome, "ChangeOutcome")]
 
 
 class WindowOut(Schema):
@@ -88,7 +83,7 @@ class ChangeDetailOut(ChangeOut):
     window_override_reason: str
     failure_report: str
     review: str = Field(description="The post-implementation review.")
-    review_outcome: ReviewOutcome | None = Field(description="How it went, as reviewed.")
+    review_outcome: ChangeOutcome | None = Field(description="How it went, as reviewed.")
     cancel_reason: str
     notify_customers: bool = Field(description="Affected customers are mailed when scheduled.")
     customers_notified_at: datetime | None

@@ -14,14 +14,7 @@ router = Router(tags=["monitoring"], auth=[AlertSourceAuth(), AlertSourceBasicAu
 
 @router.post(
     "/alerts",
-    response={
-        200: AlertOut,
-        201: AlertOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        429: ErrorOut,
-    },
+    response={200: AlertOut, 201: AlertOut, 403: ErrorOut},
     summary="Post a monitoring alert",
 )
 def post_alert(request, payload: AlertIn):

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, WithJsonSchema
+from pydantic import AfterValidator, ConfigDict
 
 from incidents.intake.monitoring import Severity
 from incidents.models import Category, Channel, ClosureCode, Kind
-from servicedesk.models import Priority, TicketStatus, Urgency
+from servicedesk.api_schema import named_choices
+from servicedesk.models import Impact, Priority, TicketStatus, Urgency
 
 #: Largest id a BigAutoField holds (larger ones are refused, never sent to the database).
 MAX_ID = 2**63 - 1
@@ -39,15 +40,31 @@ def _storable_datetime(value: datetime) -> datetime:
 
 #: A ticket's status, named "Status" in the schema as it was before the choices moved to
 #: the core (TicketStatus): clients generated from the schema keep their type's name.
-type Status = Annotated[
-    TicketStatus,
-    WithJsonSchema({"enum": TicketStatus.values, "title": "Status", "type": "string"}),
-]
+type Status = Annotated[TicketStatus, named_choices(TicketStatus, "Status")]
+#: An alert's state in the monitoring system, as sent and as answered.
+type AlertStatus = Literal["firing", "resolved"]
+#: What became of an alert.
+type AlertAction = Literal["created", "occurrence", "resolved", "ignored"]
 Text = Annotated[str, AfterValidator(_clean_text)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-#: Priorities and urgencies travel as their numbers (1 is the highest).
-PriorityNumber = Annotated[int, Field(ge=min(Priority.values), le=max(Priority.values))]
-UrgencyNumber = Annotated[int, Field(ge=min(Urgency.values), le=max(Urgency.values))]
+#: Priorities, urgencies and impacts travel as their numbers (1 is the highest), each
+#: one named component of the schema.
+type PriorityNumber = Annotated[
+    int,
+    Field(
+        ge=min(Priority.values),
+        le=max(Priority.values),
+        description="1 (critical) … 5 (planning).",
+    ),
+]
+type UrgencyNumber = Annotated[
+    int,
+    Field(ge=min(Urgency.values), le=max(Urgency.values), description="1 (very high) … 5 (none)."),
+]
+type ImpactNumber = Annotated[
+    int,
+    Field(ge=min(Impact.values), le=max(Impact.values), description="1 (significant) … 5 (none)."),
+]
 StorableDateTime = Annotated[datetime, AfterValidator(_storable_datetime)]
 
 
@@ -82,7 +99,7 @@ class AlertIn(Input):
     details: Annotated[Text, Field(max_length=MAX_TEXT)] | None = Field(
         default=None, description="Free text: becomes the incident's description."
     )
-    status: Literal["firing", "resolved"] = Field(
+    status: AlertStatus = Field(
         default="firing", description="firing (or firing again) | resolved."
     )
     configuration_item: Annotated[Text, Field(max_length=200)] | None = Field(
@@ -93,13 +110,13 @@ class AlertIn(Input):
 
 
 class AlertOut(Schema):
-    action: Literal["created", "occurrence", "resolved", "ignored"] = Field(
+    action: AlertAction = Field(
         description="created: a new incident; occurrence: counted on the open incident; "
         "resolved: a recovery noted on it; ignored: resolved, and no incident is open."
     )
     incident: str | None = Field(description="The incident's number, e.g. INC-000123.")
     occurrences: int = Field(description="How often the alert fired for this incident.")
-    status: Literal["firing", "resolved"]
+    status: AlertStatus
     warnings: list[str] = Field(
         default_factory=list,
         description="What the alert named that matched nothing (a service, a configuration "
@@ -120,11 +137,11 @@ class TicketOut(Schema):
     kind: Kind
     title: str
     status: Status
-    priority: int = Field(description="1 (critical) … 5 (planning).")
+    priority: PriorityNumber
     priority_label: str
-    urgency: int = Field(description="1 (very high) … 5 (none).")
+    urgency: UrgencyNumber
     urgency_confirmed: bool
-    impact: int = Field(description="1 (significant) … 5 (none).")
+    impact: ImpactNumber
     category: Category
     channel: Channel
     organisation: Ref
@@ -199,9 +216,7 @@ class TicketIn(Input):
     title: Annotated[Text, Field(min_length=1, max_length=200)]
     description: Annotated[Text, Field(max_length=MAX_TEXT)] = ""
     category: Category = Category.OTHER
-    urgency: UrgencyNumber = Field(
-        default=Urgency.MEDIUM.value, description="1 (very high) … 5 (none)."
-    )
+    urgency: UrgencyNumber = Urgency.MEDIUM.value
     service: Id | None = Field(default=None, description="A service's id.")
     configuration_item: Id | None = Field(default=None, description="A configuration item's id.")
     contact: Id | None = Field(

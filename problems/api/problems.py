@@ -34,7 +34,6 @@ router = Router(tags=["problems"], auth=ApiTokenAuth())
 
 NUMBER = re.compile(r"^PRB-[0-9]{1,12}$", re.IGNORECASE)
 TICKET_NUMBER = re.compile(r"^(INC|REQ)-[0-9]{1,12}$", re.IGNORECASE)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 
 def _name(user) -> str | None:
@@ -108,7 +107,7 @@ def _get(user: User, number: str) -> Problem:
     return get_problem_for(user, number)
 
 
-@router.get("/problems", response={200: ProblemPage, **ERRORS}, summary="List problems")
+@router.get("/problems", response={200: ProblemPage, 403: ErrorOut}, summary="List problems")
 def list_problems(request, filters: Query[ProblemFilters]):
     """Newest first, `limit` per page (at most 200); follow `next_cursor` for more.
     `known_error=true` lists the known error database."""
@@ -137,7 +136,11 @@ def list_problems(request, filters: Query[ProblemFilters]):
     }
 
 
-@router.get("/problems/{number}", response={200: ProblemDetailOut, **ERRORS}, summary="A problem")
+@router.get(
+    "/problems/{number}",
+    response={200: ProblemDetailOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A problem",
+)
 def get_problem(request, number: str):
     """The problem with its known error (workaround, root cause, permanent fix), its RCA
     and the numbers of its incidents."""
@@ -146,7 +149,7 @@ def get_problem(request, number: str):
 
 @router.post(
     "/problems/{number}/incidents",
-    response={200: LinkOut, 201: LinkOut, **ERRORS},
+    response={200: LinkOut, 201: LinkOut, 403: ErrorOut, 404: ErrorOut},
     summary="Link an incident to a problem",
 )
 def link_incident(request, number: str, payload: LinkIn):

@@ -4,22 +4,16 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import WithJsonSchema
 
-from incidents.api.schemas import Id, Input, Ref, Text
+from incidents.api.schemas import Id, Input, PriorityNumber, Ref, Text
 from incidents.models import Category
-from problems.models import FishboneCategory, Status
+from problems import models
+from servicedesk.api_schema import named_choices
 
 #: A problem's status, named "ProblemStatus" in the schema (a ticket's is "Status").
-type ProblemStatus = Annotated[
-    Status,
-    WithJsonSchema({"enum": Status.values, "title": "ProblemStatus", "type": "string"}),
-]
-type CauseCategory = Annotated[
-    FishboneCategory,
-    WithJsonSchema(
-        {"enum": FishboneCategory.values, "title": "FishboneCategory", "type": "string"}
-    ),
+type ProblemStatus = Annotated[models.Status, named_choices(models.Status, "ProblemStatus")]
+type FishboneCategory = Annotated[
+    models.FishboneCategory, named_choices(models.FishboneCategory, "FishboneCategory")
 ]
 
 
@@ -32,7 +26,7 @@ class ProblemOut(Schema):
         description="In the known error database (known error or resolved): its "
         "workaround is there to apply."
     )
-    priority: int = Field(description="1 (critical) … 5 (planning).")
+    priority: PriorityNumber
     priority_label: str
     category: Category
     service: Ref | None
@@ -53,7 +47,7 @@ class WhyOut(Schema):
 
 
 class CauseOut(Schema):
-    category: CauseCategory
+    category: FishboneCategory
     text: str
     confirmed: bool
 
