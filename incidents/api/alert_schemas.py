@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, field_validator
 
 from incidents.api.schemas import MAX_ID, AlertOut, Text
 
@@ -123,6 +123,29 @@ class GrafanaIn(Schema):
 _UNRESOLVED = re.compile(r"^(\{[A-Z0-9_.$#:]+\}|\*UNKNOWN\*)$")
 
 
+def _given(value: Any) -> Any:
+    """An unresolved macro means no value (None)."""
+    if isinstance(value, str) and _UNRESOLVED.match(value.strip()):
+        return None
+    return value
+
+
+def _given_text(value: Any) -> Any:
+    value = _given(value)
+    return "" if value is None else value
+
+
+def _given_list(value: Any) -> Any:
+    value = _given(value)
+    return [] if value is None else value
+
+
+#: A Zabbix macro's text; unresolved (or null), "".
+ZabbixText = Annotated[Text, BeforeValidator(_given_text)]
+#: A Zabbix macro's number (sent as a string); unresolved, null.
+ZabbixId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_given)]
+
+
 class ZabbixTag(Schema):
     tag: Text
     value: Text = ""
@@ -131,7 +154,7 @@ class ZabbixTag(Schema):
 class ZabbixEventIn(Schema):
     """What the desk's Zabbix media type posts: Zabbix macros, most of them as strings."""
 
-    event_id: Annotated[int, Field(ge=1, le=MAX_ID)] = Field(
+    event_id: ZabbixId = Field(
         description="{EVENT.ID}: the problem event's id (a recovery carries its problem's)."
     )
     event_value: Annotated[int, Field(ge=0, le=1)] = Field(
@@ -144,70 +167,36 @@ class ZabbixEventIn(Schema):
     event_source: Annotated[int, Field(ge=0, le=3)] = Field(
         default=0, description="{EVENT.SOURCE}: 0 trigger, 3 internal (others are refused)."
     )
-    event_name: Annotated[Text, Field(min_length=1)] = Field(description="{EVENT.NAME}")
-    event_severity: Text = Field(default="", description="{EVENT.SEVERITY}, e.g. High.")
+    event_name: Annotated[ZabbixText, Field(min_length=1)] = Field(description="{EVENT.NAME}")
+    event_severity: ZabbixText = Field(default="", description="{EVENT.SEVERITY}, e.g. High.")
     event_nseverity: Annotated[int, Field(ge=0, le=5)] = Field(
         default=0, description="{EVENT.NSEVERITY}: 0 not classified … 5 disaster."
     )
-    event_opdata: Text = Field(default="", description="{EVENT.OPDATA}")
-    event_tags: list[ZabbixTag] = Field(
+    event_opdata: ZabbixText = Field(default="", description="{EVENT.OPDATA}")
+    event_tags: Annotated[list[ZabbixTag], BeforeValidator(_given_list)] = Field(
         default_factory=list, description='{EVENT.TAGSJSON}: [{"tag": …, "value": …}].'
     )
-    event_date: Text = Field(default="", description="{EVENT.DATE}, e.g. 2026.11.30.")
-    event_time: Text = Field(default="", description="{EVENT.TIME}, e.g. 10:02:03.")
-    event_recovery_date: Text = Field(default="", description="{EVENT.RECOVERY.DATE}")
-    event_recovery_time: Text = Field(default="", description="{EVENT.RECOVERY.TIME}")
-    timezone: Text = Field(
+    event_date: ZabbixText = Field(default="", description="{EVENT.DATE}, e.g. 2026.11.30.")
+    event_time: ZabbixText = Field(default="", description="{EVENT.TIME}, e.g. 10:02:03.")
+    event_recovery_date: ZabbixText = Field(default="", description="{EVENT.RECOVERY.DATE}")
+    event_recovery_time: ZabbixText = Field(default="", description="{EVENT.RECOVERY.TIME}")
+    timezone: ZabbixText = Field(
         default="UTC",
         description="The time zone Zabbix wrote the dates in (the media user's), e.g. "
         "Europe/Berlin.",
     )
-    host_host: Text = Field(default="", description="{HOST.HOST}: the technical name.")
-    host_name: Text = Field(default="", description="{HOST.NAME}: the visible name.")
-    host_ip: Text = Field(default="", description="{HOST.IP}")
-    trigger_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = Field(
-        default=None, description="{TRIGGER.ID}: a trigger's problems are one incident."
-    )
-    trigger_name: Text = Field(default="", description="{TRIGGER.NAME}")
-    trigger_description: Text = Field(default="", description="{TRIGGER.DESCRIPTION}")
-    trigger_url: Text = Field(default="", description="{TRIGGER.URL}")
-    event_url: Text = Field(default="", description="The problem's page in Zabbix.")
-    alert_subject: Text = Field(default="", description="{ALERT.SUBJECT}")
-    alert_message: Text = Field(default="", description="{ALERT.MESSAGE}")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _unresolved_macros_are_empty(cls, data: Any) -> Any:
-        """A macro Zabbix could not resolve arrives as itself ("{EVENT.RECOVERY.DATE}")
-        or as *UNKNOWN*: it means no value."""
-        if not isinstance(data, dict):
-            return data
-        return {
-            name: None if isinstance(value, str) and _UNRESOLVED.match(value.strip()) else value
-            for name, value in data.items()
-        }
-
-    @field_validator(
-        "event_severity",
-        "event_opdata",
-        "event_date",
-        "event_time",
-        "event_recovery_date",
-        "event_recovery_time",
-        "host_host",
-        "host_name",
-        "host_ip",
-        "trigger_name",
-        "trigger_description",
-        "trigger_url",
-        "event_url",
-        "alert_subject",
-        "alert_message",
-        mode="before",
-    )
-    @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
-        return "" if value is None else value
+    host_host: ZabbixText = Field(default="", description="{HOST.HOST}: the technical name.")
+    host_name: ZabbixText = Field(default="", description="{HOST.NAME}: the visible name.")
+    host_ip: ZabbixText = Field(default="", description="{HOST.IP}")
+    trigger_id: Annotated[
+        Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_given)
+    ] = Field(default=None, description="{TRIGGER.ID}: a trigger's problems are one incident.")
+    trigger_name: ZabbixText = Field(default="", description="{TRIGGER.NAME}")
+    trigger_description: ZabbixText = Field(default="", description="{TRIGGER.DESCRIPTION}")
+    trigger_url: ZabbixText = Field(default="", description="{TRIGGER.URL}")
+    event_url: ZabbixText = Field(default="", description="The problem's page in Zabbix.")
+    alert_subject: ZabbixText = Field(default="", description="{ALERT.SUBJECT}")
+    alert_message: ZabbixText = Field(default="", description="{ALERT.MESSAGE}")
 
     @field_validator("timezone", mode="before")
     @classmethod
