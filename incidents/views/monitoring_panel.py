@@ -24,7 +24,9 @@ def monitoring_panel(request: HttpRequest, incident: Incident) -> SafeString | s
         MonitoringAlert.objects.filter(incident=incident)
         .select_related("alert_source")
         .annotate(instance_count=Count("instances"))
-        .prefetch_related(Prefetch("instances", queryset=instances[:SHOWN_INSTANCES]))
+        .prefetch_related(
+            Prefetch("instances", queryset=instances[:SHOWN_INSTANCES], to_attr="shown_instances")
+        )
         .order_by("first_seen_at", "pk")
     )
     if not alerts:
