@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from incidents.forms_canned import CannedResponseAdminForm
+from incidents.intake.alert_admin import (
+    AlertDeliveryInline,
+    MonitoringAlertInstanceInline,
+    payload_log_link,
+)
 from incidents.models import (
     AlertSource,
     Attachment,
@@ -173,6 +178,7 @@ class AlertSourceAdmin(TokenIssuingAdmin):
         "organisation",
         "contact",
         "service",
+        "default_severity",
         "is_active",
         "last_used_at",
     ]
@@ -184,12 +190,22 @@ class AlertSourceAdmin(TokenIssuingAdmin):
         "organisation",
         "contact",
         "service",
+        "default_severity",
         "is_active",
         "prefix",
         "created_at",
         "last_used_at",
+        "payload_log",
     ]
-    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "payload_log"]
+
+    def get_inlines(self, request, obj):
+        # The payload log of an existing source (a new one has none).
+        return [AlertDeliveryInline] if obj is not None else []
+
+    @admin.display(description=_("payloads received"))
+    def payload_log(self, obj: AlertSource):
+        return payload_log_link(obj)
 
     class Media:
         # Sends the chosen organisation with every contact search (static, CSP-safe).
@@ -249,9 +265,11 @@ class MonitoringAlertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "occurrences",
         "first_seen_at",
         "last_seen_at",
+        "resolved_at",
         "is_current",
     ]
     list_filter = ["status", "is_current", "alert_source"]
+    inlines = [MonitoringAlertInstanceInline]
     search_fields = ["source", "key", "incident__number"]
     list_select_related = ["alert_source", "incident"]
     show_full_result_count = False

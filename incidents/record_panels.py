@@ -39,7 +39,9 @@ SHOWN = 10
 def register() -> None:
     from incidents.views.links import SLOT as TICKET_SLOT
     from incidents.views.links import links_panel
+    from incidents.views.monitoring_panel import monitoring_panel
 
+    register_panel(TICKET_SLOT, monitoring_panel, weight=5)
     register_panel(TICKET_SLOT, links_panel, weight=30)
     register_panel(ORGANISATION_SLOT, organisation_panel, weight=10)
     register_panel(ORGANISATION_SLA_SLOT, sla_report_link, weight=10)

@@ -12,6 +12,9 @@ from servicedesk import tokens
 from servicedesk.api_auth import touch_last_used
 from servicedesk.throttling import SettingRateThrottle
 
+#: Set on the request when the token is an inactive source's: the 401 is logged for it.
+REFUSED_SOURCE = "refused_alert_source"
+
 
 class AlertSourceAuth(HttpBearer):
     """Authorization: Bearer sdm_… (a monitoring source's token issued in the admin)."""
@@ -22,10 +25,13 @@ class AlertSourceAuth(HttpBearer):
             return None
         source = (
             AlertSource.objects.select_related("contact", "service")
-            .filter(token_hash=tokens.hash_token(token), is_active=True)
+            .filter(token_hash=tokens.hash_token(token))
             .first()
         )
         if source is None:
+            return None
+        if not source.is_active:
+            setattr(request, REFUSED_SOURCE, source)
             return None
         touch_last_used(AlertSource, source.pk)
         # The system acts, not whoever may be logged in to the desk in this browser.

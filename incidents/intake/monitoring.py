@@ -32,6 +32,15 @@ Severity → urgency, impact and category (priority follows the priority matrix)
 | warning  | low       | low    | degradation |
 | info     | none      | low    | degradation |
 
+Alertmanager and Grafana send a *group* of alerts (its group key) and Zabbix the events of
+a trigger: the receivers (incidents/api/alert_receivers.py) map them onto one `Alert` whose
+`instances` are the group's alerts (by fingerprint; Zabbix: by problem event id). The group
+is one incident; each instance is listed on it (incidents/intake/alert_groups.py), and
+every notification that reports an instance firing counts one occurrence. The group is
+firing while any of its instances is; when the last one resolves, the incident hears it
+in a work note and `MonitoringAlert.resolved_at` records when. A new instance or one
+changing state is noted at once, like any change of state.
+
 Concurrency: the current alert row of a (source, source label, key) is locked while an
 alert is handled, and a partial unique index allows one current row only; two identical
 alerts at the same moment therefore open one incident (the loser's transaction rolls back
@@ -39,7 +48,8 @@ on the unique index and is retried as an occurrence).
 """
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -50,6 +60,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import services
+from incidents.intake import alert_groups
 from incidents.models import (
     AlertSource,
     AlertStatus,
@@ -79,6 +90,30 @@ SEVERITY_CLASSIFICATION: dict[str, tuple[int, int, str]] = {
     Severity.INFO: (Urgency.NONE, Impact.LOW, Category.DEGRADATION),
 }
 
+#: Severity labels in use (Prometheus rules, Grafana, PagerDuty-like P1…P5, syslog) → ours.
+SEVERITY_NAMES: dict[str, str] = {
+    **dict.fromkeys(
+        ["critical", "crit", "disaster", "emergency", "emerg", "fatal", "page", "p1"],
+        Severity.CRITICAL,
+    ),
+    **dict.fromkeys(["major", "high", "error", "err", "alert", "p2"], Severity.MAJOR),
+    **dict.fromkeys(["minor", "average", "medium", "moderate", "p3"], Severity.MINOR),
+    **dict.fromkeys(["warning", "warn", "low", "p4"], Severity.WARNING),
+    **dict.fromkeys(
+        ["info", "information", "informational", "notice", "none", "debug", "ok", "p5"],
+        Severity.INFO,
+    ),
+}
+
+#: Our severities from the most to the least severe.
+SEVERITY_ORDER: tuple[str, ...] = tuple(Severity)
+
+
+def severity_named(value: str) -> str | None:
+    """Our severity for a severity label's value ("High", "p2", "error"), or None."""
+    return SEVERITY_NAMES.get(value.strip().lower())
+
+
 #: How often a unique-index conflict (a concurrent identical alert) is retried.
 MAX_ATTEMPTS = 3
 
@@ -88,6 +123,23 @@ class Outcome(StrEnum):
     OCCURRENCE = "occurrence"
     RESOLVED = "resolved"
     IGNORED = "ignored"
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One alert of a group (by its fingerprint) or one Zabbix problem event."""
+
+    fingerprint: str
+    status: str
+    severity: str
+    name: str = ""
+    summary: str = ""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    #: (label, http(s) address) pairs: generator, dashboard, panel, silence, event.
+    links: tuple[tuple[str, str], ...] = ()
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +154,17 @@ class Alert:
     service: str = ""
     details: str = ""
     configuration_item: str = ""
+    #: The alerts of a group (Alertmanager, Grafana) or the events of a trigger (Zabbix).
+    instances: tuple[Instance, ...] = ()
+    #: The label (or Zabbix tag) that named `service` / `configuration_item`, if one did:
+    #: a warning then names it ("label service=… matched nothing").
+    service_label: str = ""
+    item_label: str = ""
+    #: More names that may be a configuration item's (an `instance` or `host` label):
+    #: tried quietly, in order, after `configuration_item`.
+    item_hints: tuple[str, ...] = ()
+    #: What the receiver could not map (an unknown severity label): said like the others.
+    warnings: tuple[str, ...] = ()
 
     def as_payload(self) -> dict[str, str]:
         return {
@@ -141,7 +204,8 @@ def alert_receive(
     for attempt in range(MAX_ATTEMPTS):
         try:
             with transaction.atomic():
-                return _receive(alert_source, alert, now or timezone.now())
+                result = _receive(alert_source, alert, now or timezone.now())
+            return replace(result, warnings=alert.warnings + result.warnings)
         except IntegrityError:
             # A concurrent identical alert committed its current row first: go again,
             # and this time find (and lock) that row.
@@ -181,30 +245,42 @@ def _receive(alert_source: AlertSource, alert: Alert, now: datetime) -> AlertRes
             incident=incident,
             status=AlertStatus.FIRING,
             severity=alert.severity,
+            occurrences=alert_groups.firing_reports(alert.instances) or 1,
             first_seen_at=now,
             last_seen_at=now,
             last_payload=alert.as_payload(),
         )
+        alert_groups.track(row, alert.instances, now)
         return AlertResult(Outcome.CREATED, incident, row, warnings)
 
     return _repeat(current, alert, now)
 
 
 def _repeat(current: MonitoringAlert, alert: Alert, now: datetime) -> AlertResult:
-    """A repeat (or recovery) of an alert whose incident is open."""
-    status_changed = current.status != alert.status
-    firing = alert.status == AlertStatus.FIRING
-    if firing:
-        current.occurrences += 1
-    current.status = alert.status
+    """A repeat (or recovery) of an alert whose incident is open. A group is firing while
+    any of its alerts is."""
+    changes = alert_groups.track(current, alert.instances, now) if alert.instances else None
+    if changes is None:
+        status = alert.status
+        current.occurrences += 1 if status == AlertStatus.FIRING else 0
+    else:
+        status = AlertStatus.FIRING if changes.firing else AlertStatus.RESOLVED
+        current.occurrences += changes.firing_reports
+    status_changed = current.status != status
+    if status_changed:
+        current.resolved_at = now if status == AlertStatus.RESOLVED else None
+    current.status = status
     current.severity = alert.severity
     current.last_seen_at = now
     current.last_payload = alert.as_payload()
-    fields = ["occurrences", "status", "severity", "last_seen_at", "last_payload"]
+    fields = ["occurrences", "status", "severity", "last_seen_at", "last_payload", "resolved_at"]
 
     quiet = current.last_note_at is not None and now - current.last_note_at < NOTE_INTERVAL
-    if status_changed or not quiet:
-        note = _note_text(current, alert)
+    if status_changed or (changes is not None and changes.changed) or not quiet:
+        if changes is None:
+            note = _note_text(current, alert)
+        else:
+            note = alert_groups.note_text(current, changes)
         if services.incident_add_system_note(incident=current.incident, body=note) is not None:
             current.last_note_at = now
             current.unreported = 0
@@ -219,7 +295,7 @@ def _repeat(current: MonitoringAlert, alert: Alert, now: datetime) -> AlertResul
         MonitoringAlert.objects.filter(pk=current.pk).update(
             **{name: getattr(current, name) for name in fields}
         )
-    outcome = Outcome.OCCURRENCE if firing else Outcome.RESOLVED
+    outcome = Outcome.OCCURRENCE if alert.status == AlertStatus.FIRING else Outcome.RESOLVED
     return AlertResult(outcome, current.incident, current)
 
 
@@ -238,9 +314,7 @@ def _note_text(current: MonitoringAlert, alert: Alert) -> str:
         )
     else:
         text = _("Monitoring: %(source)s/%(key)s resolved: %(summary)s.") % values
-    if current.unreported:
-        text += " " + _("%(n)s more repeats since the last note.") % {"n": current.unreported}
-    return text
+    return text + alert_groups.unreported_text(current)
 
 
 def _open_incident(alert_source: AlertSource, alert: Alert) -> tuple[Incident, tuple[str, ...]]:
@@ -254,15 +328,12 @@ def _open_incident(alert_source: AlertSource, alert: Alert) -> tuple[Incident, t
     if service is None:
         service = alert_source.service
         if alert.service:
-            warnings.append(_unmatched_service(alert.service, service))
+            warnings.append(_unmatched_service(alert, service))
     item = configuration_item_named(alert_source, alert)
     if item is not None:
         service = item.service
     elif alert.configuration_item.strip():
-        warnings.append(
-            _("configuration_item=%(value)s matched nothing of the organisation's items.")
-            % {"value": alert.configuration_item.strip()}
-        )
+        warnings.append(_unmatched_item(alert))
     lines = [alert.details, ""] if alert.details else []
     lines += [
         _("Raised by monitoring (%(name)s).") % {"name": alert_source.name},
@@ -274,7 +345,7 @@ def _open_incident(alert_source: AlertSource, alert: Alert) -> tuple[Incident, t
         lines.append(_("Service named by the alert: %(value)s") % {"value": alert.service})
     if item is not None:
         lines.append(_("Configuration item: %(value)s") % {"value": item.name})
-    lines += [_("Warning: %(text)s") % {"text": text} for text in warnings]
+    lines += [_("Warning: %(text)s") % {"text": text} for text in alert.warnings + tuple(warnings)]
     try:
         incident = services.incident_register(
             contact=alert_source.contact,
@@ -294,15 +365,24 @@ def _open_incident(alert_source: AlertSource, alert: Alert) -> tuple[Incident, t
     return incident, tuple(warnings)
 
 
-def _unmatched_service(named: str, default: Service | None) -> str:
-    if default is None:
-        return _("service=%(value)s matched nothing in the catalogue; no service set.") % {
-            "value": named
-        }
-    return _("service=%(value)s matched nothing in the catalogue; %(default)s used.") % {
-        "value": named,
-        "default": default.name,
-    }
+def _unmatched_service(alert: Alert, default: Service | None) -> str:
+    values = {"value": alert.service, "label": alert.service_label}
+    if alert.service_label and default is None:
+        text = _("label %(label)s=%(value)s matched nothing in the catalogue; no service set.")
+    elif alert.service_label:
+        text = _("label %(label)s=%(value)s matched nothing in the catalogue; %(default)s used.")
+    elif default is None:
+        text = _("service=%(value)s matched nothing in the catalogue; no service set.")
+    else:
+        text = _("service=%(value)s matched nothing in the catalogue; %(default)s used.")
+    return text % {**values, "default": default.name if default else ""}
+
+
+def _unmatched_item(alert: Alert) -> str:
+    values = {"value": alert.configuration_item.strip(), "label": alert.item_label}
+    if alert.item_label:
+        return _("label %(label)s=%(value)s matched nothing of the organisation's items.") % values
+    return _("configuration_item=%(value)s matched nothing of the organisation's items.") % values
 
 
 #: What separates the parts of an alert key: "disk-full:db01:/var" → disk-full, db01, var.
@@ -311,9 +391,12 @@ _KEY_PARTS = re.compile(r"[\s:/|,;@=]+")
 
 def configuration_item_named(alert_source: AlertSource, alert: Alert) -> ConfigurationItem | None:
     """The active configuration item of the source's organisation that the alert names:
-    by the payload's `configuration_item`, else by a part of its key."""
+    by the payload's `configuration_item`, else by one of its hints (a group's labels),
+    else (an alert of the generic endpoint) by a part of its key."""
     names = [alert.configuration_item.strip()] if alert.configuration_item.strip() else []
-    names += [part for part in _KEY_PARTS.split(alert.key) if part]
+    names += [hint.strip() for hint in alert.item_hints if hint.strip()]
+    if not alert.instances:
+        names += [part for part in _KEY_PARTS.split(alert.key) if part]
     if not names:
         return None
     lowered = [name.lower() for name in names[:20]]

@@ -7,6 +7,7 @@ Everything is re-exported here: `from incidents.models import X` is how the rest
 code (and the migrations, e.g. `incidents.models.current_time`) name them."""
 
 from incidents.intake.models import InboundEmail, Mailbox, Submission
+from incidents.models.alert_deliveries import AlertDelivery, AlertEndpoint, DeliveryOutcome
 from incidents.models.articles import TicketArticle
 from incidents.models.canned import CannedResponse
 from incidents.models.cc import TicketCc
@@ -27,10 +28,13 @@ from incidents.models.comments import Attachment, Comment, attachment_path
 from incidents.models.links import TicketLink
 from incidents.models.major import MajorIncidentUpdate
 from incidents.models.monitoring import (
+    ALERT_LINK_LABELS,
     ALERT_TOKEN_KIND,
+    AlertSeverity,
     AlertSource,
     AlertStatus,
     MonitoringAlert,
+    MonitoringAlertInstance,
 )
 from incidents.models.ratings import SatisfactionRating
 from incidents.models.rollup import RegisteredHour, ResolvedDay, ResolvedTime, RollupMark
@@ -46,6 +50,7 @@ from incidents.models.ticket import (
 )
 
 __all__ = [
+    "ALERT_LINK_LABELS",
     "ALERT_TOKEN_KIND",
     "CUSTOMER_CHANNELS",
     "INVALID_CLOSURE_CODES",
@@ -54,6 +59,9 @@ __all__ = [
     "REASSIGNABLE",
     "SLA_AT_RISK",
     "SLA_BREACHED",
+    "AlertDelivery",
+    "AlertEndpoint",
+    "AlertSeverity",
     "AlertSource",
     "AlertStatus",
     "Attachment",
@@ -62,6 +70,7 @@ __all__ = [
     "Channel",
     "ClosureCode",
     "Comment",
+    "DeliveryOutcome",
     "InboundEmail",
     "Incident",
     "IncidentQuerySet",
@@ -69,6 +78,7 @@ __all__ = [
     "Mailbox",
     "MajorIncidentUpdate",
     "MonitoringAlert",
+    "MonitoringAlertInstance",
     "RegisteredHour",
     "ResolvedDay",
     "ResolvedTime",

@@ -1,5 +1,6 @@
-"""Monitoring systems that raise incidents through the API (POST /api/v1/alerts), and
-which of their alerts opened which ticket."""
+"""Monitoring systems that raise incidents through the API (POST /api/v1/alerts and the
+receivers for Alertmanager, Grafana and Zabbix), which of their alerts opened which
+ticket, and the alerts of a group (by fingerprint) listed on it."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +13,16 @@ from servicedesk import tokens
 
 #: An alert source's token starts "sdm_" (servicedesk.tokens: API tokens are "sdk_").
 ALERT_TOKEN_KIND = "sdm"
+
+
+class AlertSeverity(models.TextChoices):
+    """The desk's severities (incidents.intake.monitoring.Severity; the same values)."""
+
+    CRITICAL = "critical", _("Critical")
+    MAJOR = "major", _("Major")
+    MINOR = "minor", _("Minor")
+    WARNING = "warning", _("Warning")
+    INFO = "info", _("Info")
 
 
 class AlertSource(models.Model):
@@ -42,6 +53,16 @@ class AlertSource(models.Model):
         related_name="alert_sources",
         verbose_name=_("default service"),
         help_text=_("Used when an alert names no service, or one the catalogue does not know."),
+    )
+    default_severity = models.CharField(
+        _("default severity"),
+        max_length=10,
+        choices=AlertSeverity.choices,
+        default=AlertSeverity.MINOR,
+        help_text=_(
+            "For Alertmanager, Grafana and Zabbix alerts whose severity label (or Zabbix "
+            "severity) is missing or unknown."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=current_time, editable=False)
@@ -76,7 +97,9 @@ class AlertStatus(models.TextChoices):
 
 
 class MonitoringAlert(models.Model):
-    """Links an alert (its source's `source` label and `key`) to the incident it opened.
+    """Links an alert (its source's `source` label and `key`) to the incident it opened;
+    for Alertmanager and Grafana the key is the group's, for Zabbix the trigger's, and
+    the alerts of the group are its `instances`.
     While that incident is open, the alert's repeats are occurrences on it; the one
     *current* row per (alert source, source, key) is found and locked through a partial
     unique index, so two identical alerts at the same moment open one incident.
@@ -112,6 +135,12 @@ class MonitoringAlert(models.Model):
     #: Occurrences and recoveries since the last work note (notes are rate-limited).
     unreported = models.PositiveIntegerField(default=0)
     last_payload = models.JSONField(_("last payload"), default=dict, blank=True)
+    resolved_at = models.DateTimeField(
+        _("all resolved"),
+        null=True,
+        blank=True,
+        help_text=_("When the alert (every alert of its group) last resolved; empty while firing."),
+    )
     history = HistoricalRecords(excluded_fields=["last_payload"])
 
     class Meta:
@@ -128,3 +157,64 @@ class MonitoringAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}/{self.key} → {self.incident_id}"
+
+
+#: What each kind of link on an alert is (MonitoringAlertInstance.links).
+ALERT_LINK_LABELS = {
+    "source": _("Source"),
+    "rule": _("Alert rule"),
+    "dashboard": _("Dashboard"),
+    "panel": _("Panel"),
+    "silence": _("Silence"),
+    "image": _("Image"),
+    "event": _("Zabbix event"),
+    "trigger": _("Trigger URL"),
+}
+
+
+class MonitoringAlertInstance(models.Model):
+    """One alert of a group (Alertmanager, Grafana: by fingerprint) or one problem event
+    (Zabbix: by event id), listed on the group's incident. `occurrences` counts the
+    notifications that reported it firing. Repeats are updated in place; history records
+    creation and status changes."""
+
+    alert = models.ForeignKey(
+        MonitoringAlert,
+        on_delete=models.CASCADE,
+        related_name="instances",
+        verbose_name=_("monitoring alert"),
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=100)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AlertStatus.choices, default=AlertStatus.FIRING
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=AlertSeverity.choices)
+    labels = models.JSONField(_("labels"), default=dict, blank=True)
+    annotations = models.JSONField(_("annotations"), default=dict, blank=True)
+    #: [[kind, url], …] (kinds: ALERT_LINK_LABELS): only absolute http(s) addresses (the
+    #: receivers drop anything else).
+    links = models.JSONField(_("links"), default=list, blank=True)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    occurrences = models.PositiveIntegerField(_("occurrences"), default=0)
+    first_seen_at = models.DateTimeField(_("first seen"), default=current_time)
+    last_seen_at = models.DateTimeField(_("last seen"), default=current_time)
+    history = HistoricalRecords(excluded_fields=["labels", "annotations", "links"])
+
+    class Meta:
+        ordering = ["first_seen_at", "pk"]
+        verbose_name = _("alert of a group")
+        verbose_name_plural = _("alerts of a group")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "fingerprint"], name="alert_instance_one_per_fingerprint"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.fingerprint
+
+    def labelled_links(self) -> list[tuple[str, str]]:
+        return [(str(ALERT_LINK_LABELS.get(kind, kind)), url) for kind, url in self.links]

@@ -81,6 +81,7 @@ def test_an_admin_issues_an_alert_source_token(admin_client, org_a, contact_a):
             "name": "Prometheus",
             "organisation": org_a.pk,
             "contact": contact_a.contact.pk,
+            "default_severity": "minor",
             "is_active": "on",
         },
         follow=True,
