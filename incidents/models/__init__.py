@@ -44,6 +44,7 @@ from incidents.models.ticket import (
     IncidentQuerySet,
     TicketSequence,
 )
+from incidents.models.watch import Watch
 
 __all__ = [
     "ALERT_TOKEN_KIND",
@@ -83,6 +84,7 @@ __all__ = [
     "TicketCc",
     "TicketLink",
     "TicketSequence",
+    "Watch",
     "attachment_path",
     "current_time",
 ]

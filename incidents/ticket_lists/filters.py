@@ -19,6 +19,7 @@ from incidents.models import (
     Incident,
     Kind,
     Status,
+    Watch,
 )
 from servicedesk.models import Organisation, Priority, Service, SupportGroup
 from servicedesk.people import display_name
@@ -95,6 +96,11 @@ class TicketFilterForm(forms.Form):
         label=_("Group"), empty_label=_("Any"), queryset=SupportGroup.objects.none(), required=False
     )
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    watching = forms.ChoiceField(
+        label=_("Followers"),
+        choices=[("", _("Any")), (ME, _("Followed by me"))],
+        required=False,
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[("", _("Any")), *Channel.choices], required=False
     )
@@ -124,6 +130,7 @@ class TicketFilterForm(forms.Form):
         "service",
         "group",
         "assignee",
+        "watching",
         "channel",
         "sla",
         "registered_from",
@@ -186,6 +193,9 @@ class TicketFilterForm(forms.Form):
             if chosen := self.value(name):
                 tickets = tickets.filter(**{column: chosen})
         tickets = tickets.filter(self._assignee())
+        if self.value("watching") == ME:
+            followed = Watch.objects.filter(user=self.user).values("incident_id")
+            tickets = tickets.filter(pk__in=followed)
         if state := self.value("sla"):
             tickets = tickets.filter(SLA_STATES[state])
         if first := self.value("registered_from"):

@@ -219,6 +219,16 @@
     message.focus();
   }
 
+  // After a panel is swapped in, focus goes where it says (data-focus-after-swap), e.g.
+  // the followers box's button once Follow was pressed.
+  document.addEventListener("htmx:afterSwap", () => {
+    const target = document.querySelector("[data-focus-after-swap]");
+    if (target) {
+      target.removeAttribute("data-focus-after-swap");
+      target.focus();
+    }
+  });
+
   document.addEventListener("htmx:responseError", (event) => {
     reportFailure(failureText(event.detail.xhr));
   });
