@@ -18,6 +18,7 @@ from incidents import rules
 from incidents.models import Incident, Watch
 from servicedesk.roles import staff_members
 from servicedesk.workflow import Actor, person, record_history, save_with_history
+from servicedesk.workspaces import forget_nav_counts
 
 
 def watchers_for(incident: Incident) -> QuerySet[Watch]:
@@ -47,6 +48,7 @@ def incident_follow(*, incident: Incident, actor: Actor) -> Watch:
             save_with_history(watch, actor=actor, reason=_("Followed"))
     except IntegrityError:  # a second click that raced the first
         return Watch.objects.get(incident=incident, user=user)
+    forget_nav_counts(user)  # Following's count
     return watch
 
 
@@ -58,3 +60,4 @@ def incident_unfollow(*, incident: Incident, actor: Actor) -> None:
         return
     record_history(watch, actor=actor, reason=_("Unfollowed"))
     watch.delete()
+    forget_nav_counts(user)
