@@ -25,6 +25,7 @@ from incidents.models import (
     SlaEvent,
     TicketArticle,
     TicketCc,
+    Watch,
 )
 from servicedesk.admin_mixins import ReadOnlyAdminMixin, person_column
 from servicedesk.admin_tokens import TokenIssuingAdmin
@@ -113,6 +114,18 @@ class TicketCcAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["incident", "contact", "added_by", "created_at"]
     raw_id_fields = ["incident", "contact", "added_by"]
     list_select_related = ["incident", "contact", "added_by"]
+
+
+@admin.register(Watch)
+class WatchAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Who follows which ticket; followed and unfollowed on the ticket page
+    (incidents/watchers.py)."""
+
+    list_display = ["incident", "user", "created_at"]
+    raw_id_fields = ["incident", "user"]
+    list_select_related = ["incident", "user"]
+    search_fields = ["incident__number", "user__username"]
+    show_full_result_count = False
 
 
 @admin.register(TicketArticle)

@@ -63,10 +63,16 @@ def notify_comment(sender, incident, comment, actor=None, **kwargs) -> None:
 def notify_workers_status_changed(
     sender, incident, source, target, reason="", actor=None, **kwargs
 ) -> None:
+    """The people working the ticket hear of an assignment and a rejection; its followers
+    hear of every status change."""
     if target == Status.ASSIGNED:
         staff_notifications.notify_assigned(incident=incident, actor=actor)
     elif target == Status.REJECTED_BY_USER:
         staff_notifications.notify_rejected(incident=incident, actor=actor, reason=reason)
+    else:
+        staff_notifications.notify_status_changed(
+            incident=incident, target=target, actor=actor, reason=reason
+        )
 
 
 @receiver(urgency_raise_requested, dispatch_uid="incidents.notify_urgency_requested")

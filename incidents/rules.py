@@ -8,6 +8,7 @@ from servicedesk.roles import (
     has_role,
     is_agent,
     is_desk_manager,
+    is_staff_member,
 )
 
 
@@ -47,6 +48,12 @@ def takes_calls(ticket, user) -> bool:
 def works_quarantine(user) -> bool:
     """The email quarantine (accept, add to a ticket, discard): L1 and the desk manager."""
     return has_role(user, L1_AGENT) or is_desk_manager(user)
+
+
+def may_follow(ticket, user) -> bool:
+    """Follow a ticket (incidents/watchers.py): staff who may see it, which is any staff
+    role (Incident.objects.visible_to); never a contact."""
+    return is_staff_member(user)
 
 
 def nobody(ticket, user) -> bool:

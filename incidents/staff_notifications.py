@@ -6,7 +6,12 @@ Who: the assignee, or the members of the ticket's support group while nobody is
 assigned. When: a ticket is assigned to them (also on escalation), the customer answered
 (a contact's comment in the portal or by email), the customer rejected a resolution, or
 the customer asked for a higher urgency. And the person named a major incident's manager
-(on declaring it, or on a hand-over). The SLA mails (at risk, breached) are separate:
+(on declaring it, or on a hand-over).
+
+The ticket's followers (incidents/watchers.py) hear the same (in words for an onlooker:
+"Assigned to Anna Berg"), and every other status change, as one kind of event of their
+own that they can mute; someone who is also among the people working the ticket is told
+once, as one of them. The SLA mails (at risk, breached) are separate:
 incidents/notifications.py notify_staff."""
 
 from typing import cast
@@ -18,10 +23,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from incidents.models import Comment, Incident
+from incidents.models import Comment, Incident, Status
+from incidents.watchers import watchers_to_tell
 from servicedesk.inbox import StaffMail, inbox_notify
 from servicedesk.models import InAppNotification, SupportGroup, Urgency
 from servicedesk.notification_events import register_event
+from servicedesk.people import display_name
 from servicedesk.roles import contact_of
 
 TICKET_ASSIGNED = "ticket_assigned"
@@ -29,6 +36,7 @@ CUSTOMER_REPLIED = "customer_replied"
 RESOLUTION_REJECTED = "resolution_rejected"
 URGENCY_REQUESTED = "urgency_raise_requested"
 MAJOR_MANAGER_NAMED = "major_manager_named"
+FOLLOWED_TICKET = "followed_ticket"
 
 
 def register_events() -> None:
@@ -59,6 +67,11 @@ def register_events() -> None:
             gettext_lazy("I am named a major incident's manager"),
             gettext_lazy("Major incident manager named (to staff)"),
         ),
+        (
+            FOLLOWED_TICKET,
+            gettext_lazy("Something happens on a ticket I follow"),
+            gettext_lazy("Followed ticket (to staff)"),
+        ),
     ]:
         register_event(key, label, staff=True, log_label=log_label)
 
@@ -76,12 +89,21 @@ def workers(incident: Incident) -> list:
 
 def notify_assigned(*, incident: Incident, actor) -> list[InAppNotification]:
     with translation.override(settings.LANGUAGE_CODE):
+        group = cast(SupportGroup, incident.support_group)  # assigning sets the group
         if incident.assignee is not None and incident.assignee.is_active:
             verb = _("Assigned to you")
+            onlooker = _("Assigned to %(person)s") % {"person": display_name(incident.assignee)}
         else:
-            group = cast(SupportGroup, incident.support_group)  # assigning sets the group
             verb = _("Assigned to your group %(group)s") % {"group": group.name}
-        return _tell(incident, TICKET_ASSIGNED, verb, actor, occurrence=f"v{incident.version}")
+            onlooker = _("Assigned to the group %(group)s") % {"group": group.name}
+        return _tell(
+            incident,
+            TICKET_ASSIGNED,
+            verb,
+            actor,
+            occurrence=f"v{incident.version}",
+            followers_verb=onlooker,
+        )
 
 
 def notify_rejected(*, incident: Incident, actor, reason: str) -> list[InAppNotification]:
@@ -94,6 +116,19 @@ def notify_rejected(*, incident: Incident, actor, reason: str) -> list[InAppNoti
             actor,
             occurrence=f"v{incident.version}",
             text=reason,
+            followers_verb=verb,
+        )
+
+
+def notify_status_changed(
+    *, incident: Incident, target: str, actor, reason: str = ""
+) -> list[InAppNotification]:
+    """The followers of a status change the people working the ticket are not told about
+    (an assignment and a rejection are: notify_assigned, notify_rejected)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        verb = _("Status changed to %(status)s") % {"status": Status(target).label}
+        return _tell_followers(
+            incident, verb, actor, occurrence=f"status:v{incident.version}", text=reason
         )
 
 
@@ -106,7 +141,13 @@ def notify_customer_replied(
     with translation.override(settings.LANGUAGE_CODE):
         verb = _("The customer answered")
         return _tell(
-            incident, CUSTOMER_REPLIED, verb, actor, occurrence=f"c{comment.pk}", text=comment.body
+            incident,
+            CUSTOMER_REPLIED,
+            verb,
+            actor,
+            occurrence=f"c{comment.pk}",
+            text=comment.body,
+            followers_verb=verb,
         )
 
 
@@ -120,7 +161,13 @@ def notify_urgency_requested(
             "urgency": Urgency(incident.requested_urgency).label
         }
         return _tell(
-            incident, URGENCY_REQUESTED, verb, actor, occurrence=f"c{comment.pk}", text=comment.body
+            incident,
+            URGENCY_REQUESTED,
+            verb,
+            actor,
+            occurrence=f"c{comment.pk}",
+            text=comment.body,
+            followers_verb=verb,
         )
 
 
@@ -154,11 +201,44 @@ def _tell(
     occurrence: str,
     text: str = "",
     recipients: list | None = None,
-):
+    followers_verb: str | None = None,
+) -> list[InAppNotification]:
     """Call inside translation.override(LANGUAGE_CODE): the words are stored as written.
-    Told: `recipients`, by default the people working the ticket (workers)."""
+    Told: `recipients`, by default the people working the ticket (workers); then, with
+    `followers_verb`, the ticket's followers who are not among them."""
+    told = workers(incident) if recipients is None else recipients
+    created = _notify(incident, event, verb, actor, told, occurrence=occurrence, text=text)
+    if followers_verb is not None:
+        created += _tell_followers(
+            incident,
+            followers_verb,
+            actor,
+            occurrence=f"{event}:{occurrence}",
+            text=text,
+            besides=told,
+        )
+    return created
+
+
+def _tell_followers(
+    incident: Incident, verb: str, actor, *, occurrence: str, text: str = "", besides=()
+) -> list[InAppNotification]:
+    """The followers who may still see the ticket, except those in `besides` (told
+    already, in their own words)."""
+    skip = {user.pk for user in besides}
+    followers = [user for user in watchers_to_tell(incident) if user.pk not in skip]
+    return _notify(
+        incident, FOLLOWED_TICKET, verb, actor, followers, occurrence=occurrence, text=text
+    )
+
+
+def _notify(
+    incident: Incident, event: str, verb: str, actor, people: list, *, occurrence: str, text: str
+) -> list[InAppNotification]:
     from incidents.notifications import render_staff_mail
 
+    if not people:
+        return []
     path = reverse("incidents:detail", args=[incident.number])
     label = f"{incident.number} {incident.title}"
     message = f"{verb}.\n\n{text}".strip() if text else f"{verb}."
@@ -168,7 +248,7 @@ def _tell(
         thread_root=incident.number,
     )
     return inbox_notify(
-        recipients=workers(incident) if recipients is None else recipients,
+        recipients=people,
         event=event,
         verb=verb,
         target=incident,

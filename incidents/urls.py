@@ -15,6 +15,7 @@ from incidents.views import (
     queues,
     search,
     ticket,
+    watch,
 )
 
 app_name = "incidents"
@@ -82,6 +83,8 @@ urlpatterns = [
     path("<str:number>/related/", links.link, name="link_related"),
     path("<str:number>/related/<int:pk>/remove/", links.unlink, name="unlink_related"),
     path("<str:number>/merge/", links.merge, name="merge"),
+    path("<str:number>/follow/", watch.follow, name="follow"),
+    path("<str:number>/unfollow/", watch.unfollow, name="unfollow"),
     path("<str:number>/cc/", cc.cc_view, name="cc"),
     path("<str:number>/cc/<int:pk>/remove/", cc.cc_remove, name="cc_remove"),
     path("<str:number>/major/declare/", major.declare, name="major_declare"),

@@ -5,7 +5,12 @@ servicedesk.portal) from IncidentsConfig.ready()."""
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk import portal, roles
-from servicedesk.workspaces import NavEntry, register_jump, register_workspace
+from servicedesk.workspaces import (
+    NavEntry,
+    register_jump,
+    register_nav_section,
+    register_workspace,
+)
 
 TRIAGE = NavEntry("incidents:triage", _("Triage"), "g t")
 L2_QUEUE = NavEntry("incidents:queue_l2", _("L2 queue"), "g 2")
@@ -35,6 +40,7 @@ _DESK_MANAGER_NAV = [
 
 
 def register() -> None:
+    from incidents.ticket_lists.nav import nav_links
     from incidents.views.portal import home_banners
 
     portal.register_pages("incidents.portal_urls", nav=[PORTAL, CATALOGUE], landing=PORTAL)
@@ -61,5 +67,10 @@ def register() -> None:
         roles.KNOWLEDGE_MANAGER,
     ):
         register_workspace(role, nav=[OVERVIEW, TICKETS], default_landing=OVERVIEW)
+    # Following and the saved views of the ticket list, with their counts, for every
+    # staff role (the ticket list is theirs).
+    register_nav_section(
+        "ticket_views", title=_("Views"), links=nav_links, audiences=roles.ALL_ROLES
+    )
     # A ticket number looks the same in every language.
     register_jump("incidents:jump", label=_("Go to ticket number"), placeholder="INC-000123")

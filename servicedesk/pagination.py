@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import models
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
 from django.db.models import IntegerField, Q, QuerySet, Subquery
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -40,6 +41,27 @@ class Tab:
 def capped_count(rows: QuerySet[Any], *, key: str = "", label: str | Promise = "") -> Tab:
     """How many rows there are, counting at most COUNT_CAP + 1 of them."""
     return counted(rows.order_by().values("pk")[: COUNT_CAP + 1].count(), key=key, label=label)
+
+
+def capped_counts(querysets: list[QuerySet[Any]]) -> list[Tab]:
+    """How many rows each queryset has (each counted to at most COUNT_CAP + 1), in one
+    query whatever their number: one scalar subquery per count, as capped_count runs it."""
+    if not querysets:
+        return []
+    parts, params = [], []
+    for n, rows in enumerate(querysets):
+        ids = rows.order_by().values("pk")[: COUNT_CAP + 1]
+        try:
+            sql, given = ids.query.get_compiler(using=querysets[0].db).as_sql()
+        except EmptyResultSet:  # .none(), or a filter nothing can match (pk__in=[])
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{n})")
+        params.extend(given)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        found = cursor.fetchone()
+    return [counted(n) for n in found]
 
 
 class CappedCount(Subquery):

@@ -52,6 +52,14 @@ def is_staff_member(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or bool(role_names(user))
 
 
+def staff_members(users):
+    """The users of this queryset with a staff role (or superusers), in the query: who
+    still reads the staff pages, for telling many people at once without a query each."""
+    from django.db.models import Q
+
+    return users.filter(Q(is_superuser=True) | Q(groups__name__in=ALL_ROLES)).distinct()
+
+
 def contact_of(user):
     """The active customer contact behind a portal login, or None for staff (and for a
     deactivated contact, who reads nothing more, even in a session opened before)."""

@@ -1,15 +1,21 @@
 """Each role has its own workspace. Apps register, from their AppConfig.ready(), the
 navigation entries each audience (a staff role, or CONTACT for a customer's contact) sees,
-where it lands, and the page the header's ticket-number box jumps to. The core lists no
-app: it only keeps the registry and answers "where does this user go"."""
+where it lands, the page the header's ticket-number box jumps to, and sections of counted
+links (a user's saved views with how many tickets each has now). The core lists no app:
+it only keeps the registry and answers "where does this user go"."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 from servicedesk import roles
+from servicedesk.pagination import Tab
 
 CONTACT = "contact"
 """The audience of a customer's contact (anyone with a Contact), beside the staff roles."""
@@ -106,3 +112,79 @@ def navigation_for(user) -> list[NavEntry]:
     for audience in _audiences(user):
         entries += [entry for entry in _nav.get(audience, []) if entry not in entries]
     return sorted(entries, key=lambda entry: entry.weight)
+
+
+# ----- counted links: a section of the navigation whose links each show a count ----------
+
+#: How long a user's counted links are kept (the counts are at most this old).
+NAV_COUNTS_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class CountedLink:
+    """A link of a navigation section with its (capped) count, e.g. a saved view."""
+
+    label: str
+    url: str
+    count: Tab
+
+
+@dataclass(frozen=True)
+class NavSection:
+    key: str
+    title: str
+    links: list[CountedLink]
+
+
+@dataclass(frozen=True)
+class _SectionSource:
+    key: str
+    title: str | Promise
+    links: Callable[[Any], list[CountedLink]]
+    audiences: frozenset[str]
+
+
+_sections: list[_SectionSource] = []
+
+
+def register_nav_section(
+    key: str,
+    *,
+    title: str | Promise,
+    links: Callable[[Any], list[CountedLink]],
+    audiences: Iterable[str],
+) -> None:
+    """A section of counted links for these audiences: `links(user)` returns them, in a
+    fixed number of queries; its answer is kept NAV_COUNTS_SECONDS per user and language."""
+    if any(source.key == key for source in _sections):
+        return
+    _sections.append(_SectionSource(key, title, links, frozenset(audiences)))
+
+
+def nav_sections_for(user) -> list[NavSection]:
+    audiences = set(_audiences(user))
+    sections = []
+    for source in _sections:
+        if not audiences & source.audiences:
+            continue
+        key = _cache_key(source.key, user.pk, get_language())
+        links = cache.get(key)
+        if links is None:
+            links = source.links(user)
+            cache.set(key, links, NAV_COUNTS_SECONDS)
+        sections.append(NavSection(source.key, str(source.title), links))
+    return sections
+
+
+def forget_nav_counts(user) -> None:
+    """Count the user's sections again on their next page (they saved or deleted a view)."""
+    keys = [
+        _cache_key(source.key, user.pk, code)
+        for source in _sections
+        for code, _name in settings.LANGUAGES
+    ]
+    cache.delete_many(keys)
+
+
+def _cache_key(section: str, user_id: int, language: str | None) -> str:
+    return f"nav-counts:{section}:{user_id}:{language or ''}"

@@ -190,6 +190,11 @@ class TicketDetailOut(TicketOut):
     comments: list[CommentOut] = Field(
         description="Oldest first. Contacts see public comments only."
     )
+    followers: list[str] = Field(
+        default_factory=list,
+        description="The names of the staff following the ticket, who are told what its "
+        "assignee is told (staff tokens only; empty for contacts).",
+    )
 
 
 class TicketPage(Schema):

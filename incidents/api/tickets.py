@@ -31,6 +31,7 @@ from incidents.api.schemas import (
 )
 from incidents.intake.idempotency import KEY_MAX_LENGTH, KeyReused, SubmissionKey, fingerprint
 from incidents.models import Channel, Comment, Incident
+from incidents.watchers import watchers_for
 from servicedesk.api import ErrorOut
 from servicedesk.api_auth import ApiTokenAuth, Principal
 from servicedesk.models import ConfigurationItem, Contact, Service
@@ -124,10 +125,14 @@ def _detail(incident: Incident, principal: Principal) -> dict:
     comments = incident.comments.select_related("author")
     if principal.is_contact:
         comments = comments.filter(is_public=True)
+    followers = []
+    if not principal.is_contact:
+        followers = [_name(watch.user) for watch in watchers_for(incident)]
     return {
         **_ticket(incident, principal),
         "description": incident.description,
         "comments": [_comment(c) for c in comments],
+        "followers": followers,
     }
 
 

@@ -48,6 +48,7 @@ from incidents.models.ticket import (
     IncidentQuerySet,
     TicketSequence,
 )
+from incidents.models.watch import Watch
 
 __all__ = [
     "ALERT_LINK_LABELS",
@@ -93,6 +94,7 @@ __all__ = [
     "TicketCc",
     "TicketLink",
     "TicketSequence",
+    "Watch",
     "attachment_path",
     "current_time",
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from incidents.models import SavedView
 from servicedesk.models import SupportGroup
 from servicedesk.workflow import Actor, person, record_history
+from servicedesk.workspaces import forget_nav_counts
 
 
 def saved_view_create(
@@ -25,6 +26,7 @@ def saved_view_create(
     view = SavedView(owner=user, name=name, query=query, shared_with=shared_with)
     record_history(view, actor=owner)
     view.save()
+    forget_nav_counts(user)
     return view
 
 
@@ -34,3 +36,4 @@ def saved_view_delete(*, view: SavedView, actor: Actor) -> None:
         raise PermissionDenied(_("Only its owner deletes a view."))
     record_history(view, actor=actor)
     view.delete()
+    forget_nav_counts(user)

@@ -19,6 +19,7 @@ from incidents.models import (
     Incident,
     Kind,
     Status,
+    Watch,
 )
 from servicedesk.models import Organisation, Priority, Service, SupportGroup
 from servicedesk.people import display_name
@@ -95,6 +96,11 @@ class TicketFilterForm(forms.Form):
         label=_("Group"), empty_label=_("Any"), queryset=SupportGroup.objects.none(), required=False
     )
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    watching = forms.ChoiceField(
+        label=_("Followers"),
+        choices=[("", _("Any")), (ME, _("Followed by me"))],
+        required=False,
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[("", _("Any")), *Channel.choices], required=False
     )
@@ -124,6 +130,7 @@ class TicketFilterForm(forms.Form):
         "service",
         "group",
         "assignee",
+        "watching",
         "channel",
         "sla",
         "registered_from",
@@ -131,9 +138,18 @@ class TicketFilterForm(forms.Form):
         "sort",
     ]
 
-    def __init__(self, data: QueryDict | dict | None, *, user: Any) -> None:
+    def __init__(self, data: QueryDict | dict | None, *, user: Any, lookups: bool = True) -> None:
+        """`lookups=False`: only to select tickets, never shown: reading the filter costs
+        no query (ids are taken as given; an unknown one matches no ticket)."""
         super().__init__(data)
         self.user = user
+        if not lookups:
+            for name in ("organisation", "service", "group"):
+                self.fields[name] = forms.IntegerField(required=False, min_value=1)
+            self.fields["assignee"] = forms.RegexField(
+                regex=rf"^({ME}|{NOBODY}|[0-9]+)$", required=False
+            )
+            return
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["service"].queryset = Service.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["group"].queryset = SupportGroup.objects.order_by("line", "name")  # type: ignore[attr-defined]
@@ -186,6 +202,9 @@ class TicketFilterForm(forms.Form):
             if chosen := self.value(name):
                 tickets = tickets.filter(**{column: chosen})
         tickets = tickets.filter(self._assignee())
+        if self.value("watching") == ME:
+            followed = Watch.objects.filter(user=self.user).values("incident_id")
+            tickets = tickets.filter(pk__in=followed)
         if state := self.value("sla"):
             tickets = tickets.filter(SLA_STATES[state])
         if first := self.value("registered_from"):
@@ -247,6 +266,7 @@ def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def form_for(query: str, user: Any) -> TicketFilterForm:
-    """The filter of a saved view's query string."""
-    return TicketFilterForm(QueryDict(query), user=user)
+def form_for(query: str, user: Any, *, lookups: bool = True) -> TicketFilterForm:
+    """The filter of a saved view's query string (`lookups=False`: to count or select its
+    tickets without a query to read it, see TicketFilterForm)."""
+    return TicketFilterForm(QueryDict(query), user=user, lookups=lookups)

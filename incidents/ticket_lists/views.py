@@ -14,18 +14,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incidents import major, services, sla
 from incidents.models import Incident, SavedView
-from incidents.ticket_lists import export
+from incidents.ticket_lists import export, nav
 from incidents.ticket_lists.filters import TicketFilterForm, form_for
 from incidents.ticket_lists.forms import SaveViewForm
 from servicedesk.access import staff_required
 from servicedesk.bulk import bulk_actions
 from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
-from servicedesk.pagination import Tab, capped_count, keyset_page
+from servicedesk.pagination import Tab, keyset_page
 
 LIST = "tickets"
-#: At most this many saved views are listed (and counted) beside the list.
-VIEWS_SHOWN = 20
 
 
 @dataclass
@@ -36,23 +34,16 @@ class ViewEntry:
     current: bool
 
 
-def _views(request: AuthenticatedHttpRequest, query: str) -> list[ViewEntry]:
-    """The user's views and their groups' shared ones, each with its capped count (a
-    query per view, at most VIEWS_SHOWN)."""
-    base = reverse("incidents:tickets")
-    entries = []
-    views = SavedView.objects.visible_to(request.user).select_related("owner", "shared_with")
-    for view in views[:VIEWS_SHOWN]:
-        form = form_for(view.query, request.user)
-        entries.append(
-            ViewEntry(
-                view=view,
-                count=capped_count(form.tickets()),
-                url=f"{base}?{view.query}" if view.query else base,
-                current=view.query == query,
-            )
-        )
-    return entries
+def _views(request: AuthenticatedHttpRequest, query: str) -> tuple[list[ViewEntry], Tab]:
+    """The user's views and their groups' shared ones, each with its capped count, and
+    the count of *Following*: two queries (nav.py)."""
+    views = nav.saved_views(request.user)
+    following, *tabs = nav.counts([nav.FOLLOWING, *(v.query for v in views)], request.user)
+    entries = [
+        ViewEntry(view=view, count=tab, url=nav.list_url(view.query), current=view.query == query)
+        for view, tab in zip(views, tabs, strict=True)
+    ]
+    return entries, following
 
 
 def _context(request: AuthenticatedHttpRequest, form: TicketFilterForm) -> dict:
@@ -87,7 +78,7 @@ def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _context(request, form)
     if request.htmx and request.GET.get("after"):
         return render(request, "incidents/queue.html#more_rows", context)
-    context["views"] = _views(request, context["query"])
+    context["views"], context["following"] = _views(request, context["query"])
     context["save_form"] = SaveViewForm(initial={"query": context["query"]}, user=request.user)
     return render(request, "incidents/tickets.html", context)
 
@@ -124,7 +115,7 @@ def save_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
             return redirect(f"{reverse('incidents:tickets')}?{view.query}")
     context = _context(request, filters)
-    context["views"] = _views(request, context["query"])
+    context["views"], context["following"] = _views(request, context["query"])
     context["save_form"] = form
     context["save_open"] = True
     return render(request, "incidents/tickets.html", context, status=422)

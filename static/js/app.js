@@ -219,6 +219,31 @@
     message.focus();
   }
 
+  // The navigation's menus (<details data-nav-menu>) close on Escape, focus back on their
+  // summary, and when a click lands outside them.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const menu = document.querySelector("details[data-nav-menu][open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  document.addEventListener("click", (event) => {
+    document.querySelectorAll("details[data-nav-menu][open]").forEach((menu) => {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  // After a panel is swapped in, focus goes where it says (data-focus-after-swap), e.g.
+  // the followers box's button once Follow was pressed.
+  document.addEventListener("htmx:afterSwap", () => {
+    const target = document.querySelector("[data-focus-after-swap]");
+    if (target) {
+      target.removeAttribute("data-focus-after-swap");
+      target.focus();
+    }
+  });
+
   document.addEventListener("htmx:responseError", (event) => {
     reportFailure(failureText(event.detail.xhr));
   });

@@ -427,3 +427,30 @@ def test_canned_response_permission_matrix(client, actors, canned_case, actor, u
     headers = {"HX-Request": "true"} if htmx else {}
     response = getattr(client, method)(address, data, headers=headers)
     assert response.status_code == (status if actor in allowed else 403)
+
+
+# ----- following a ticket (incidents/views/watch.py) ----------------------------------------
+
+FOLLOW_ROUTES = ["incidents:follow", "incidents:unfollow"]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("url_name", FOLLOW_ROUTES)
+@pytest.mark.parametrize("actor", EVERYONE)
+def test_follow_permission_matrix(client, actors, ticket, actor, url_name, htmx):
+    """Any staff role follows a ticket it may see; contacts and strangers never do."""
+    client.force_login(actors[actor])
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(reverse(url_name, args=[ticket.number]), headers=headers)
+    if actor in STAFF:
+        assert response.status_code == (200 if htmx else 302)
+    else:
+        assert response.status_code == 403
+    assert ticket.watches.exclude(user__in=[actors[name] for name in STAFF]).count() == 0
+
+
+@pytest.mark.parametrize("url_name", FOLLOW_ROUTES)
+def test_follow_refuses_get_and_unknown_tickets(client, l1, ticket, url_name):
+    client.force_login(l1)
+    assert client.get(reverse(url_name, args=[ticket.number])).status_code == 405
+    assert client.post(reverse(url_name, args=["INC-999999"])).status_code == 404

@@ -13,6 +13,7 @@ from servicedesk.pagination import (
     CappedCount,
     Tab,
     capped_count,
+    capped_counts,
     counted,
     cursor_after,
     keyset_page,
@@ -124,3 +125,22 @@ def test_capped_count_as_an_annotation(monkeypatch):
     same_attempts = Notification.objects.filter(attempts=OuterRef("attempts"))
     annotated = Notification.objects.filter(pk=made[0].pk).annotate(n=CappedCount(same_attempts))
     assert counted(annotated.get().n).shown == "3+"
+
+
+@pytest.mark.django_db
+def test_capped_counts_count_many_querysets_in_one_query(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    notifications(10)
+    since = T0 + timedelta(minutes=2)
+    rows = [
+        Notification.objects.all(),
+        Notification.objects.filter(attempts=0),
+        Notification.objects.filter(created_at__gte=since),
+        Notification.objects.filter(recipient_email="nobody@example.com"),
+        Notification.objects.filter(pk__in=[]),
+    ]
+    with django_assert_num_queries(1):
+        tabs = capped_counts(rows)
+    assert [tab.shown for tab in tabs] == [capped_count(r).shown for r in rows]
+    assert [tab.shown for tab in tabs] == ["3+", "3+", "3+", "0", "0"]
+    assert capped_counts([]) == []
