@@ -13,13 +13,13 @@ lengths are bounded where the desk stores the values, not here."""
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, field_validator
 
-from incidents.api.schemas import MAX_ID, AlertOut, Text
+from incidents.api.schemas import MAX_ID, AlertOut, AlertStatus, Text
 
 #: A group of more alerts than this is refused (Alertmanager's and Grafana's `max_alerts`
 #: setting truncates a group: set it below this).
@@ -45,7 +45,8 @@ def _real_time(value: datetime | None) -> datetime | None:
 #: An RFC 3339 time (nanoseconds are cut to microseconds); the zero time is None.
 AlertTime = Annotated[datetime | None, BeforeValidator(_time_or_none), AfterValidator(_real_time)]
 Labels = dict[Text, Text]
-Status = Literal["firing", "resolved"]
+#: The one alert status component of the schema (incidents/api/schemas.py).
+Status = AlertStatus
 
 
 # ----- Prometheus Alertmanager ---------------------------------------------------------
