@@ -4,6 +4,9 @@ A page starts after the sort value and primary key of the last row shown (the cu
 never at an OFFSET, so a deep page costs what the first does. Counts stop at COUNT_CAP
 and show as "1,000+", so no tab or figure scans an unbounded set."""
 
+import binascii
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -110,21 +113,27 @@ def keyset_page[M: models.Model](
     *,
     shown: QuerySet[M] | None = None,
     size: int | None = None,
+    keys: Mapping[str, Any] | None = None,
 ) -> Page[M]:
     """One page of `rows` sorted by (`sort`, pk), starting after `cursor`: one query
     whatever the page.
 
-    `sort` names an integer or datetime column that is not null in `rows`, "-column"
-    for newest / largest first (the pk then descends too). The page's primary keys are
-    chosen from `rows` alone (an index can serve filter and order), then only those rows
-    are read through `shown` (e.g. with select_related), so nothing is joined for rows
-    the page does not show."""
+    `sort` names an integer, datetime or text column that is not null in `rows`,
+    "-column" for newest / largest / Z first (the pk then descends too); or one of `keys`,
+    expressions annotated on `rows` and `shown` to sort by (a related record's name, a
+    rank: never null either, e.g. through Coalesce). The page's primary keys are chosen
+    from `rows` alone (an index can serve filter and order), then only those rows are
+    read through `shown` (e.g. with select_related), so nothing is joined for rows the
+    page does not show."""
     size = size or PAGE_SIZE
     column = sort.removeprefix("-")
     descending = sort != column
     order = (sort, "-pk" if descending else "pk")
+    source = shown if shown is not None else rows.model._default_manager.all()
+    if keys:
+        rows, source = rows.annotate(**keys), source.annotate(**keys)
     ids = rows.order_by(*order)
-    after = parse_cursor(cursor, _is_time(rows.model, column))
+    after = parse_cursor(cursor, kind=_kind(rows, column))
     if after is not None:
         value, pk = after
         beyond, reaching = ("lt", "lte") if descending else ("gt", "gte")
@@ -133,7 +142,6 @@ def keyset_page[M: models.Model](
         )
         # The redundant bound gives the planner a start for its range scan of the index.
         ids = ids.filter(**{f"{column}__{reaching}": value})
-    source = shown if shown is not None else rows.model._default_manager.all()
     found = list(source.filter(pk__in=ids.values("pk")[: size + 1]).order_by(*order))
     if len(found) <= size:
         return Page(found, None)
@@ -141,23 +149,35 @@ def keyset_page[M: models.Model](
     return Page(found, cursor_after(found[-1], column))
 
 
+NUMBER, TIME, TEXT = "number", "time", "text"
+
+
 def cursor_after(row: models.Model, sort: str) -> str:
-    """'<value>-<pk>'; a datetime as microseconds since the epoch."""
+    """'<value>-<pk>'; a datetime as microseconds since the epoch; a text as
+    '<base64url of its UTF-8>~<pk>' (safe in a URL as it is)."""
     value = getattr(row, sort)
+    if isinstance(value, str):
+        encoded = urlsafe_b64encode(value.encode()).decode().rstrip("=")
+        return f"{encoded}~{row.pk}"
     if isinstance(value, datetime):
         value = int(value.timestamp() * 1_000_000)
     return f"{value}-{row.pk}"
 
 
-def parse_cursor(cursor: str | None, is_time: bool) -> tuple[Any, int] | None:
+def parse_cursor(
+    cursor: str | None, is_time: bool = False, *, kind: str | None = None
+) -> tuple[Any, int] | None:
     """(value, pk) of a cursor, or None for none or a malformed one (the first page)."""
+    kind = kind or (TIME if is_time else NUMBER)
     if not cursor:
         return None
+    if kind == TEXT:
+        return _parse_text(cursor)
     try:
         value, pk = (int(part) for part in cursor.split("-", 1))
     except ValueError:
         return None
-    if is_time:
+    if kind == TIME:
         try:
             return datetime.fromtimestamp(value / 1_000_000, tz=UTC), pk
         except (OverflowError, OSError, ValueError):
@@ -165,5 +185,20 @@ def parse_cursor(cursor: str | None, is_time: bool) -> tuple[Any, int] | None:
     return value, pk
 
 
-def _is_time(model: type[models.Model], name: str) -> bool:
-    return isinstance(model._meta.get_field(name), models.DateTimeField)
+def _parse_text(cursor: str) -> tuple[str, int] | None:
+    encoded, _sep, pk = cursor.rpartition("~")
+    try:
+        value = urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+        return value, int(pk)
+    except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
+        return None
+
+
+def _kind(rows: QuerySet[Any], name: str) -> str:
+    annotation = rows.query.annotations.get(name)
+    field = annotation.output_field if annotation is not None else rows.model._meta.get_field(name)
+    if isinstance(field, models.DateTimeField):
+        return TIME
+    if isinstance(field, models.CharField | models.TextField):
+        return TEXT
+    return NUMBER

@@ -1,7 +1,8 @@
 """A ticket list as CSV, streamed: memory stays flat however many tickets it has."""
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -38,12 +39,15 @@ def header() -> list[str]:
     ]
 
 
-def rows(tickets: QuerySet[Incident], order: str) -> Iterator[str]:
+def rows(
+    tickets: QuerySet[Incident], order: str, *, keys: Mapping[str, Any] | None = None
+) -> Iterator[str]:
+    """`order` as keyset_page takes it, with the annotations it may name in `keys`."""
     writer = csv.writer(_Echo())
     yield writer.writerow(header())
     shown = tickets.select_related(
         "organisation", "contact", "support_group", "assignee", "service"
-    )
+    ).annotate(**(keys or {}))
     ordered = shown.order_by(order, "-pk" if order.startswith("-") else "pk")
     for ticket in ordered.iterator(chunk_size=CHUNK):
         yield writer.writerow(

@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +36,43 @@ STATUS_CHOICES = [
     *Status.choices,
 ]
 
-#: sort key → (label, the column keyset pagination orders by, what a row must have).
+
+def _name(path: str) -> Lower:
+    """A related record's name to sort by: never null (nothing sorts first), any case."""
+    return Lower(Coalesce(F(path), Value("")))
+
+
+#: What the sorts order by that is not a column of the ticket, annotated by keyset_page
+#: only when sorting by it: the lifecycle's order of the statuses, names as shown.
+SORT_KEYS: dict[str, Any] = {
+    "status_rank": Case(
+        *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status.values)),
+        default=Value(len(Status.values)),
+        output_field=IntegerField(),
+    ),
+    "title_key": Lower("title"),
+    "organisation_key": _name("organisation__name"),
+    "contact_key": _name("contact__name"),
+    "service_key": _name("service__name"),
+    "group_key": _name("support_group__name"),
+    # As servicedesk.people.display_name writes it: the full name, else the login.
+    "assignee_key": Lower(
+        Coalesce(
+            NullIf(
+                Trim(Concat("assignee__first_name", Value(" "), "assignee__last_name")),
+                Value(""),
+            ),
+            "assignee__username",
+            Value(""),
+        )
+    ),
+}
+
+#: sort key → (label, what keyset pagination orders by: a column or one of SORT_KEYS,
+#: what a row must have).
 SORTS: dict[str, tuple[Any, str, Q]] = {
     "priority": (_("Priority, most urgent first"), "priority", Q()),
+    "-priority": (_("Priority, least urgent first"), "-priority", Q()),
     "-registered": (_("Newest first"), "-registered_at", Q()),
     "registered": (_("Oldest first"), "registered_at", Q()),
     "-updated": (_("Recently updated"), "-updated_at", Q()),
@@ -46,8 +81,28 @@ SORTS: dict[str, tuple[Any, str, Q]] = {
         "resolution_due_at",
         Q(resolution_due_at__isnull=False),
     ),
+    "-due": (
+        _("Time left, latest breach first"),
+        "-resolution_due_at",
+        Q(resolution_due_at__isnull=False),
+    ),
     "-resolved": (_("Recently resolved"), "-resolved_at", Q(resolved_at__isnull=False)),
     "-number": (_("Number, highest first"), "-id", Q()),
+    "number": (_("Number, lowest first"), "id", Q()),
+    "status": (_("Status, in lifecycle order"), "status_rank", Q()),
+    "-status": (_("Status, in reverse lifecycle order"), "-status_rank", Q()),
+    "title": (_("Summary, A to Z"), "title_key", Q()),
+    "-title": (_("Summary, Z to A"), "-title_key", Q()),
+    "organisation": (_("Organisation, A to Z"), "organisation_key", Q()),
+    "-organisation": (_("Organisation, Z to A"), "-organisation_key", Q()),
+    "contact": (_("Contact, A to Z"), "contact_key", Q()),
+    "-contact": (_("Contact, Z to A"), "-contact_key", Q()),
+    "service": (_("Service, A to Z (none first)"), "service_key", Q()),
+    "-service": (_("Service, Z to A (none last)"), "-service_key", Q()),
+    "group": (_("Group, A to Z (none first)"), "group_key", Q()),
+    "-group": (_("Group, Z to A (none last)"), "-group_key", Q()),
+    "assignee": (_("Assignee, A to Z (nobody first)"), "assignee_key", Q()),
+    "-assignee": (_("Assignee, Z to A (nobody last)"), "-assignee_key", Q()),
 }
 DEFAULT_SORT = "priority"
 
@@ -217,6 +272,12 @@ class TicketFilterForm(forms.Form):
     @property
     def order(self) -> str:
         return SORTS[self.sort_key][1]
+
+    @property
+    def sort_keys(self) -> dict[str, Any]:
+        """The annotation the order names, if it is not a column (keyset_page's keys)."""
+        name = self.order.removeprefix("-")
+        return {name: SORT_KEYS[name]} if name in SORT_KEYS else {}
 
     def _assignee(self) -> Q:
         chosen = self.value("assignee")

@@ -17,6 +17,7 @@ from incidents.models import Incident, SavedView
 from incidents.ticket_lists import export, nav
 from incidents.ticket_lists.filters import TicketFilterForm, form_for
 from incidents.ticket_lists.forms import SaveViewForm
+from incidents.ticket_lists.headers import sort_headers
 from servicedesk.access import staff_required
 from servicedesk.bulk import bulk_actions
 from servicedesk.forms import apply_service_errors
@@ -49,7 +50,11 @@ def _views(request: AuthenticatedHttpRequest, query: str) -> tuple[list[ViewEntr
 def _context(request: AuthenticatedHttpRequest, form: TicketFilterForm) -> dict:
     now = timezone.now()
     page = keyset_page(
-        form.tickets(), request.GET.get("after"), form.order, shown=Incident.objects.for_list()
+        form.tickets(),
+        request.GET.get("after"),
+        form.order,
+        shown=Incident.objects.for_list(),
+        keys=form.sort_keys,
     )
     sla.annotate_countdowns(page.rows, now)
     major.mark_queue_rows(page.rows)
@@ -68,6 +73,7 @@ def _context(request: AuthenticatedHttpRequest, form: TicketFilterForm) -> dict:
         "export_url": f"{reverse('incidents:tickets_export')}?{query}",
         "bulk_actions": bulk_actions(LIST, request.user),
         "bulk": True,
+        "sort_headers": sort_headers(form, reverse("incidents:tickets")),
     }
 
 
@@ -88,7 +94,8 @@ def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     form = TicketFilterForm(request.GET, user=request.user)
     response = StreamingHttpResponse(
-        export.rows(form.tickets(), form.order), content_type="text/csv; charset=utf-8"
+        export.rows(form.tickets(), form.order, keys=form.sort_keys),
+        content_type="text/csv; charset=utf-8",
     )
     name = f"tickets-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
