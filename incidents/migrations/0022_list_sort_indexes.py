@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('incidents', '0021_ticket_watchers'),
         ('knowledge', '0003_portal_deflection'),
-        ('servicedesk', '0010_bulk_jobs'),
+        ('servicedesk', '0009_sla_report_terms'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
