@@ -5,12 +5,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from incidents import services
 from incidents.forms import TicketNumberField
 from incidents.models import ClosureCode, Incident
-from servicedesk.bulk import BulkAction, register_bulk_action
+from servicedesk.bulk import BulkAction, BulkList, register_bulk_action, register_bulk_list
 from servicedesk.models import Impact, SupportGroup, Urgency
 from servicedesk.people import display_name
 from servicedesk.roles import is_agent
@@ -143,7 +144,19 @@ class CompleteAsDuplicate(_AgentAction):
         )
 
 
+def _ticket_url(ticket: Incident) -> str:
+    return reverse("incidents:detail", args=[ticket.number])
+
+
 def register() -> None:
+    register_bulk_list(
+        BulkList(
+            TICKETS,
+            rows=Incident.objects.all,
+            label=lambda ticket: ticket.number,
+            url=_ticket_url,
+        )
+    )
     for action in (
         Assign(),
         Escalate(),

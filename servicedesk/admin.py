@@ -21,6 +21,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from servicedesk.admin_mixins import ReadOnlyAdminMixin
 from servicedesk.durations import MinutesField
 from servicedesk.models import (
+    BulkJob,
+    BulkJobRefusal,
     BusinessCalendar,
     CalendarHoliday,
     ConfigurationItem,
@@ -350,6 +352,26 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         if change:
             announce_sla_terms_changed(policy_ids=[form.instance.pk])
+
+
+class BulkJobRefusalInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = BulkJobRefusal
+    extra = 0
+    fields = ("label", "reason")
+    readonly_fields = fields
+
+
+@admin.register(BulkJob)
+class BulkJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Bulk actions run in the background, read-only (servicedesk/bulk_jobs.py): who,
+    what, how far, and each record left as it was and why."""
+
+    list_display = ["created_at", "action", "started_by", "state", "total", "done", "refused"]
+    list_filter = ["state", "list_name", "action"]
+    list_select_related = ["started_by"]
+    exclude = ["record_ids"]
+    inlines = [BulkJobRefusalInline]
+    show_full_result_count = False
 
 
 @admin.register(Notification)

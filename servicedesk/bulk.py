@@ -4,10 +4,14 @@ asks for what it needs (a group, a reason, a problem number…), who may use it,
 `apply`, which calls the app's service for ONE record — the same service and the same
 permission rules as the single action. `run_bulk` applies it record by record: each is
 done or refused on its own (the service's own transaction), and the refusals say why.
-The ticket list's bulk view (incidents/ticket_lists/bulk.py) is the one user so far."""
+The ticket list's bulk view (incidents/ticket_lists/bulk.py) is the one user so far.
+
+The app that owns a list registers it too (`BulkList`: its records by primary key, how
+one is named and linked), so that many records can be acted on in the background, with
+a page showing the progress (servicedesk/bulk_jobs.py)."""
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +49,27 @@ class BulkAction(ABC):
         machine) to refuse it."""
 
 
+@dataclass(frozen=True)
+class BulkList:
+    """What a list's bulk actions act on, for a job that runs them later: the records by
+    primary key, and how a record is named ("INC-000123") and linked in the summary."""
+
+    name: str
+    rows: Callable[[], models.QuerySet[Any]]
+    label: Callable[[Any], str]
+    url: Callable[[Any], str]
+
+
 _registry: dict[str, dict[str, BulkAction]] = {}
+_lists: dict[str, BulkList] = {}
+
+
+def register_bulk_list(bulk_list: BulkList) -> None:
+    _lists.setdefault(bulk_list.name, bulk_list)
+
+
+def bulk_list(name: str) -> BulkList | None:
+    return _lists.get(name)
 
 
 def register_bulk_action(list_name: str, action: BulkAction) -> None:
@@ -64,12 +88,21 @@ def bulk_action(list_name: str, key: str, user: Any) -> BulkAction | None:
     return action if action is not None and action.may(user) else None
 
 
+def bulk_action_named(list_name: str, key: str) -> BulkAction | None:
+    """The action whoever asks (to name it on a job's page)."""
+    return _registry.get(list_name, {}).get(key)
+
+
 @dataclass(frozen=True)
 class Outcome:
     record: models.Model
     done: bool
     #: Why it was refused ("" when done).
     reason: str = ""
+
+
+#: What refuses one record (anything else is a fault).
+REFUSALS = (PermissionDenied, ValidationError, StaleEdit, TransitionNotAllowed)
 
 
 def run_bulk(
@@ -79,7 +112,7 @@ def run_bulk(
     for record in records:
         try:
             action.apply(record, actor, data)
-        except (PermissionDenied, ValidationError, StaleEdit, TransitionNotAllowed) as refusal:
+        except REFUSALS as refusal:
             outcomes.append(Outcome(record, False, reason_of(refusal)))
         else:
             outcomes.append(Outcome(record, True))

@@ -5,6 +5,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from servicedesk import bulk_jobs
 from servicedesk.notifications import notification_send, notifications_requeue_stale
 
 
@@ -27,3 +28,13 @@ def send_notification(self, notification_id: int) -> bool:
 def requeue_notifications() -> int:
     """Beat: queue again notifications whose task was lost (see notifications_requeue_stale)."""
     return notifications_requeue_stale()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def bulk_job_run(job_id: int) -> bool:
+    """Work through a bulk action job's next batch, then queue the next one: each task
+    stays short, and a retried one redoes nothing (servicedesk/bulk_jobs.py)."""
+    more = bulk_jobs.bulk_job_run(job_id=job_id)
+    if more:
+        bulk_job_run.delay(job_id)
+    return more

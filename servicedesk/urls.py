@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from servicedesk import record_views, views
+from servicedesk import bulk_views, record_views, views
 from servicedesk.auth_forms import AdminLoginForm, LoginForm
 from servicedesk.language import ContactPasswordResetForm
 from servicedesk.search import views as search_views
@@ -44,6 +44,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("notifications/", include("servicedesk.inbox_urls")),
+    # A bulk action run in the background: its progress and what it left as it was.
+    path("bulk/<int:pk>/", bulk_views.job, name="bulk_job"),
     # The organisation and configuration-item pages (the apps add their panels).
     path("search/", search_views.search, name="search"),
     path("organisations/<int:pk>/", record_views.organisation, name="organisation"),

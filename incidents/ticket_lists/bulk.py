@@ -1,12 +1,13 @@
 """Bulk actions from the ticket list: the chosen tickets (or the whole filtered list, up
 to servicedesk.bulk.MAX_RECORDS) → the action's form → each ticket done or refused on
 its own, with the reasons. Plain pages: the list's form posts here, the action's form
-posts back, the summary follows."""
+posts back, the summary follows — in the request for a few tickets, else as a background
+job whose page shows its progress (servicedesk/bulk_jobs.py)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from incidents.models import Incident
 from incidents.ticket_lists.filters import form_for
 from servicedesk.access import staff_required
 from servicedesk.bulk import MAX_RECORDS, bulk_action, bulk_actions, run_bulk
+from servicedesk.bulk_jobs import INLINE_MAX, bulk_job_start, form_data
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.parsing import parse_int
 
@@ -52,7 +54,7 @@ def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "incidents/ticket_bulk.html", context, status=422)
     tickets, error = _chosen(request)
     chosen = list(tickets.values_list("pk", "number"))
-    context.update(action=action, chosen=chosen, everything=False)
+    context.update(action=action, chosen=chosen, in_background=len(chosen) > INLINE_MAX)
     if error:
         context["error"] = error
         return render(request, "incidents/ticket_bulk.html", context, status=422)
@@ -63,6 +65,16 @@ def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     context["form"] = form
     if not form.is_valid():
         return render(request, "incidents/ticket_bulk.html", context, status=422)
+    if context["in_background"]:
+        job = bulk_job_start(
+            list_name=LIST,
+            action=action,
+            ids=[pk for pk, _number in chosen],
+            data=form_data(request.POST, action),
+            actor=request.user,
+            back_url=back,
+        )
+        return redirect("bulk_job", pk=job.pk)
     outcomes = run_bulk(action, tickets, request.user, form.cleaned_data)
     context["done"] = [o.record for o in outcomes if o.done]
     context["refused"] = [o for o in outcomes if not o.done]

@@ -1,4 +1,5 @@
 from servicedesk.models.api_tokens import ApiToken
+from servicedesk.models.bulk_jobs import BulkJob, BulkJobRefusal, BulkJobState
 from servicedesk.models.catalogue import ConfigurationItem, Service
 from servicedesk.models.catalogue_forms import ServiceFormField
 from servicedesk.models.customers import Contact, Organisation
@@ -21,6 +22,9 @@ from servicedesk.models.tickets import TicketStatus
 
 __all__ = [
     "ApiToken",
+    "BulkJob",
+    "BulkJobRefusal",
+    "BulkJobState",
     "BusinessCalendar",
     "CalendarHoliday",
     "ConfigurationItem",

@@ -454,3 +454,29 @@ def test_follow_refuses_get_and_unknown_tickets(client, l1, ticket, url_name):
     client.force_login(l1)
     assert client.get(reverse(url_name, args=[ticket.number])).status_code == 405
     assert client.post(reverse(url_name, args=["INC-999999"])).status_code == 404
+
+
+# ----- a bulk action job's page (servicedesk/bulk_views.py) ---------------------------------
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("actor", EVERYONE)
+def test_bulk_job_permission_matrix(client, actors, ticket, actor, htmx):
+    """Its starter (l1 here) and the service desk managers; other staff do not learn it
+    exists (404); contacts and strangers are refused (403)."""
+    from servicedesk.bulk import bulk_action
+    from servicedesk.bulk_jobs import bulk_job_start
+
+    starter = actors["l1"]
+    job = bulk_job_start(
+        list_name="tickets",
+        action=bulk_action("tickets", "priority", starter),
+        ids=[ticket.pk],
+        data={"priority-urgency": ["1"], "priority-impact": ["1"], "priority-reason": ["x"]},
+        actor=starter,
+    )
+    client.force_login(actors[actor])
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get(reverse("bulk_job", args=[job.pk]), headers=headers)
+    expected = {"l1": 200, "desk_manager": 200}.get(actor, 404 if actor in STAFF else 403)
+    assert response.status_code == expected

@@ -144,3 +144,18 @@ def test_capped_counts_count_many_querysets_in_one_query(monkeypatch, django_ass
     assert [tab.shown for tab in tabs] == [capped_count(r).shown for r in rows]
     assert [tab.shown for tab in tabs] == ["3+", "3+", "3+", "0", "0"]
     assert capped_counts([]) == []
+
+
+@pytest.mark.parametrize("text", ["", "Müller ~ Co-op", "Омега", "a~b-c==", "x" * 300])
+def test_a_text_cursor_round_trips_and_is_safe_in_a_url(text):
+    from urllib.parse import quote
+
+    row = Notification(pk=42, subject=text)
+    cursor = cursor_after(row, "subject")
+    assert quote(cursor, safe="") == cursor  # unreserved characters only
+    assert parse_cursor(cursor, kind=pagination.TEXT) == (text, 42)
+
+
+@pytest.mark.parametrize("cursor", ["", "abc", "12-34", "~x", "gA~1"])
+def test_a_malformed_text_cursor_is_the_first_page(cursor):
+    assert parse_cursor(cursor, kind=pagination.TEXT) is None
