@@ -5,9 +5,11 @@ and full recovery; flapping; malformed bodies refused with 400, never 500."""
 import base64
 import copy
 import json
+import threading
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 
 from incidents import services
 from incidents.models import (
@@ -517,3 +519,37 @@ class TestRateLimit:
         assert int(refused["Retry-After"]) >= 1
         generic = {"source": "p", "key": "k", "severity": "info", "summary": "s"}
         assert client.post("/api/v1/alerts", generic).status_code == 429
+
+
+class TestConcurrency:
+    @pytest.mark.django_db(transaction=True)
+    def test_the_same_group_at_the_same_moment_is_one_incident(self, contact_a):
+        """Real concurrency needs row locks and a server: PostgreSQL only."""
+        if connection.vendor != "postgresql":
+            pytest.skip("concurrent writers need PostgreSQL")
+        organisation = contact_a.contact.organisation
+        source = AlertSource(name="Race", organisation=organisation, contact=contact_a.contact)
+        token = source.issue_secret()
+        source.save()
+        barrier = threading.Barrier(4)
+        codes: list = []
+
+        def post():
+            try:
+                barrier.wait(5)
+                codes.append(ApiClient(token).post(ALERTMANAGER, two_disks()).status_code)
+            except Exception as error:  # pragma: no cover - reported by the assertion
+                codes.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=post) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+        assert sorted(codes) == [200, 200, 200, 201], codes
+        assert Incident.objects.count() == 1
+        row = MonitoringAlert.objects.get()
+        assert row.occurrences == 8
+        assert sorted(row.instances.values_list("occurrences", flat=True)) == [4, 4]
