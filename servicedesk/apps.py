@@ -28,7 +28,9 @@ def _register_search(config: AppConfig) -> None:
 
     directory.register()
     portal.register_pages("servicedesk.search.portal_urls")
-    register_workspace(CONTACT, nav=[NavEntry("portal:search", _("Search"), weight=50)])
+    # The portal namespace is the core's own (servicedesk/portal.py); this page too.
+    search_page = f"{portal.NAMESPACE}:search"
+    register_workspace(CONTACT, nav=[NavEntry(search_page, _("Search"), weight=50)])
     post_migrate.connect(_ensure_search_indexes, dispatch_uid="servicedesk.search")
 
 
