@@ -2,6 +2,7 @@
 admin without server logs (incidents/intake/deliveries.py writes and trims them)."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models.clock import current_time
