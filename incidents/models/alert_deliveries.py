@@ -60,6 +60,5 @@ class AlertDelivery(models.Model):
         indexes = [models.Index(fields=["alert_source", "-id"], name="alert_delivery_source_idx")]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_endpoint_display()} {self.status_code} {self.received_at:%Y-%m-%d %H:%M:%S}"
-        )
+        received = timezone.localtime(self.received_at)
+        return f"{self.get_endpoint_display()} {self.status_code} {received:%Y-%m-%d %H:%M:%S}"
