@@ -136,7 +136,7 @@ class Instance:
     summary: str = ""
     labels: Mapping[str, str] = field(default_factory=dict)
     annotations: Mapping[str, str] = field(default_factory=dict)
-    #: (label, http(s) address) pairs: generator, dashboard, panel, silence, event.
+    #: (kind, http(s) address) pairs; kinds: models.ALERT_LINK_LABELS.
     links: tuple[tuple[str, str], ...] = ()
     starts_at: datetime | None = None
     ends_at: datetime | None = None
