@@ -14,9 +14,10 @@ Labels (Alertmanager, Grafana) and tags (Zabbix) the desk reads:
 - `configuration_item` (or `ci`): a configuration item's name; unknown → said likewise.
   Without them, `instance` (its host part: `db01:9100` → db01), `host`, `hostname` and
   `nodename` (Zabbix: the host's technical, then visible name) are tried quietly — they
-  are on nearly every alert and usually name no item.
+  are on nearly every alert and usually name no item — when the whole group shares them.
 
-The common labels of a group are read first, then its first firing alert's."""
+`service`, `configuration_item` and `ci` are read from the group's common labels, else
+from its first firing alert's."""
 
 import hashlib
 import re
@@ -222,7 +223,9 @@ def _group_alert(
         service_label=service_label,
         item_label=item_label,
         item_hints=tuple(
-            _host_part(labels.get(name, "")) for name in HINT_LABELS if labels.get(name)
+            _host_part(value)
+            for value in (payload.commonLabels.get(name, "") for name in HINT_LABELS)
+            if value
         ),
         warnings=tuple(warnings),
     )

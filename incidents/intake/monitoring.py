@@ -136,7 +136,7 @@ class Instance:
     summary: str = ""
     labels: Mapping[str, str] = field(default_factory=dict)
     annotations: Mapping[str, str] = field(default_factory=dict)
-    #: (label, http(s) address) pairs: generator, dashboard, panel, silence, event.
+    #: (kind, http(s) address) pairs; kinds: models.ALERT_LINK_LABELS.
     links: tuple[tuple[str, str], ...] = ()
     starts_at: datetime | None = None
     ends_at: datetime | None = None
@@ -325,11 +325,11 @@ def _open_incident(alert_source: AlertSource, alert: Alert) -> tuple[Incident, t
     service = None
     if alert.service:
         service = Service.objects.filter(name__iexact=alert.service, is_active=True).first()
+    item = configuration_item_named(alert_source, alert)
     if service is None:
         service = alert_source.service
         if alert.service:
-            warnings.append(_unmatched_service(alert, service))
-    item = configuration_item_named(alert_source, alert)
+            warnings.append(_unmatched_service(alert, item.service if item else service))
     if item is not None:
         service = item.service
     elif alert.configuration_item.strip():

@@ -2,6 +2,7 @@
 admin without server logs (incidents/intake/deliveries.py writes and trims them)."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models.clock import current_time
@@ -59,6 +60,5 @@ class AlertDelivery(models.Model):
         indexes = [models.Index(fields=["alert_source", "-id"], name="alert_delivery_source_idx")]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_endpoint_display()} {self.status_code} {self.received_at:%Y-%m-%d %H:%M:%S}"
-        )
+        received = timezone.localtime(self.received_at)
+        return f"{self.get_endpoint_display()} {self.status_code} {received:%Y-%m-%d %H:%M:%S}"

@@ -297,6 +297,27 @@ class TestLabels:
         assert answer["warnings"] == []
         assert Incident.objects.get().configuration_item == item
 
+    def test_hosts_that_differ_within_the_group_link_no_item(self, client, org_a):
+        ConfigurationItemFactory(name="db01", organisation=org_a)
+        client.post(ALERTMANAGER, two_disks())  # db01 and db02: no common instance
+        assert Incident.objects.get().configuration_item is None
+
+    def test_an_unknown_service_beside_a_known_item_says_the_items_service_is_used(
+        self, client, org_a, alert_source
+    ):
+        alert_source.service = ServiceFactory(name="Hosting")
+        alert_source.save()
+        item = ConfigurationItemFactory(
+            name="db01", organisation=org_a, service=ServiceFactory(name="Databases")
+        )
+        body = payloads.alertmanager()
+        body["commonLabels"]["service"] = "Managed database"
+        answer = client.post(ALERTMANAGER, body).json()
+        assert answer["warnings"] == [
+            "label service=Managed database matched nothing in the catalogue; Databases used."
+        ]
+        assert Incident.objects.get().service == item.service
+
     def test_an_instance_naming_nothing_is_not_a_warning(self, client):
         answer = client.post(ALERTMANAGER, payloads.alertmanager()).json()
         assert answer["warnings"] == []
