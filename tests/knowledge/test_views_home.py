@@ -3,8 +3,8 @@ logged once it is sent) and the workspace (the knowledge manager's panels, every
 else's own drafts), with their query counts flat as the rows grow."""
 
 import pytest
-from django.db import connection
 from django.core.cache import cache
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -249,8 +249,9 @@ def _queries(client, url, params=None) -> int:
 class TestQueryCounts:
     """Measured on SQLite: the knowledge manager's workspace takes 21 queries (session,
     user, contact and roles 4; two per panel 12; the inbox badge; the filters' service
-    and category options 2; the navigation's Views menu 2, once a minute), a search page 11 (its match, the count of the matches, the
-    page's articles, the log, and the rest as above; 16 on PostgreSQL)."""
+    and category options 2; the navigation's Views menu 2, once a minute), a search page
+    11 (its match, the count of the matches, the page's articles, the log, and the rest as
+    above; 16 on PostgreSQL)."""
 
     def test_the_workspace_is_flat_as_rows_grow(
         self, client, kb_manager, l1, l2, django_assert_max_num_queries
