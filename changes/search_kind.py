@@ -19,7 +19,8 @@ class ChangeKind(NumberedRecordKind):
     key = "changes"
     label = _("Changes")
     order = 30
-    filters = frozenset({"status", "service", "dates"})
+    model = ChangeRequest
+    service_lookup = "services__id"
     index = INDEX
     prefixes = (NUMBER_PREFIX,)
 
@@ -28,18 +29,6 @@ class ChangeKind(NumberedRecordKind):
 
     def statuses(self):
         return list(Status.choices)
-
-    def records(self, request: SearchRequest) -> QuerySet[ChangeRequest]:
-        changes = ChangeRequest.objects.all()
-        if request.status:
-            changes = changes.filter(status=request.status)
-        if request.service_id:
-            changes = changes.filter(services__id=request.service_id)
-        if request.since:
-            changes = changes.filter(created_at__date__gte=request.since)
-        if request.until:
-            changes = changes.filter(created_at__date__lte=request.until)
-        return changes
 
     def related(self, records: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
         return records.prefetch_related("services")

@@ -21,7 +21,7 @@ class ProblemKind(NumberedRecordKind):
     key = "problems"
     label = _("Problems")
     order = 20
-    filters = frozenset({"status", "service", "dates"})
+    model = Problem
     index = INDEX
     prefixes = (NUMBER_PREFIX,)
 
@@ -30,18 +30,6 @@ class ProblemKind(NumberedRecordKind):
 
     def statuses(self):
         return list(Status.choices)
-
-    def records(self, request: SearchRequest) -> QuerySet[Problem]:
-        problems = Problem.objects.all()
-        if request.status:
-            problems = problems.filter(status=request.status)
-        if request.service_id:
-            problems = problems.filter(service_id=request.service_id)
-        if request.since:
-            problems = problems.filter(created_at__date__gte=request.since)
-        if request.until:
-            problems = problems.filter(created_at__date__lte=request.until)
-        return problems
 
     def related(self, records: QuerySet[Problem]) -> QuerySet[Problem]:
         return records.select_related("service", "owner")

@@ -2,13 +2,13 @@
 of its text columns: the record whose number is the query first, then those with every
 word, best rank first among the newest CANDIDATE_CAP; when none has every word, those
 similar (typos, PostgreSQL) or with some of the words, said in a note. An app subclasses
-`NumberedRecordKind` with its records (as far as the asker may see them, narrowed by the
-request's filters) and how a hit shows."""
+`NumberedRecordKind` with its model (or the records the asker may see) and how a hit
+shows; the status, service and date filters are applied here."""
 
 import re
 from typing import Any
 
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
@@ -43,13 +43,26 @@ def best_first(
 
 
 class NumberedRecordKind(SearchKind):
+    model: type[Model]
     index: FullTextIndex
     prefixes: tuple[str, ...]
-    #: What a note calls the records ("problem").
-    noun: str = ""
+    filters = frozenset({"status", "service", "dates"})
+    #: The date the dates filter narrows by, and the lookup of the record's service(s).
+    date_field = "created_at"
+    service_lookup = "service_id"
 
     def records(self, request: SearchRequest) -> QuerySet[Any]:
-        raise NotImplementedError
+        """The records the asker may find (override to narrow), with the filters set."""
+        records = self.model._default_manager.all()
+        if request.status:
+            records = records.filter(status=request.status)
+        if request.service_id:
+            records = records.filter(**{self.service_lookup: request.service_id})
+        if request.since:
+            records = records.filter(**{f"{self.date_field}__date__gte": request.since})
+        if request.until:
+            records = records.filter(**{f"{self.date_field}__date__lte": request.until})
+        return records
 
     def hit(self, record: Any, request: SearchRequest) -> Hit:
         raise NotImplementedError

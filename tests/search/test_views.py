@@ -4,6 +4,7 @@ queries whatever the data."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from incidents.services.comments import add_comment
 from servicedesk.models import Service
@@ -110,7 +111,7 @@ def test_filters_narrow_the_tickets_and_leave_out_kinds_they_do_not_apply_to(
     by_service = client.get(url, {"q": "quota", "service": service.pk})
     assert references(by_service) == [open_a.number]
     assert "organisations" not in [g.kind.key for g in by_service.context["groups"]]
-    today = open_a.registered_at.date().isoformat()
+    today = timezone.localtime(open_a.registered_at).date().isoformat()
     dated = client.get(url, {"q": "quota", "since": today, "until": today, "kind": "tickets"})
     assert len(references(dated)) == 3
 
