@@ -5,18 +5,22 @@ them; everyone else gets 403."""
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractHour
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from incidents import sla
 from incidents.dashboard import cohorts, export, figures
-from incidents.dashboard.period import PeriodForm, query_string
+from incidents.dashboard.period import Period, PeriodForm, query_string
 from incidents.models import Incident
 from servicedesk.access import role_required
 from servicedesk.http import AuthenticatedHttpRequest
@@ -28,28 +32,63 @@ from servicedesk.roles import is_desk_manager
 
 manager_required = role_required(is_desk_manager)
 
+#: How long the drawn figures are shown again to every desk manager asking for the same
+#: period in the same language and time zone; the page says when they were counted and
+#: "Count again" counts at once. Their cost (about 90 ms for 30 days at 1,000,000
+#: tickets) is then paid once a minute, not on every visit.
+FIGURES_SECONDS = 60
+
 
 def _form(request: AuthenticatedHttpRequest, today: date) -> PeriodForm:
     groups: QuerySet[SupportGroup] = SupportGroup.objects.order_by("line", "name")
     return PeriodForm(request.GET, groups=groups, today=today)
 
 
+def _group(form: PeriodForm) -> SupportGroup | None:
+    return form.cleaned_data.get("group") if form.is_valid() else None
+
+
 def _board(form: PeriodForm) -> figures.Dashboard:
-    period = form.period()
-    group = form.cleaned_data.get("group") if form.is_valid() else None
-    return figures.desk(period, group, timezone.now())
+    return figures.desk(form.period(), _group(form), timezone.now())
+
+
+def _figures_html(form: PeriodForm, period: Period, *, fresh: bool) -> SafeString:
+    """The figures, charts, tables and panels of `period`, drawn at most FIGURES_SECONDS
+    ago (at once when `fresh`)."""
+    key = ":".join(
+        (
+            "dashboard-figures",
+            period.first_day.isoformat(),
+            period.last_day.isoformat(),
+            str(period.group_id or ""),
+            get_language() or "",
+            timezone.get_current_timezone_name(),
+        )
+    )
+    html = None if fresh else cache.get(key)
+    if html is None:
+        context = {
+            "board": _board(form),
+            "counted_at": timezone.now(),
+            "query": query_string(period),
+        }
+        html = render_to_string("incidents/dashboard.html#figures", context)
+        cache.set(key, html, FIGURES_SECONDS)
+    return mark_safe(html)  # our own template's output, escaped when it was drawn
 
 
 @require_GET
 @manager_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _form(request, timezone.localdate())
-    board = _board(form)
+    period = form.period()
     context = {
         "form": form,
-        "board": board,
-        "query": query_string(board.period),
-        "export_url": f"{reverse('dashboard:export')}?{query_string(board.period)}",
+        "period": period,
+        "group": _group(form),
+        "figures": _figures_html(form, period, fresh="fresh" in request.GET),
+        "query": query_string(period),
+        "export_url": f"{reverse('dashboard:export')}?{query_string(period)}",
     }
     template = "incidents/dashboard.html"
     if request.htmx and request.htmx.target == "board":

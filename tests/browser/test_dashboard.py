@@ -1,6 +1,6 @@
 """The desk manager's dashboard in a browser: they land on it, narrow it to a period and a
 group (htmx swaps the board and the address follows), open the tickets behind a figure
-and come back; no console error and no CSP violation on the way."""
+and come back, count the figures again; no console error and no CSP violation on the way."""
 
 from datetime import timedelta
 
@@ -71,4 +71,13 @@ def test_the_desk_manager_filters_the_dashboard_and_opens_the_tickets_behind_a_f
 
     export = page.locator("#board [data-export]").get_attribute("href") or ""
     assert export.startswith("/manager/export.csv?") and f"group={desk['desk_group'].pk}" in export
+
+    # The figures are kept a minute; "Count again" counts the ticket registered since.
+    make_incident_in(Status.ASSIGNED, contact=ContactFactory(), group=desk["desk_group"])
+    page.reload()
+    assert card(page, "in").locator("strong").inner_text() == "1"
+    with page.expect_response(lambda response: "fresh=1" in response.url):
+        page.click("#board [data-count-again]")
+    page.wait_for_selector('#board [data-figure="in"] strong:text-is("2")')
+    assert "Counted at" in page.locator("#board [data-counted]").inner_text()
     assert page.problems() == []
