@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from incidents import sla
+from incidents import queue_rows
 from incidents.dashboard import cohorts, export, figures
 from incidents.dashboard.period import PeriodForm, query_string
 from incidents.models import Incident
@@ -111,10 +111,8 @@ def tickets(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows = rows.filter(cohorts.aged(age, now))
         narrowed["age"] = age
         scope["age_label"] = ages[age]
-    page = keyset_page(
-        rows, request.GET.get("after"), listed.order, shown=Incident.objects.for_list()
-    )
-    sla.annotate_countdowns(page.rows, now)
+    page = keyset_page(rows, request.GET.get("after"), listed.order, shown=queue_rows.shown())
+    queue_rows.prepare_rows(page.rows, now, majors=False)
     group = form.cleaned_data.get("group") if form.is_valid() else None
     context = {
         "title": listed.title,

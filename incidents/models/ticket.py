@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from django_fsm import Transition
 
+    from incidents.queue_rows import SlaCell
     from incidents.sla import Countdown
 
 #: What the SLA sweep has marked (incidents/services/sweep.py): open tickets past a
@@ -245,6 +246,12 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     sla_countdown: "Countdown"
     major_number: str
     major_proposal: str
+    # Table rows only (incidents.queue_rows.prepare_rows): what the row prints.
+    priority_label: str
+    status_label: str
+    registered_iso: str
+    registered_shown: str
+    sla_cell: "SlaCell | None"
     # Added by django-fsm's FSMField for the `status` field.
     get_all_status_transitions: "Callable[[], Iterator[Transition]]"
     history = HistoricalRecords(

@@ -57,7 +57,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sort", default="cumulative", choices=["cumulative", "tottime", "ncalls"]
         )
+        parser.add_argument(
+            "--callees",
+            metavar="REGEX",
+            help="with --profile: also what the functions matching REGEX called",
+        )
         parser.add_argument("--sql", action="store_true", help="print the warm-up's queries")
+        parser.add_argument("--output", metavar="FILE", help="write the page (warm-up) to FILE")
 
     def handle(self, *args: Any, **options: Any) -> None:
         url: str = options["url"]
@@ -104,6 +110,9 @@ class Command(BaseCommand):
         if response.status_code != 200:
             raise CommandError(f"{url} answered {response.status_code}")
         size = len(response.content)
+        if options["output"]:
+            with open(options["output"], "wb") as page:
+                page.write(response.content)
         for _ in range(max(0, options["warmup"] - 1)):
             client.get(url, headers=headers)
 
@@ -139,6 +148,8 @@ class Command(BaseCommand):
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
             stats.strip_dirs().sort_stats(options["sort"]).print_stats(options["top"])
+            if options["callees"]:
+                stats.print_callees(options["callees"])
             self.stdout.write(out.getvalue())
 
     def _issue_token(self, user: Any) -> tuple[ApiToken, str]:
