@@ -125,7 +125,6 @@ def tickets(request: AuthenticatedHttpRequest) -> HttpResponse:
         "queue_url": reverse("dashboard:tickets"),
         "page_query": query_string(period, figure=figure, **narrowed),
         "dashboard_url": f"{reverse('dashboard:index')}?{query_string(period)}",
-        "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
         "empty_message": _("No ticket."),
         **scope,
     }

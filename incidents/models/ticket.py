@@ -246,7 +246,18 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     sla_countdown: "Countdown"
     major_number: str
     major_proposal: str
-    # Table rows only (incidents.queue_rows.prepare_rows): what the row prints.
+    # Table rows only (incidents.queue_rows.shown and prepare_rows): what the row prints.
+    organisation_name: str
+    contact_name: str
+    group_name: str | None
+    service_name: str | None
+    assignee_first_name: str | None
+    assignee_last_name: str | None
+    assignee_username: str | None
+    url: str
+    group_shown: str
+    service_shown: str
+    assignee_shown: str
     priority_label: str
     status_label: str
     registered_iso: str

@@ -67,7 +67,6 @@ def _context(request: AuthenticatedHttpRequest, form: TicketFilterForm) -> dict:
         "queue_url": reverse("incidents:tickets"),
         "page_query": query,
         "query": query,
-        "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
         "empty_message": _("No ticket matches this filter."),
         "export_url": f"{reverse('incidents:tickets_export')}?{query}",
         "bulk_actions": bulk_actions(LIST, request.user),

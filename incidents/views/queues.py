@@ -49,7 +49,6 @@ def _render_queue(
         "tab_param": tab_param,
         "empty_message": empty,
         "queue_url": queue_url or reverse(url_name),
-        "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
         **(extra or {}),
     }
     if request.htmx and request.GET.get("after"):

@@ -138,7 +138,7 @@ class Command(BaseCommand):
             f"{size:,} bytes  {len(queries)} queries ({sql_ms:.1f} ms SQL in the warm-up)  "
             f"{n} requests: median {statistics.median(times):.1f} ms, "
             f"p90 {times[int(0.9 * (n - 1))]:.1f} ms, min {times[0]:.1f} ms; "
-            f"CPU of this process: median {statistics.median(cpu):.1f} ms"
+            f"CPU of this process: median {statistics.median(cpu):.1f} ms, min {min(cpu):.1f} ms"
             + ("  [under cProfile]" if profiler is not None else "")
         )
         if options["sql"]:
