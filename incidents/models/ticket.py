@@ -339,6 +339,24 @@ class Incident(ConcurrentTransitionMixin, models.Model):
                 name="inc_sla_due_sort",
                 condition=models.Q(resolution_due_at__isnull=False),
             ),
+            # The same for the open tickets alone (All open, a line's groups, My work
+            # sorted by time left): read in order from the index, or from the queue's
+            # own entries alone, instead of a bitmap scan of the table and a sort.
+            models.Index(
+                fields=["resolution_due_at", "id"],
+                name="inc_open_due",
+                condition=models.Q(status__in=OPEN_STATUSES, resolution_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["support_group", "resolution_due_at", "id"],
+                name="inc_open_group_due",
+                condition=models.Q(status__in=OPEN_STATUSES, resolution_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["assignee", "resolution_due_at", "id"],
+                name="inc_open_assignee_due",
+                condition=models.Q(status__in=OPEN_STATUSES, resolution_due_at__isnull=False),
+            ),
             # The SLA page: the lists and per-group counts of what the sweep marked.
             models.Index(fields=["priority", "id"], name="inc_sla_risk", condition=SLA_AT_RISK),
             models.Index(
