@@ -184,6 +184,18 @@ def apply_clock(incident: Incident, clock: Clock, now: datetime | None = None) -
     incident.sla_warned = incident.sla_warned and any(w and w <= now for w in warn_times)
 
 
+def load_policy(incident: Incident) -> None:
+    """Read the ticket's SLA policy with its calendar in one query (the clock reads
+    both), unless they are loaded already."""
+    if incident.sla_policy_id is None or Incident.sla_policy.is_cached(incident):
+        return
+    from servicedesk.models import SlaPolicy
+
+    incident.sla_policy = SlaPolicy.objects.select_related("calendar").get(
+        pk=incident.sla_policy_id
+    )
+
+
 def ledger(incident: Incident) -> list[SlaEvent]:
     if incident.pk is None:
         return []

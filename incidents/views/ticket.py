@@ -26,6 +26,7 @@ from servicedesk.roles import is_agent
 
 
 def _sla_context(incident) -> dict:
+    sla.load_policy(incident)
     clock = sla.clock_for(incident, sla.ledger(incident))
     return {"clock": clock, "countdowns": sla.countdowns(incident, clock)}
 
