@@ -263,6 +263,9 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     registered_iso: str
     registered_shown: str
     sla_cell: "SlaCell | None"
+    # The portal's list (incidents.views.portal), besides url, status_label and the names.
+    kind_label: str
+    raised: str
     # Added by django-fsm's FSMField for the `status` field.
     get_all_status_transitions: "Callable[[], Iterator[Transition]]"
     history = HistoricalRecords(
