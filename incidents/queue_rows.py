@@ -144,7 +144,11 @@ def prepare_rows(rows: list[Incident], now: datetime, *, majors: bool = True) ->
         row.group_shown = row.group_name or "—"
         row.service_shown = row.service_name or "—"
         row.assignee_shown = (
-            name_from(row.assignee_first_name, row.assignee_last_name, row.assignee_username)
+            name_from(
+                row.assignee_first_name or "",
+                row.assignee_last_name or "",
+                row.assignee_username or "",
+            )
             if row.assignee_id is not None
             else "—"
         )

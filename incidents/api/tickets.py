@@ -87,17 +87,19 @@ def listed(tickets: QuerySet[Incident]) -> QuerySet[Incident]:
     and the related records' names and the major incident's number, each read by a
     subquery (servicedesk.related: joining the six tables cost 9.5 ms of planning at
     200,000 tickets, subqueries 0.3 ms)."""
-    return tickets.defer("description", "form_answers").annotate(
-        parent_number=related_value(Incident, "parent_id", "number"),
-        parent_organisation_id=related_value(Incident, "parent_id", "organisation_id"),
-        organisation_name=related_value(Organisation, "organisation_id"),
-        contact_name=related_value(Contact, "contact_id"),
-        service_name=related_value(Service, "service_id"),
-        group_name=related_value(SupportGroup, "support_group_id"),
-        assignee_first_name=related_value(User, "assignee_id", "first_name"),
-        assignee_last_name=related_value(User, "assignee_id", "last_name"),
-        assignee_username=related_value(User, "assignee_id", "username"),
-    )
+    # (A dict: the names are declared on Incident, which django-stubs takes for a clash.)
+    names = {
+        "parent_number": related_value(Incident, "parent_id", "number"),
+        "parent_organisation_id": related_value(Incident, "parent_id", "organisation_id"),
+        "organisation_name": related_value(Organisation, "organisation_id"),
+        "contact_name": related_value(Contact, "contact_id"),
+        "service_name": related_value(Service, "service_id"),
+        "group_name": related_value(SupportGroup, "support_group_id"),
+        "assignee_first_name": related_value(User, "assignee_id", "first_name"),
+        "assignee_last_name": related_value(User, "assignee_id", "last_name"),
+        "assignee_username": related_value(User, "assignee_id", "username"),
+    }
+    return tickets.defer("description", "form_answers").annotate(**names)
 
 
 def _names_listed(incident: Incident) -> _Names:
