@@ -14,7 +14,12 @@ from incidents.major import open_major_for_service
 from incidents.models import INVALID_CLOSURE_CODES, Category, ClosureCode, Incident, Kind
 from incidents.selectors import configuration_items_for, linked_published_articles
 from knowledge.selectors import published_articles
-from servicedesk.forms import MultipleFileField, VersionedForm
+from servicedesk.forms import (
+    MultipleFileField,
+    QuickModelChoiceField,
+    QuickSelect,
+    VersionedForm,
+)
 from servicedesk.forms import (
     apply_service_errors as apply_service_errors,  # the portal views import it from here
 )
@@ -33,7 +38,7 @@ from servicedesk.people import display_name
 User = get_user_model()
 
 
-class ConfigurationItemField(forms.ModelChoiceField):
+class ConfigurationItemField(QuickModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.name} ({obj.service.name})"
 
@@ -67,19 +72,27 @@ class ClassificationFields(forms.Form):
     """`organisation_id` limits the configuration items to the customer's own and shared
     ones; the service select narrows them further by htmx (all of them without JS)."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    service = forms.ModelChoiceField(
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, widget=QuickSelect)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, widget=QuickSelect)
+    service = QuickModelChoiceField(
         label=_("Service"), queryset=Service.objects.filter(is_active=True), required=False
     )
     configuration_item = ConfigurationItemField(
         label=_("Configuration item"), queryset=ConfigurationItem.objects.none(), required=False
     )
     urgency = forms.TypedChoiceField(
-        label=_("Urgency"), choices=Urgency.choices, coerce=int, initial=Urgency.MEDIUM
+        label=_("Urgency"),
+        choices=Urgency.choices,
+        coerce=int,
+        initial=Urgency.MEDIUM,
+        widget=QuickSelect,
     )
     impact = forms.TypedChoiceField(
-        label=_("Impact"), choices=Impact.choices, coerce=int, initial=Impact.LOW
+        label=_("Impact"),
+        choices=Impact.choices,
+        coerce=int,
+        initial=Impact.LOW,
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, organisation_id: int | None = None, **kwargs) -> None:

@@ -7,10 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.cc import cc_candidates
 from incidents.models import Incident
+from servicedesk.forms import QuickModelChoiceField
 from servicedesk.models import Contact
 
 
-class ContactChoiceField(forms.ModelChoiceField):
+class ContactChoiceField(QuickModelChoiceField):
+    """The organisation's contacts: one plain query, drawn without a template per option
+    (the CC box is on every view of an open ticket for agents)."""
+
     def label_from_instance(self, obj: Contact) -> str:
         return f"{obj.name} <{obj.email}>"
 

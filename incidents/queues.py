@@ -9,6 +9,7 @@ from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from incidents import queue_rows
 from incidents.models import (
     OPEN_STATUSES,
     SLA_AT_RISK,
@@ -136,7 +137,7 @@ def page(tickets: QuerySet[Incident], cursor: str | None, sort: str = "priority"
     if sort == "due":
         tickets = tickets.filter(resolution_due_at__isnull=False)
     column = SORTS.get(sort, SORTS["priority"])
-    return keyset_page(tickets, cursor, column, shown=Incident.objects.for_list())
+    return keyset_page(tickets, cursor, column, shown=queue_rows.shown())
 
 
 # ----- an organisation's and a configuration item's tickets ------------------------------

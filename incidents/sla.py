@@ -184,6 +184,18 @@ def apply_clock(incident: Incident, clock: Clock, now: datetime | None = None) -
     incident.sla_warned = incident.sla_warned and any(w and w <= now for w in warn_times)
 
 
+def load_policy(incident: Incident) -> None:
+    """Read the ticket's SLA policy with its calendar in one query (the clock reads
+    both), unless they are loaded already."""
+    if incident.sla_policy_id is None or Incident.sla_policy.is_cached(incident):
+        return
+    from servicedesk.models import SlaPolicy
+
+    incident.sla_policy = SlaPolicy.objects.select_related("calendar").get(
+        pk=incident.sla_policy_id
+    )
+
+
 def ledger(incident: Incident) -> list[SlaEvent]:
     if incident.pk is None:
         return []
@@ -231,16 +243,23 @@ def _event(incident: Incident, kind: str, *, at=None, status=None, note="") -> S
     )
 
 
-def span(duration: timedelta) -> str:
-    """'2 h 10 min', '3 d 4 h', '45 min' — business durations for people."""
+def span_patterns() -> tuple[str, str, str]:
+    """span's three wordings in the active language, to look up once for many spans."""
+    return _("%(d)d d %(h)d h"), _("%(h)d h %(m)d min"), _("%(m)d min")
+
+
+def span(duration: timedelta, patterns: tuple[str, str, str] | None = None) -> str:
+    """'2 h 10 min', '3 d 4 h', '45 min' — business durations for people. `patterns`:
+    span_patterns(), when many spans are written at once."""
+    days_hours, hours_minutes, only_minutes = patterns or span_patterns()
     minutes = int(duration.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+        return days_hours % {"d": days, "h": hours}
     if hours:
-        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
-    return _("%(m)d min") % {"m": minutes}
+        return hours_minutes % {"h": hours, "m": minutes}
+    return only_minutes % {"m": minutes}
 
 
 @dataclass
@@ -282,7 +301,9 @@ def countdowns(incident: Incident, clock: Clock, now: datetime | None = None) ->
     return [reaction, resolution]
 
 
-def _countdown(label, due, warn, breached, calendar, now, *, done, target, paused=False):
+def _countdown(
+    label, due, warn, breached, calendar, now, *, done, target, paused=False, patterns=None
+):
     if target is None or calendar is None:
         return Countdown(label, None, "none")
     if due is None:
@@ -291,20 +312,36 @@ def _countdown(label, due, warn, breached, calendar, now, *, done, target, pause
         return Countdown(label, None, "breached" if breached else ("met" if done else "stopped"))
     if breached or due <= now:
         late = calendar.business_time_between(due, now)
-        return Countdown(label, due, "breached", span(late))
-    left = span(calendar.business_time_between(now, due))
+        return Countdown(label, due, "breached", span(late, patterns))
+    left = span(calendar.business_time_between(now, due), patterns)
     return Countdown(label, due, "at_risk" if warn and warn <= now else "running", left)
 
 
-def row_countdown(incident: Incident, calendar, now: datetime) -> Countdown:
+@dataclass(frozen=True)
+class RowWords:
+    """What row countdowns say, looked up once in the active language for a whole list."""
+
+    reaction: str
+    resolution: str
+    spans: tuple[str, str, str]
+
+    @classmethod
+    def current(cls) -> "RowWords":
+        return cls(_("Reaction"), _("Resolution"), span_patterns())
+
+
+def row_countdown(
+    incident: Incident, calendar, now: datetime, words: RowWords | None = None
+) -> Countdown:
     """The clock a queue row shows: the reaction clock while it runs (it always runs
     out first), else the resolution clock; the clock at risk or breached is the one
     shown. Same states and business time left as the ticket page."""
+    words = words or RowWords.current()
     target = True if calendar is not None else None
     reaction_runs = incident.first_response_at is None and incident.response_due_at is not None
     if reaction_runs and not incident.resolution_breached:
         countdown = _countdown(
-            _("Reaction"),
+            words.reaction,
             incident.response_due_at,
             incident.response_warn_at,
             incident.response_breached,
@@ -312,11 +349,12 @@ def row_countdown(incident: Incident, calendar, now: datetime) -> Countdown:
             now,
             done=False,
             target=target,
+            patterns=words.spans,
         )
         countdown.clock = "reaction"
         return countdown
     countdown = _countdown(
-        _("Resolution"),
+        words.resolution,
         incident.resolution_due_at,
         incident.resolution_warn_at,
         incident.resolution_breached,
@@ -325,6 +363,7 @@ def row_countdown(incident: Incident, calendar, now: datetime) -> Countdown:
         done=not incident.is_open,
         target=target,
         paused=incident.is_open,
+        patterns=words.spans,
     )
     countdown.clock = "resolution"
     return countdown
@@ -346,5 +385,6 @@ def annotate_countdowns(rows: list[Incident], now: datetime) -> None:
         shared: dict[int, object] = {}
         for policy in policies:
             calendars[policy.pk] = shared.setdefault(policy.calendar_id, policy.calendar)
+    words = RowWords.current()
     for row in rows:
-        row.sla_countdown = row_countdown(row, calendars.get(row.sla_policy_id), now)
+        row.sla_countdown = row_countdown(row, calendars.get(row.sla_policy_id), now, words)

@@ -67,6 +67,7 @@ urlpatterns = [
     path("<str:number>/", ticket.detail, name="detail"),
     path("<str:number>/actions/<slug:key>/", ticket.action, name="action"),
     path("<str:number>/classify/", ticket.classify, name="classify"),
+    path("<str:number>/classify/form/", ticket.classify_form, name="classify_form"),
     path("<str:number>/sla/", ticket.sla_panel, name="sla_panel"),
     path("<str:number>/confirm-urgency/", ticket.confirm_urgency, name="confirm_urgency"),
     path("<str:number>/comments/", ticket.comment, name="comment"),

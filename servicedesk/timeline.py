@@ -104,6 +104,9 @@ class _Fields:
         self.meta = meta
         # Concrete fields of the model, never reverse relations.
         self.fields = {name: cast(models.Field, meta.get_field(name)) for name in names}
+        # Labels of the fields with choices, looked up when first needed (not per row,
+        # as get_FOO_display would).
+        self._choices: dict[str, dict[Any, Any]] = {}
 
     def choice_labels(self, name: str | None) -> dict[Any, "StrOrPromise"]:
         """Value -> label of a field with choices (the state's badges)."""
@@ -126,6 +129,8 @@ class _Fields:
     def changes(self, old: Any, new: Any, labels: dict[tuple[str, int], str]) -> list[Change]:
         result = []
         for name, model_field in self.fields.items():
+            if getattr(old, model_field.attname) == getattr(new, model_field.attname):
+                continue  # the same value is shown the same: nothing to spell out
             before, after = self._display(old, name, labels), self._display(new, name, labels)
             if before != after:
                 result.append(Change(label=str(model_field.verbose_name), old=before, new=after))
@@ -136,9 +141,12 @@ class _Fields:
         if model_field.is_relation:
             pk = getattr(row, model_field.attname)
             return "" if pk is None else labels.get((name, pk), f"#{pk}")
-        if model_field.choices:
-            return str(getattr(row, f"get_{name}_display")())
         value = getattr(row, name)
+        if model_field.choices:
+            choices = self._choices.get(name)
+            if choices is None:
+                choices = self._choices[name] = dict(model_field.flatchoices)
+            return str(choices.get(value, value))
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))
         if isinstance(value, datetime):

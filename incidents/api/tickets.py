@@ -10,10 +10,12 @@ Who may do what follows the desk's own rules (servicedesk/roles.py, incidents/ru
 """
 
 import re
+from dataclasses import dataclass
 from typing import cast
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -34,10 +36,20 @@ from incidents.models import Channel, Comment, Incident
 from incidents.watchers import watchers_for
 from servicedesk.api import ErrorOut
 from servicedesk.api_auth import ApiTokenAuth, Principal
-from servicedesk.models import ConfigurationItem, Contact, Service
+from servicedesk.models import (
+    ConfigurationItem,
+    Contact,
+    Organisation,
+    Priority,
+    Service,
+    SupportGroup,
+)
+from servicedesk.people import name_from
+from servicedesk.related import related_value
 from servicedesk.roles import is_agent
 
 router = Router(tags=["tickets"], auth=ApiTokenAuth())
+User = get_user_model()
 
 NUMBER = re.compile(r"^(INC|REQ)-[0-9]{1,12}$", re.IGNORECASE)
 
@@ -48,31 +60,101 @@ def _name(user) -> str | None:
     return user.get_full_name() or user.get_username()
 
 
-def _ticket(incident: Incident, principal: Principal) -> dict:
+@dataclass(frozen=True)
+class _Names:
+    """The names a ticket's JSON gives of its related records."""
+
+    organisation: str
+    contact: str
+    service: str | None
+    group: str | None
+    assignee: str | None
+
+
+def _names_of(incident: Incident) -> _Names:
+    """One ticket, loaded with its relations (get_incident_for)."""
+    return _Names(
+        organisation=incident.organisation.name,
+        contact=incident.contact.name,
+        service=incident.service.name if incident.service is not None else None,
+        group=incident.support_group.name if incident.support_group is not None else None,
+        assignee=_name(incident.assignee) if incident.assignee_id else None,
+    )
+
+
+def listed(tickets: QuerySet[Incident]) -> QuerySet[Incident]:
+    """A list's tickets with what their JSON shows: their own columns but the long texts,
+    and the related records' names and the major incident's number, each read by a
+    subquery (servicedesk.related: joining the six tables cost 9.5 ms of planning at
+    200,000 tickets, subqueries 0.3 ms)."""
+    # (A dict: the names are declared on Incident, which django-stubs takes for a clash.)
+    names = {
+        "parent_number": related_value(Incident, "parent_id", "number"),
+        "parent_organisation_id": related_value(Incident, "parent_id", "organisation_id"),
+        "organisation_name": related_value(Organisation, "organisation_id"),
+        "contact_name": related_value(Contact, "contact_id"),
+        "service_name": related_value(Service, "service_id"),
+        "group_name": related_value(SupportGroup, "support_group_id"),
+        "assignee_first_name": related_value(User, "assignee_id", "first_name"),
+        "assignee_last_name": related_value(User, "assignee_id", "last_name"),
+        "assignee_username": related_value(User, "assignee_id", "username"),
+    }
+    return tickets.defer("description", "form_answers").annotate(**names)
+
+
+def _names_listed(incident: Incident) -> _Names:
+    """A list row (listed())."""
+    return _Names(
+        organisation=incident.organisation_name,
+        contact=incident.contact_name,
+        service=incident.service_name,
+        group=incident.group_name,
+        assignee=(
+            name_from(
+                incident.assignee_first_name or "",
+                incident.assignee_last_name or "",
+                incident.assignee_username or "",
+            )
+            if incident.assignee_id
+            else None
+        ),
+    )
+
+
+def _ticket(
+    incident: Incident,
+    principal: Principal,
+    names: _Names | None = None,
+    priority_labels: dict[int, str] | None = None,
+) -> dict:
+    """A ticket's JSON; a list passes each row's `names` (from listed()) and the
+    priority labels it looked up once."""
     staff = not principal.is_contact
+    names = names or _names_of(incident)
+    priority_label = (
+        priority_labels.get(incident.priority) if priority_labels is not None else None
+    ) or incident.get_priority_display()
     return {
         "number": incident.number,
         "kind": incident.kind,
         "title": incident.title,
         "status": incident.status,
         "priority": incident.priority,
-        "priority_label": incident.get_priority_display(),
+        "priority_label": priority_label,
         "urgency": incident.urgency,
         "urgency_confirmed": incident.urgency_confirmed,
         "impact": incident.impact,
         "category": incident.category,
         "channel": incident.channel,
-        "organisation": {"id": incident.organisation_id, "name": incident.organisation.name},
-        "contact": {"id": incident.contact_id, "name": incident.contact.name},
+        "organisation": {"id": incident.organisation_id, "name": names.organisation},
+        "contact": {"id": incident.contact_id, "name": names.contact},
         "service": (
-            {"id": incident.service_id, "name": incident.service.name}
-            if incident.service is not None
+            {"id": incident.service_id, "name": names.service}
+            if incident.service_id is not None
             else None
         ),
-        "support_group": (
-            incident.support_group.name if staff and incident.support_group is not None else None
-        ),
-        "assignee": _name(incident.assignee) if staff and incident.assignee_id else None,
+        "support_group": names.group if staff else None,
+        "assignee": names.assignee if staff else None,
         "closure_code": incident.closure_code,
         "registered_at": incident.registered_at,
         "updated_at": incident.updated_at,
@@ -88,20 +170,13 @@ def _ticket(incident: Incident, principal: Principal) -> dict:
     }
 
 
-def with_parent(tickets: QuerySet[Incident]) -> QuerySet[Incident]:
-    """Each ticket with its major incident's number and organisation, in the same query."""
-    return tickets.annotate(
-        parent_number=F("parent__number"), parent_organisation_id=F("parent__organisation_id")
-    )
-
-
 def _parent_number(incident: Incident, principal: Principal) -> str | None:
     """The number of the major incident the ticket is part of; a contact sees it only
     when the major incident is its own organisation's (as in the portal)."""
     if incident.parent_id is None:
         return None
     number: str | None = getattr(incident, "parent_number", None)
-    if number is not None:  # a list row (with_parent)
+    if number is not None:  # a list row (listed)
         organisation_id = getattr(incident, "parent_organisation_id", None)
     else:  # one ticket, loaded with its parent (get_incident_for)
         parent = cast(Incident, incident.parent)
@@ -153,7 +228,7 @@ def list_tickets(request, filters: Query[TicketFilters]):
     """Newest first, `limit` per page (at most 200); follow `next_cursor` for more.
     Contacts' tokens list their organisation's tickets only."""
     principal: Principal = request.auth
-    tickets = with_parent(Incident.objects.visible_to(principal.user).for_list())
+    tickets = listed(Incident.objects.visible_to(principal.user))
     if filters.status:
         tickets = tickets.filter(status__in=filters.status)
     if filters.kind:
@@ -169,8 +244,9 @@ def list_tickets(request, filters: Query[TicketFilters]):
     rows = list(tickets.order_by("-pk")[: filters.limit + 1])
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
+    labels = {value: str(label) for value, label in Priority.choices}
     return {
-        "items": [_ticket(incident, principal) for incident in rows],
+        "items": [_ticket(t, principal, _names_listed(t), labels) for t in rows],
         "next_cursor": rows[-1].pk if more else None,
     }
 

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from incidents import sla
+from incidents import queue_rows
 from incidents.dashboard import cohorts, export, figures
 from incidents.dashboard.period import Period, PeriodForm, query_string
 from incidents.models import Incident
@@ -150,10 +150,8 @@ def tickets(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows = rows.filter(cohorts.aged(age, now))
         narrowed["age"] = age
         scope["age_label"] = ages[age]
-    page = keyset_page(
-        rows, request.GET.get("after"), listed.order, shown=Incident.objects.for_list()
-    )
-    sla.annotate_countdowns(page.rows, now)
+    page = keyset_page(rows, request.GET.get("after"), listed.order, shown=queue_rows.shown())
+    queue_rows.prepare_rows(page.rows, now, majors=False)
     group = form.cleaned_data.get("group") if form.is_valid() else None
     context = {
         "title": listed.title,
@@ -166,7 +164,6 @@ def tickets(request: AuthenticatedHttpRequest) -> HttpResponse:
         "queue_url": reverse("dashboard:tickets"),
         "page_query": query_string(period, figure=figure, **narrowed),
         "dashboard_url": f"{reverse('dashboard:index')}?{query_string(period)}",
-        "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
         "empty_message": _("No ticket."),
         **scope,
     }

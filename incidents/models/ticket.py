@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from django_fsm import Transition
 
+    from incidents.queue_rows import SlaCell
     from incidents.sla import Countdown
 
 #: What the SLA sweep has marked (incidents/services/sweep.py): open tickets past a
@@ -245,6 +246,26 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     sla_countdown: "Countdown"
     major_number: str
     major_proposal: str
+    # Table rows only (incidents.queue_rows.shown and prepare_rows): what the row prints.
+    organisation_name: str
+    contact_name: str
+    group_name: str | None
+    service_name: str | None
+    assignee_first_name: str | None
+    assignee_last_name: str | None
+    assignee_username: str | None
+    url: str
+    group_shown: str
+    service_shown: str
+    assignee_shown: str
+    priority_label: str
+    status_label: str
+    registered_iso: str
+    registered_shown: str
+    sla_cell: "SlaCell | None"
+    # The portal's list (incidents.views.portal), besides url, status_label and the names.
+    kind_label: str
+    raised: str
     # Added by django-fsm's FSMField for the `status` field.
     get_all_status_transitions: "Callable[[], Iterator[Transition]]"
     history = HistoricalRecords(
@@ -320,6 +341,24 @@ class Incident(ConcurrentTransitionMixin, models.Model):
                 fields=["resolution_due_at", "id"],
                 name="inc_sla_due_sort",
                 condition=models.Q(resolution_due_at__isnull=False),
+            ),
+            # The same for the open tickets alone (All open, a line's groups, My work
+            # sorted by time left): read in order from the index, or from the queue's
+            # own entries alone, instead of a bitmap scan of the table and a sort.
+            models.Index(
+                fields=["resolution_due_at", "id"],
+                name="inc_open_due",
+                condition=models.Q(status__in=OPEN_STATUSES, resolution_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["support_group", "resolution_due_at", "id"],
+                name="inc_open_group_due",
+                condition=models.Q(status__in=OPEN_STATUSES, resolution_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["assignee", "resolution_due_at", "id"],
+                name="inc_open_assignee_due",
+                condition=models.Q(status__in=OPEN_STATUSES, resolution_due_at__isnull=False),
             ),
             # The SLA page: the lists and per-group counts of what the sweep marked.
             models.Index(fields=["priority", "id"], name="inc_sla_risk", condition=SLA_AT_RISK),

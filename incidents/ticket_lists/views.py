@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents import major, services, sla
-from incidents.models import Incident, SavedView
+from incidents import queue_rows, services
+from incidents.models import SavedView
 from incidents.ticket_lists import export, nav
 from incidents.ticket_lists.filters import TicketFilterForm, form_for
 from incidents.ticket_lists.forms import SaveViewForm
@@ -53,11 +53,10 @@ def _context(request: AuthenticatedHttpRequest, form: TicketFilterForm) -> dict:
         form.tickets(),
         request.GET.get("after"),
         form.order,
-        shown=Incident.objects.for_list(),
+        shown=queue_rows.shown(),
         keys=form.sort_keys,
     )
-    sla.annotate_countdowns(page.rows, now)
-    major.mark_queue_rows(page.rows)
+    queue_rows.prepare_rows(page.rows, now)
     query = form.query_string()
     return {
         "title": _("Tickets"),
@@ -68,7 +67,6 @@ def _context(request: AuthenticatedHttpRequest, form: TicketFilterForm) -> dict:
         "queue_url": reverse("incidents:tickets"),
         "page_query": query,
         "query": query,
-        "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
         "empty_message": _("No ticket matches this filter."),
         "export_url": f"{reverse('incidents:tickets_export')}?{query}",
         "bulk_actions": bulk_actions(LIST, request.user),

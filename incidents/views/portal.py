@@ -8,9 +8,12 @@ but change nothing."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +25,7 @@ from incidents.exceptions import StaleTicket
 from incidents.forms import apply_service_errors
 from incidents.intake.idempotency import form_submission
 from incidents.major import banner_for_ticket, banners_for
-from incidents.models import OPEN_STATUSES, Channel, Incident, SatisfactionRating, Status
+from incidents.models import OPEN_STATUSES, Channel, Incident, Kind, SatisfactionRating, Status
 from incidents.portal_forms import (
     PortalCommentForm,
     RaiseForm,
@@ -31,6 +34,7 @@ from incidents.portal_forms import (
     UrgencyRequestForm,
 )
 from incidents.timeline import timeline_for
+from servicedesk.dates import LocalDates
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Contact, Service, Urgency
 from servicedesk.parsing import parse_int
@@ -120,21 +124,59 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     after = parse_int(request.GET.get("after"))
     if after:
         rows = rows.filter(pk__lt=after)
-    tickets = list(rows.select_related("contact", "service").order_by("-pk")[: PAGE + 1])
+    tickets = list(_listed(rows).order_by("-pk")[: PAGE + 1])
     next_after = tickets[PAGE - 1].pk if len(tickets) > PAGE else None
+    tickets = tickets[:PAGE]
+    _prepare_rows(tickets)
     context = {
         "contact": contact,
-        "tickets": tickets[:PAGE],
+        "tickets": tickets,
         "state": state,
         "next_after": next_after,
     }
     if request.htmx and after:
         return render(request, "incidents/portal/home.html#rows", context)
-    waiting = Incident.objects.filter(
-        organisation_id=contact.organisation_id, status__in=WAITING_STATUSES
-    )[: WAITING_CAP + 1].count()
+    waiting = (
+        Incident.objects.filter(
+            organisation_id=contact.organisation_id, status__in=WAITING_STATUSES
+        )
+        .order_by()[: WAITING_CAP + 1]
+        .count()
+    )
     context.update(waiting=min(waiting, WAITING_CAP), waiting_capped=waiting > WAITING_CAP)
     return render(request, "incidents/portal/home.html", context)
+
+
+def _listed(rows: QuerySet[Incident]) -> QuerySet[Incident]:
+    """What a row of the list reads: its own columns (not the description) and the
+    names of its contact and service, joined into the same query."""
+    # (A dict: the names are declared on Incident, which django-stubs takes for a clash.)
+    names = {"contact_name": F("contact__name"), "service_name": F("service__name")}
+    return rows.only("number", "title", "status", "kind", "service", "registered_at").annotate(
+        **names
+    )
+
+
+def _prepare_rows(tickets: list[Incident]) -> None:
+    """Give each row what home.html prints (`url`, `status_label`, `kind_label`,
+    `raised`), the labels and wording looked up once for the page, not per row."""
+    statuses = {value: str(label) for value, label in Status.choices}
+    kinds = {value: str(label) for value, label in Kind.choices}
+    raised = _("raised by %(name)s on %(date)s")
+    dates = LocalDates()
+    tickets_url = reverse("portal:ticket", args=["X"])[:-2]
+    for ticket in tickets:
+        ticket.url = f"{tickets_url}{ticket.number}/"
+        ticket.status_label = statuses.get(ticket.status) or ticket.status
+        ticket.kind_label = kinds.get(ticket.kind) or ticket.kind
+        # As {% blocktranslate %} writes it: the values escaped, the wording as translated.
+        ticket.raised = mark_safe(  # (the values escaped, the wording the translators')
+            raised
+            % {
+                "name": conditional_escape(ticket.contact_name),
+                "date": conditional_escape(dates.format(ticket.registered_at, "d M Y")),
+            }
+        )
 
 
 # ----- the service catalogue and raising a ticket --------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from incidents import major, queues, sla
+from incidents import queue_rows, queues
 from incidents.models import OPEN_STATUSES, IncidentQuerySet, Status
 from servicedesk.access import agent_required, staff_required
 from servicedesk.http import AuthenticatedHttpRequest
@@ -37,8 +37,7 @@ def _render_queue(
         sort = "priority"
     found = queues.page(tickets, request.GET.get("after"), sort)
     now = timezone.now()
-    sla.annotate_countdowns(found.rows, now)
-    major.mark_queue_rows(found.rows)
+    queue_rows.prepare_rows(found.rows, now)
     context = {
         "sort": sort,
         "now": now,
@@ -50,7 +49,6 @@ def _render_queue(
         "tab_param": tab_param,
         "empty_message": empty,
         "queue_url": queue_url or reverse(url_name),
-        "ticket_url": reverse("incidents:detail", args=["X"])[:-2],
         **(extra or {}),
     }
     if request.htmx and request.GET.get("after"):

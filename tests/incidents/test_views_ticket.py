@@ -405,7 +405,8 @@ class TestConfigurationItemLists:
     def test_classify_offers_only_the_customers_and_shared_items(self, client, l1, contact_a, cis):
         incident = IncidentFactory(contact=contact_a.contact)
         client.force_login(l1)
-        body = client.get(reverse("incidents:detail", args=[incident.number])).content.decode()
+        url = reverse("incidents:classify_form", args=[incident.number])
+        body = client.get(url, headers=HTMX).content.decode()
         assert "a-fw" in body and "core-fw" in body and "b-fw" not in body
 
     def test_classify_post_with_another_customers_item_is_refused_next_to_the_field(
@@ -611,6 +612,66 @@ def test_picking_a_caller_reloads_the_ci_list_for_their_organisation(client, l1,
 def test_the_classify_service_select_asks_for_the_tickets_organisation_items(client, l1, contact_a):
     incident = IncidentFactory(contact=contact_a.contact)
     client.force_login(l1)
-    response = client.get(reverse("incidents:detail", args=[incident.number]))
+    response = client.get(reverse("incidents:classify_form", args=[incident.number]))
     attrs = response.context["classify_form"].fields["service"].widget.attrs
     assert attrs["hx-get"].endswith(f"?organisation={incident.organisation_id}")
+
+
+class TestClassifyFormDrawnWhenOpened:
+    """The ticket page draws the Classify box shut and empty; opening it loads the form
+    (htmx), and without JavaScript its link opens the page with the form."""
+
+    def test_the_ticket_page_draws_no_classification_form(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.get(reverse("incidents:detail", args=[incident.number]))
+        body = response.content.decode()
+        form_url = reverse("incidents:classify_form", args=[incident.number])
+        assert response.context["classify_form"] is None
+        assert 'id="id_impact"' not in body
+        assert f'hx-get="{form_url}" hx-trigger="toggle once"' in body
+        assert f'<a href="{form_url}#classify">' in body
+
+    def test_opened_by_htmx_the_form_comes_alone_with_focus_on_its_first_field(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        url = reverse("incidents:classify_form", args=[incident.number])
+        body = client.get(url, headers=HTMX).content.decode()
+        assert body.lstrip().startswith("<form")
+        assert reverse("incidents:classify", args=[incident.number]) in body
+        kind = body[body.index("<select") : body.index(">", body.index("<select"))]
+        assert 'id="id_kind"' in kind and "data-focus-after-swap" in kind
+        assert body.count("data-focus-after-swap") == 1
+        assert "<html" not in body
+
+    def test_without_javascript_the_page_comes_with_the_form_open(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        url = reverse("incidents:classify_form", args=[incident.number])
+        body = client.get(url).content.decode()
+        assert "<html" in body and "<details open>" in body and 'id="id_impact"' in body
+        assert "data-focus-after-swap" not in body
+
+    def test_only_agents_may_open_it_and_only_by_get(self, client, l1, problem_manager, contact_a):
+        incident = IncidentFactory(contact=contact_a.contact)
+        url = reverse("incidents:classify_form", args=[incident.number])
+        client.force_login(problem_manager)
+        assert client.get(url).status_code == 403
+        client.force_login(contact_a)
+        assert client.get(url).status_code == 403
+        client.force_login(l1)
+        assert client.post(url).status_code == 405
+        missing = reverse("incidents:classify_form", args=["INC-999999"])
+        assert client.get(missing).status_code == 404
+
+    def test_a_refused_classification_comes_back_open_with_its_errors(self, client, l1):
+        incident = IncidentFactory()
+        client.force_login(l1)
+        response = client.post(
+            reverse("incidents:classify", args=[incident.number]),
+            {"version": incident.version, "kind": "nonsense"},
+            headers=HTMX,
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "<details open>" in body and 'id="id_kind"' in body
