@@ -391,6 +391,13 @@ def _after_load(ctx: LoadContext, *, loaded: bool) -> None:
     ctx.say("Incidents: " + ", ".join(f"{value:,} {name}" for name, value in counts.items()))
 
 
+def describe() -> dict[str, int]:
+    return {
+        "tickets": Incident.objects.count(),
+        "open tickets": Incident.objects.filter(status__in=OPEN_STATUSES).count(),
+    }
+
+
 # ----- the floor's rows -------------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """Finding the apps' benchmark parts: the `bench` module of each installed app that has
-one, in INSTALLED_APPS order (the core first, then knowledge, incidents, problems,
-changes: an app's data may lean on the earlier apps' data, never on a later one's)."""
+one (its `load(ctx)`, `pages(ctx)` and, optionally, `describe()`: counts of what the
+data set holds, for the report), in INSTALLED_APPS order (the core first, then
+knowledge, incidents, problems, changes: an app's data may lean on the earlier apps'
+data, never on a later one's)."""
 
 from dataclasses import dataclass
 from importlib import import_module
