@@ -36,7 +36,6 @@ PREFIX = "CHG-9"
 PER_MILLION = 3_000
 MINIMUM = 6
 BATCH = 1_000
-SPAN = timedelta(days=730)
 #: Past changes are mostly closed; the planned ones sit in the weeks ahead.
 PAST = {
     Status.CLOSED: 70,
@@ -87,7 +86,10 @@ def load(ctx: LoadContext) -> None:
         size = min(BATCH, wanted - start)
         with transaction.atomic():
             first = next_id(ChangeRequest)
-            rows = [_row(rng, start + i, first + i, now, manager, services) for i in range(size)]
+            rows = [
+                _row(rng, start + i, first + i, now, ctx.span, manager, services)
+                for i in range(size)
+            ]
             written = changes.write(rows)
             written += history.write(
                 history_row(row, at=row["created_at"], kind="+", user_id=row["requested_by_id"])
@@ -109,11 +111,11 @@ def load(ctx: LoadContext) -> None:
     analyse(ChangeRequest)
 
 
-def _row(rng, n, pk, now, manager, services) -> dict:
+def _row(rng, n, pk, now, span, manager, services) -> dict:
     future = rng.random() < FUTURE_SHARE
     statuses = PLANNED if future else PAST
     status = rng.choices(list(statuses), list(statuses.values()))[0]
-    start = now + timedelta(days=rng.uniform(1, 42)) if future else now - SPAN * rng.random()
+    start = now + timedelta(days=rng.uniform(1, 42)) if future else now - span * rng.random()
     start = start.replace(minute=0, second=0, microsecond=0)
     end = start + timedelta(hours=rng.choice([1, 2, 4]))
     created = min(start - timedelta(days=rng.uniform(2, 20)), now)

@@ -7,9 +7,9 @@ THIS IS BENCHMARK DATA, NOT BUSINESS LOGIC (see generate_tickets' docstring). Th
 are generate_tickets' rows with the dashboard benchmark's SLA fields
 (incidents/dashboard/bench_data.py: a 24×7 policy per customer, due times, breach flags,
 the deepest line, rejections), numbered and registered in order as a live desk writes
-them (ticket k of n at k/n of the two years), their status drawn by age (recent tickets
-are mostly open, old ones closed, with a backlog of stale open ones). With each batch of
-tickets, in the same transaction and by COPY on PostgreSQL:
+them (ticket k of n at k/n of the two years, LoadContext.span_days), their status drawn
+by age (recent tickets are mostly open, old ones closed, with a backlog of stale open
+ones). With each batch of tickets, in the same transaction and by COPY on PostgreSQL:
 
 - history rows (simple-history): the creation of every ticket; each status step after it
   for the tickets not closed, the closure alone for the closed ones (the version follows
@@ -65,7 +65,6 @@ from servicedesk.benchmark.pages import Cycle, Page, PageContext, Seq, Target, U
 from servicedesk.models import Contact, Line, Service, SupportGroup
 
 PREFIX = generate_tickets.NUMBER_PREFIX  # BNC
-SPAN = timedelta(days=730)
 DAY = 86400.0
 #: Status weights by the ticket's age (up to so many days): most recent tickets are
 #: being worked, Completed ones close within three days, and a backlog of old tickets
@@ -180,19 +179,20 @@ PORTAL_TITLE = "Bench: our website answers with error 502"
 
 
 class BenchTickets(bench_data.DashboardTickets):
-    """The dashboard benchmark's tickets, BNC- numbered, registered in order over SPAN
-    with their status drawn by age (AGE_STATUSES)."""
+    """The dashboard benchmark's tickets, BNC- numbered, registered in order over the
+    span with their status drawn by age (AGE_STATUSES)."""
 
     prefix = PREFIX
+    first_id, have, total, span = 1, 0, 1, timedelta(days=730)
 
-    def setup(self, *, first_id: int, have: int, total: int) -> None:
-        self.first_id, self.have, self.total = first_id, have, max(total, 1)
+    def setup(self, *, first_id: int, have: int, total: int, span: timedelta) -> None:
+        self.first_id, self.have, self.total, self.span = first_id, have, max(total, 1), span
 
     def _status_and_registered(
         self, rng: random.Random, n: int, now: datetime
     ) -> tuple[Status, datetime]:
         position = (self.have + n - self.first_id + rng.random()) / self.total
-        age = max(SPAN.total_seconds() * (1 - min(position, 1.0)), 60.0)
+        age = max(self.span.total_seconds() * (1 - min(position, 1.0)), 60.0)
         for days, statuses, weights in _AGE_CHOICES:
             if age <= days * DAY:
                 return rng.choices(statuses, weights)[0], now - timedelta(seconds=age)
@@ -219,7 +219,7 @@ def load(ctx: LoadContext) -> None:
     ctx.say(f"Tickets: {have:,} {PREFIX}- tickets there, adding {missing:,}")
     writers = _Writers()
     first = next_id(Incident)
-    maker.setup(first_id=first, have=have, total=ctx.tickets)
+    maker.setup(first_id=first, have=have, total=ctx.tickets, span=ctx.span)
     rng = random.Random(ctx.seed * 1_000_003 + have)
     now = timezone.now()
     progress = Progress(ctx, "tickets", missing)

@@ -36,7 +36,6 @@ PER_MILLION = 10_000
 MINIMUM = 20
 BATCH = 2_000
 STATUSES = {Status.PUBLISHED: 85, Status.DRAFT: 5, Status.IN_REVIEW: 4, Status.RETIRED: 6}
-SPAN = timedelta(days=730)
 
 
 def load(ctx: LoadContext) -> None:
@@ -53,7 +52,7 @@ def load(ctx: LoadContext) -> None:
         with transaction.atomic():
             first = next_id(Article)
             rows = [
-                _row(n, first + n - start, author, now, ctx.seed)
+                _row(n, first + n - start, author, now, ctx.seed, ctx.span)
                 for n in range(start, min(wanted, start + BATCH))
             ]
             written = articles.write(rows)
@@ -67,11 +66,11 @@ def load(ctx: LoadContext) -> None:
     analyse(Article)
 
 
-def _row(n: int, pk: int, author: User | None, now, seed: int) -> dict:
+def _row(n: int, pk: int, author: User | None, now, seed: int, span: timedelta) -> dict:
     generated = bench_data.article(n, seed=seed)
     rng = random.Random(seed * 7_919 + n)
     status = rng.choices(list(STATUSES), list(STATUSES.values()))[0]
-    created = now - SPAN * rng.random()
+    created = now - span * rng.random()
     published = status in (Status.PUBLISHED, Status.RETIRED)
     return {
         "id": pk,

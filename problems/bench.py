@@ -35,7 +35,6 @@ PREFIX = "PRB-9"
 PER_MILLION = 3_000
 MINIMUM = 6
 BATCH = 1_000
-SPAN = timedelta(days=730)
 STATUSES = {
     Status.NEW: 10,
     Status.UNDER_INVESTIGATION: 15,
@@ -70,7 +69,7 @@ def load(ctx: LoadContext) -> None:
     )
     investigators = {g.pk: list(g.members.values_list("pk", flat=True)) for g in groups}
     linked = set(ProblemIncident.objects.values_list("incident_id", flat=True))
-    span = Incident.objects.filter(number__startswith="BNC-").aggregate(
+    ids = Incident.objects.filter(number__startswith="BNC-").aggregate(
         low=Min("pk"), high=Max("pk")
     )
     problems, history = RowWriter(Problem, with_pk=True), history_writer(Problem)
@@ -81,7 +80,7 @@ def load(ctx: LoadContext) -> None:
         with transaction.atomic():
             first = next_id(Problem)
             rows = [
-                _row(rng, start + i, first + i, now, owner, items, groups, investigators)
+                _row(rng, start + i, first + i, now, ctx.span, owner, items, groups, investigators)
                 for i in range(size)
             ]
             written = problems.write(rows)
@@ -89,16 +88,16 @@ def load(ctx: LoadContext) -> None:
                 history_row(row, at=row["created_at"], kind="+", user_id=row["created_by_id"])
                 for row in rows
             )
-            if span["low"] is not None:
-                written += links.write(_links(rng, rows, span["low"], span["high"], linked))
+            if ids["low"] is not None:
+                written += links.write(_links(rng, rows, ids["low"], ids["high"], linked))
         progress.step(start + size - have, rows=written)
     reset_sequence(Problem)
     analyse(Problem, ProblemIncident)
 
 
-def _row(rng, n, pk, now, owner, items, groups, investigators) -> dict:
+def _row(rng, n, pk, now, span, owner, items, groups, investigators) -> dict:
     status = rng.choices(list(STATUSES), list(STATUSES.values()))[0]
-    created = now - SPAN * rng.random()
+    created = now - span * rng.random()
     item = rng.choice(items) if items else None
     group = rng.choice(groups) if groups else None
     members = investigators.get(group.pk, []) if group else []

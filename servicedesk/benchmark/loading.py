@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TextIO, cast
 
 from django.core.management.base import OutputWrapper
@@ -32,6 +33,8 @@ class LoadContext:
     #: Rows of the main table per transaction (each batch is committed: a load that is
     #: interrupted resumes from what was committed).
     batch: int = 20_000
+    #: The data set spans this many days up to now (tickets, problems, changes, articles).
+    span_days: int = 730
     stdout: OutputWrapper | TextIO | None = None
     #: Filled by the loaders for the ones after them and for the report (e.g. logins).
     notes: dict[str, Any] = field(default_factory=dict)
@@ -39,6 +42,10 @@ class LoadContext:
     def say(self, text: str) -> None:
         if self.stdout is not None:
             self.stdout.write(text if text.endswith("\n") else text + "\n")
+
+    @property
+    def span(self) -> timedelta:
+        return timedelta(days=self.span_days)
 
     def scaled(self, per_million: int, *, minimum: int = 1) -> int:
         """`per_million` rows per 1,000,000 tickets wanted, at least `minimum`."""

@@ -26,15 +26,18 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=1_000_000, help="tickets wanted")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch", type=int, default=20_000, help="tickets per transaction")
+        parser.add_argument("--days", type=int, default=730, help="days the data spans")
         parser.add_argument("--only", default="", help="comma-separated app labels to load")
         parser.add_argument("--no-migrate", action="store_true", help="skip migrate")
         parser.add_argument(
             "--force", action="store_true", help="load even where the name lacks 'bench'"
         )
 
-    def handle(self, *args, tickets: int, seed: int, batch: int, only: str, **options) -> None:
-        if tickets < 0 or batch < 1:
-            raise CommandError("--tickets must be >= 0 and --batch >= 1")
+    def handle(
+        self, *args, tickets: int, seed: int, batch: int, days: int, only: str, **options
+    ) -> None:
+        if tickets < 0 or batch < 1 or days < 1:
+            raise CommandError("--tickets must be >= 0, --batch and --days >= 1")
         name = str(connection.settings_dict.get("NAME", ""))
         if "bench" not in name and not options["force"]:
             raise CommandError(
@@ -48,11 +51,12 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             self.stdout.write(f"Migrated ({time.monotonic() - started:.0f} s)")
         wanted = {label.strip() for label in only.split(",") if label.strip()}
-        ctx = LoadContext(tickets=tickets, seed=seed, batch=batch, stdout=self.stdout)
+        ctx = LoadContext(
+            tickets=tickets, seed=seed, batch=batch, span_days=days, stdout=self.stdout
+        )
         started = time.monotonic()
         self.stdout.write(
-            f"Loading {tickets:,} tickets and what goes with them into {connection.vendor} "
-            f"({name})"
+            f"Loading {tickets:,} tickets and what goes with them into {connection.vendor} ({name})"
         )
         for app in app_benches():
             if not app.loads or (wanted and app.label not in wanted):
