@@ -13,6 +13,7 @@ most time, cumulative and on their own. A POST really changes the data (as under
 import cProfile
 import io
 import pstats
+import re
 import secrets
 import time
 
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 
 from servicedesk.benchmark import measure
 from servicedesk.benchmark.pages import Page
@@ -94,7 +95,16 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{page.label}: answered {response.status_code}, expected {page.expect}"
                 )
-        with CaptureQueriesContext(connection) as queries:
+        queries: list[float] = []
+
+        def timed(execute, sql, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                queries.append(time.perf_counter() - started)
+
+        with connection.execute_wrapper(timed):
             send()
         started = time.perf_counter()
         for _ in range(requests):
@@ -111,14 +121,30 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{page.label} ({page.method} as {page.login or 'nobody'}): {requests} requests, "
             f"{plain:.1f} ms each ({profiled:.1f} ms under the profiler), "
-            f"{len(queries)} queries, {sum(float(q['time']) for q in queries) * 1000:.1f} ms "
+            f"{len(queries)} queries, {sum(queries) * 1000:.1f} ms "
             "of SQL in one request"
         )
         self.stdout.write(summary(stats, requests))
-        for order in ("cumulative", "tottime"):
+        base = str(settings.BASE_DIR)
+        listings = [
+            ("cumulative", "by cumulative time", ()),
+            ("tottime", "by own time", ()),
+            ("cumulative", "of the project's own code, by cumulative time", (_own_code(base),)),
+        ]
+        for order, title, restrictions in listings:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
-            text = out.getvalue()
+            pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(*restrictions, top)
+            text = _shorten(out.getvalue(), base)
             start = text.find("   ncalls")
-            self.stdout.write(f"\n== top {top} by {order} time ({requests} requests)")
+            self.stdout.write(f"\n== top {top} {title} ({requests} requests)")
             self.stdout.write(text[start:] if start >= 0 else text)
+
+
+def _own_code(base: str) -> str:
+    """A pstats restriction: files of the project, not of its virtualenv."""
+    return rf"^{re.escape(base)}/(?!\.venv/)"
+
+
+def _shorten(text: str, base: str) -> str:
+    text = re.sub(r"\S*/site-packages/", "", text)
+    return text.replace(base + "/", "")
