@@ -229,8 +229,10 @@ def measure_all(
     seconds: int,
     connections: int,
     say: Callable[[str], None],
+    keep: bool = False,
 ) -> list[Result]:
-    """The floor first, every other page, the floor again; ratios to the floors' mean."""
+    """The floor first, every other page, the floor again; ratios to the floors' mean.
+    What the POSTs made is removed afterwards unless `keep`."""
     floor = next((p for p in pages if p.name == FLOOR), None)
     others = [p for p in pages if p.name != FLOOR]
     order = [floor, *others, floor] if floor else others
@@ -254,6 +256,8 @@ def measure_all(
                 time.sleep(1)  # let the queue and the database settle
     finally:
         logins.close()
+        if not keep:
+            tidy(pages, say)
     floors = [r for r in results if r.name == FLOOR and not r.problem]
     if floors:
         rate = statistics.mean(r.rate for r in floors)
@@ -263,6 +267,14 @@ def measure_all(
                 r.ratio = r.rate / rate if rate else None
                 r.cpu_ratio = cpu / r.cpu_ms if cpu and r.cpu_ms else None
     return results
+
+
+def tidy(pages: list[Page], say: Callable[[str], None]) -> None:
+    """Remove what the pages' POSTs made (their cleanup), so the next run starts from
+    the same data."""
+    for page in pages:
+        if page.cleanup is not None:
+            say(f"  {page.label}: removed {page.cleanup():,} records it made")
 
 
 def _line(r: Result) -> str:
@@ -370,6 +382,7 @@ def memory(
         return MemoryRun(seconds, requests, errors, start, server.rss_mb(), samples)
     finally:
         logins.close()
+        tidy(mixed, say)
 
 
 def _has_seq(data) -> bool:

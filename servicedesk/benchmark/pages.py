@@ -64,6 +64,9 @@ class Page:
     #: A POST: how many rows of what it creates exist (counted before and after a run,
     #: so a POST that answers well but creates nothing is caught).
     count: Callable[[], int] | None = None
+    #: Removes what the page's POSTs made, after the run (so runs start from the same
+    #: data); returns how many records it removed.
+    cleanup: Callable[[], int] | None = None
     #: The status a working request answers with (a POST: 302 to the changed record).
     expect: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)

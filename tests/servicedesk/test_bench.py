@@ -228,3 +228,6 @@ def test_every_measured_page_answers_its_login(floor_mounted):
                     assert "/login/" not in response["Location"], page.name
             if page.count is not None:
                 assert page.count() >= before + 2, page.name
+            if page.cleanup is not None:  # what the POSTs made goes again
+                assert page.cleanup() > 0
+                assert page.count is not None and page.count() == before, page.name

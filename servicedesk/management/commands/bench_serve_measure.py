@@ -49,6 +49,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--list", action="store_true", help="list the pages and exit")
         parser.add_argument("--no-static", action="store_true", help="skip collectstatic")
+        parser.add_argument(
+            "--keep", action="store_true", help="keep what the POSTs made (else removed)"
+        )
 
     def handle(self, *args, **options) -> None:
         if options["duration"] < 1 or options["connections"] < 1:
@@ -90,6 +93,7 @@ class Command(BaseCommand):
                 seconds=options["duration"],
                 connections=options["connections"],
                 say=say,
+                keep=options["keep"],
             )
         info["load_after"] = measure.load_average()
         say("")
