@@ -226,7 +226,7 @@ def load(ctx: LoadContext) -> None:
     progress = Progress(ctx, "tickets", missing)
     indexes = [search_kinds.TICKETS, search_kinds.COMMENTS]
     done = 0
-    with search_triggers_paused(indexes):
+    with search_triggers_paused(indexes if ctx.pause_search_triggers else []):
         while done < missing:
             size = min(ctx.batch, missing - done)
             batch = _Batch(rng, reference, now)

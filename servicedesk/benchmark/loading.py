@@ -35,6 +35,9 @@ class LoadContext:
     batch: int = 20_000
     #: The data set spans this many days up to now (tickets, problems, changes, articles).
     span_days: int = 730
+    #: Off while tables with a full-text trigger load (filled in one pass afterwards);
+    #: False keeps them on (to compare: bench_load --keep-search-triggers).
+    pause_search_triggers: bool = True
     stdout: OutputWrapper | TextIO | None = None
     #: Filled by the loaders for the ones after them and for the report (e.g. logins).
     notes: dict[str, Any] = field(default_factory=dict)
@@ -182,7 +185,7 @@ def search_triggers_paused(indexes: Sequence[FullTextIndex]) -> Iterator[None]:
     rows (each would compute a tsvector per row and feed the GIN index row by row), and
     on again afterwards whatever happens; call fill_search_vectors after the block. Other
     databases: nothing changes (SQLite's FTS5 triggers keep working, on small volumes)."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not indexes:
         yield
         return
     with connection.cursor() as cursor:

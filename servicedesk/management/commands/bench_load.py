@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--only", default="", help="comma-separated app labels to load")
         parser.add_argument("--no-migrate", action="store_true", help="skip migrate")
         parser.add_argument(
+            "--keep-search-triggers",
+            action="store_true",
+            help="leave the full-text triggers on while loading (slower; to compare)",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="load even where the name lacks 'bench'"
         )
 
@@ -52,7 +57,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Migrated ({time.monotonic() - started:.0f} s)")
         wanted = {label.strip() for label in only.split(",") if label.strip()}
         ctx = LoadContext(
-            tickets=tickets, seed=seed, batch=batch, span_days=days, stdout=self.stdout
+            tickets=tickets,
+            seed=seed,
+            batch=batch,
+            span_days=days,
+            pause_search_triggers=not options["keep_search_triggers"],
+            stdout=self.stdout,
         )
         started = time.monotonic()
         self.stdout.write(
