@@ -8,8 +8,9 @@ With BENCH_FLOOR=1 the first middleware also counts every request's SQL queries 
 sends the count in an `X-Bench-Queries` header (QueryCountMiddleware), so the harness
 reads each page's queries from the server it measures.
 
-The core names no app: the rows come from the function settings.BENCH_FLOOR_ROWS names
-(the composition root sets incidents.bench.floor_rows)."""
+The core names no app: the rows come from the function settings.BENCH_FLOOR_ROWS names,
+each linked to the URL named settings.BENCH_FLOOR_LINK (the composition root names the
+tickets')."""
 
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -30,7 +31,7 @@ HEADER = "X-Bench-Queries"
 @login_not_required
 def floor(request: HttpRequest) -> HttpResponse:
     rows = import_string(settings.BENCH_FLOOR_ROWS)(ROWS)
-    return render(request, "bench/floor.html", {"rows": rows})
+    return render(request, "bench/floor.html", {"rows": rows, "link": settings.BENCH_FLOOR_LINK})
 
 
 class QueryCountMiddleware:
