@@ -30,9 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--only", default="", help="comma-separated app labels to load")
         parser.add_argument("--no-migrate", action="store_true", help="skip migrate")
         parser.add_argument(
-            "--keep-search-triggers",
+            "--pause-search-triggers",
             action="store_true",
-            help="leave the full-text triggers on while loading (slower; to compare)",
+            help="full-text triggers off while loading, vectors computed afterwards",
         )
         parser.add_argument(
             "--force", action="store_true", help="load even where the name lacks 'bench'"
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             seed=seed,
             batch=batch,
             span_days=days,
-            pause_search_triggers=not options["keep_search_triggers"],
+            pause_search_triggers=options["pause_search_triggers"],
             stdout=self.stdout,
         )
         started = time.monotonic()
