@@ -28,7 +28,7 @@ is rebuilt and ratings added, as bench_dashboard does."""
 import random
 import time
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from django.db import transaction
 from django.urls import reverse
@@ -62,7 +62,7 @@ from servicedesk.benchmark.loading import (
     reset_sequence,
     search_triggers_paused,
 )
-from servicedesk.benchmark.pages import Cycle, Page, PageContext, Seq, Target, Unique
+from servicedesk.benchmark.pages import Cycle, Page, PageContext, Seq, Target, Unique, Value
 from servicedesk.models import Contact, Line, Service, SupportGroup
 
 PREFIX = generate_tickets.NUMBER_PREFIX  # BNC
@@ -471,7 +471,7 @@ def _comment_page(ctx: PageContext, exclude: int | None) -> Page | None:
     so no ticket's timeline grows much from one run."""
     pool = list(
         Incident.objects.filter(status=Status.IN_PROGRESS)
-        .exclude(pk=exclude)
+        .exclude(pk=exclude or 0)
         .order_by("-pk")
         .values_list("pk", "number")[: ctx.pool]
     )
@@ -502,7 +502,7 @@ def _transition_page(ctx: PageContext, exclude: int | None) -> Page | None:
     the ticket will have by then (one more per round)."""
     tickets = list(
         Incident.objects.filter(status=Status.ASSIGNED, support_group__isnull=False)
-        .exclude(pk=exclude)
+        .exclude(pk=exclude or 0)
         .order_by("-pk")
         .only("pk", "number", "version", "support_group_id")[: ctx.pool]
     )
@@ -546,8 +546,8 @@ def _log_call_page(ctx: PageContext) -> Page | None:
     contact = Contact.objects.filter(email__endswith=".bench.example").order_by("pk").last()
     if service is None or contact is None:
         return None
-    item = service.configuration_items.order_by("pk").first()  # type: ignore[attr-defined]
-    data: dict[str, Any] = {
+    item = service.configuration_items.order_by("pk").first()
+    data: dict[str, Value] = {
         "contact": str(contact.pk),
         "kind": Kind.INCIDENT.value,
         "title": LOGGED_CALL_TITLE,
@@ -586,7 +586,7 @@ def _portal_raise_page(ctx: PageContext) -> Page | None:
     )
     if contact is None or service is None:
         return None
-    data = {
+    data: dict[str, Value] = {
         "kind": Kind.INCIDENT.value,
         "title": PORTAL_TITLE,
         "description": "Since 08:15 about one request in five fails; nothing changed here.",

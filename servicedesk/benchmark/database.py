@@ -17,9 +17,11 @@ def create_if_missing() -> bool:
         "port": settings.get("PORT") or None,
         "user": settings.get("USER") or None,
         "password": settings.get("PASSWORD") or None,
-        "autocommit": True,
     }
-    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as server:
+    conninfo = psycopg.conninfo.make_conninfo(
+        **{k: str(v) for k, v in params.items() if v is not None}
+    )
+    with psycopg.connect(conninfo, autocommit=True) as server:
         found = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if found:
             return False

@@ -158,7 +158,7 @@ def reset_sequence(model: type[models.Model]) -> None:
     if connection.vendor != "postgresql":
         return
     table = model._meta.db_table
-    pk = cast(str, model._meta.pk.column)  # type: ignore[union-attr]
+    pk = cast(str, model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence(%s, %s), "

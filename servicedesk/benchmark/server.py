@@ -108,7 +108,11 @@ def login(port: int, username: str, password: str) -> Session:
     match = _CSRF_FIELD.search(page.body)
     if page.status != 200 or match is None:
         raise RuntimeError(f"GET /login/ answered {page.status} without a CSRF field")
-    data = {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)}
+    data = {
+        "username": username,
+        "password": password,
+        "csrfmiddlewaretoken": match.group(1).decode(),
+    }
     done = request(port, "POST", "/login/", session=session, data=data)
     session.cookies.update(done.cookies)
     if done.status != 302 or "sessionid" not in session.cookies:
