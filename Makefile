@@ -19,7 +19,7 @@ CELERY_BROKER_URL ?= sqla+sqlite:///$(VAR_DIR)/celery-broker.sqlite3
 # Links in the mail `make run` writes point at this server.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-fast lint format migrate seed messages clean check-python
+.PHONY: run test test-fast lint format migrate seed messages clean check-python bench
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -75,6 +75,22 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The benchmark (README: Performance, "Benchmark (make bench)"): a PostgreSQL database of
+# its own, created when missing and migrated by bench_load, loaded (resumable: a second
+# run adds only what is missing), then every page served by gunicorn and measured with
+# wrk beside a bare Django page. BENCH_DB=name picks another database,
+# BENCH_TICKETS=100000 a smaller set, BENCH_ARGS="--only triage,ticket" some pages.
+BENCH_DB ?= servicedesk_bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_TICKETS ?= 1000000
+BENCH_DURATION ?= 10
+BENCH_ARGS ?=
+
+bench: $(STAMP) messages
+	@export DATABASE_URL='$(BENCH_DATABASE_URL)'; \
+	$(PY) manage.py bench_load --tickets $(BENCH_TICKETS) && \
+	$(PY) manage.py bench_serve_measure --duration $(BENCH_DURATION) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles var *.egg-info .mypy_cache

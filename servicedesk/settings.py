@@ -65,6 +65,15 @@ MIDDLEWARE = [
     "servicedesk.errors.MethodNotAllowedPageMiddleware",  # a styled page for a bare 405
 ]
 
+# The benchmark (`make bench`, servicedesk/benchmark/): BENCH_FLOOR=1 mounts the bare
+# page it measures everything against at /bench/floor/ (no login) and sends each
+# response's SQL query count in an X-Bench-Queries header. Off in production.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
+BENCH_FLOOR_ROWS = "incidents.bench.floor_rows"  # the newest tickets
+BENCH_FLOOR_LINK = "incidents:detail"  # each row's link, by number
+if BENCH_FLOOR:
+    MIDDLEWARE.insert(0, "servicedesk.benchmark.floor.QueryCountMiddleware")
+
 ROOT_URLCONF = "servicedesk.urls"
 WSGI_APPLICATION = "servicedesk.wsgi.application"
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -62,6 +63,12 @@ urlpatterns = [
     path("portal/", include("servicedesk.portal_urls")),
     path("api/v1/", include("servicedesk.api_urls")),
 ]
+
+if settings.BENCH_FLOOR:
+    # The benchmark's bare page (servicedesk/benchmark/floor.py): never in production.
+    from servicedesk.benchmark import floor
+
+    urlpatterns.insert(0, path("bench/floor/", floor.floor, name="bench_floor"))
 
 handler403 = "servicedesk.errors.permission_denied"
 handler404 = "servicedesk.errors.page_not_found"

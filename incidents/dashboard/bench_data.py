@@ -180,9 +180,10 @@ def _exponential(rng: random.Random, mean: timedelta) -> timedelta:
     return timedelta(seconds=rng.expovariate(1 / mean.total_seconds()))
 
 
-def add_ratings() -> int:
-    """One closed BND- ticket in RATED gets a satisfaction rating (mostly good), given
-    when it closed; tickets already rated are skipped, so a second run adds what is new."""
+def add_ratings(*, prefix: str = PREFIX) -> int:
+    """One closed ticket numbered `prefix`- in RATED gets a satisfaction rating (mostly
+    good), given when it closed; tickets already rated are skipped, so a second run adds
+    what is new."""
     rating = connection.ops.quote_name(SatisfactionRating._meta.db_table)
     incident = connection.ops.quote_name(Incident._meta.db_table)
     sql = f"""
@@ -199,7 +200,7 @@ def add_ratings() -> int:
           AND NOT EXISTS (SELECT 1 FROM {rating} r WHERE r.incident_id = i.id)
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [f"{PREFIX}-%", Status.CLOSED.value])
+        cursor.execute(sql, [f"{prefix}-%", Status.CLOSED.value])
         return cursor.rowcount
 
 

@@ -129,6 +129,15 @@ class FullTextIndex:
                 cursor.execute(sql)
         return True
 
+    def fill_sql(self) -> str:
+        """PostgreSQL: an UPDATE that computes the vector of the rows with ids between two
+        parameters that have none (rows written while the trigger was off: a bulk load)."""
+        pk = self.primary_key
+        return (
+            f"UPDATE {self.table} AS t SET search_vector = {self._vector('t')} "
+            f"WHERE t.search_vector IS NULL AND t.{pk} BETWEEN %s AND %s"
+        )
+
     def _exists(self, db: BaseDatabaseWrapper) -> bool:
         with db.cursor() as cursor:
             if db.vendor == "postgresql":

@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from incidents.models import Category, Channel, ClosureCode, Incident, Kind, Status
 from servicedesk import roles
+from servicedesk.benchmark.loading import RowWriter, analyse
 from servicedesk.models import (
     ConfigurationItem,
     Contact,
@@ -365,11 +366,25 @@ class Command(BaseCommand):
 
     # ----- one ticket ------------------------------------------------------------------
 
+    def _status_and_registered(
+        self, rng: random.Random, n: int, now: datetime
+    ) -> tuple[Status, datetime]:
+        """The n-th ticket's status (STATUS_WEIGHTS) and registration: closed tickets span
+        three years, open ones are recent."""
+        status = rng.choices(_STATUSES, _STATUS_WEIGHTS)[0]
+        if status == Status.CLOSED:
+            registered = now - timedelta(seconds=rng.uniform(4 * 86400, 3 * 365 * 86400))
+        elif status == Status.REGISTERED:
+            registered = now - timedelta(seconds=rng.uniform(60, 2 * 86400))
+        else:
+            registered = now - timedelta(seconds=rng.uniform(3600, 30 * 86400))
+        return status, registered
+
     def _ticket(
         self, rng: random.Random, ref: Reference, n: int, now: datetime
     ) -> dict[str, object]:
         """One ticket's column values by attname (fields left out take their default)."""
-        status = rng.choices(_STATUSES, _STATUS_WEIGHTS)[0]
+        status, registered = self._status_and_registered(rng, n, now)
         kind = Kind.REQUEST.value if rng.random() < 0.3 else Kind.INCIDENT.value
         contact_id, organisation_id = rng.choices(ref.contacts, ref.contact_weights)[0]
         service_id, ci_ids, ci_name = rng.choice(ref.services)
@@ -382,14 +397,6 @@ class Command(BaseCommand):
         else:
             category = rng.choice(INCIDENT_CATEGORIES).value
             title = rng.choice(INCIDENT_TITLES).format(ci=ci_name)
-
-        if status == Status.CLOSED:
-            # Closed tickets span three years; open ones are recent.
-            registered = now - timedelta(seconds=rng.uniform(4 * 86400, 3 * 365 * 86400))
-        elif status == Status.REGISTERED:
-            registered = now - timedelta(seconds=rng.uniform(60, 2 * 86400))
-        else:
-            registered = now - timedelta(seconds=rng.uniform(3600, 30 * 86400))
 
         group_id = assignee_id = None
         first_response = assigned = resolved = closed = None
@@ -450,38 +457,15 @@ class Command(BaseCommand):
 
     def _copy(self, rows: Iterable[dict[str, object]], now: datetime) -> None:
         """The same column values as _bulk_create, streamed with PostgreSQL's COPY."""
-        fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
-        # Defaults as the database takes them (a JSONField's {} becomes JSON).
-        defaults = {
-            f.attname: now
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            else f.get_db_prep_save(f.get_default(), connection)
-            for f in fields
-        }
-        quote = connection.ops.quote_name
-        sql = "COPY {} ({}) FROM STDIN".format(
-            quote(Incident._meta.db_table), ", ".join(quote(cast(str, f.column)) for f in fields)
-        )
-        names = [f.attname for f in fields]
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([row.get(name, defaults[name]) for name in names])
+        RowWriter(Incident).write(rows)
 
     # ----- statistics ------------------------------------------------------------------
 
     def _analyse(self) -> None:
         if connection.vendor != "postgresql":
             return
-        table = connection.ops.quote_name(Incident._meta.db_table)
-        started = time.monotonic()
-        with connection.cursor() as cursor:
-            if connection.in_atomic_block:  # VACUUM cannot run inside a transaction
-                cursor.execute(f"ANALYZE {table}")
-                what = "ANALYZE"
-            else:
-                cursor.execute(f"VACUUM (ANALYZE) {table}")
-                what = "VACUUM (ANALYZE)"
-        self.stdout.write(f"{what} {table}: {time.monotonic() - started:.1f} s")
+        took = analyse(Incident)
+        self.stdout.write(f"Statistics of {Incident._meta.db_table}: {took:.1f} s")
 
 
 _STATUSES = list(STATUS_WEIGHTS)
