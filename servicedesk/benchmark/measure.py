@@ -133,6 +133,8 @@ class Result:
     queries: int | None = None
     cpu_ms: float | None = None
     db_ms: float | None = None
+    #: wrk's own CPU time per request (the load generator runs on the same machine).
+    client_ms: float | None = None
     created: int | None = None
     load: float = 0.0
     problem: str = ""
@@ -187,6 +189,7 @@ def measure_page(
     if run.requests:
         result.cpu_ms = cpu * 1000 / run.requests
         result.db_ms = db * 1000 / run.requests if backends else None
+        result.client_ms = run.client_cpu * 1000 / run.requests
     if result.errors:
         result.problem = f"{result.errors:,} answers not 2xx/3xx or failed: {run.statuses}"
     unexpected = {s: n for s, n in run.statuses.items() if s != page.expect}
@@ -284,8 +287,8 @@ def _line(r: Result) -> str:
     cpu = "?" if r.cpu_ms is None else f"{r.cpu_ms:.1f}"
     return (
         f"  {r.label}: {r.rate:,.1f} req/s, p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, "
-        f"{queries} queries, {cpu} CPU ms/req (load {r.load:.2f})"
-        + (f"  !! {r.problem}" if r.problem else "")
+        f"{queries} queries, {cpu} CPU ms/req, wrk {r.client_ms or 0:.1f} ms/req "
+        f"(load {r.load:.2f})" + (f"  !! {r.problem}" if r.problem else "")
     )
 
 

@@ -4,6 +4,7 @@ page's session: a Lua script made for it sends each request as pages.Page.reques
 and prints the run's figures as one JSON line, which `run` reads back."""
 
 import json
+import resource
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ class Run:
     non_2xx_3xx: int
     socket_errors: int
     statuses: dict[int, int] = field(default_factory=dict)
+    #: CPU seconds wrk itself used (it shares the machine with the server).
+    client_cpu: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -111,7 +114,10 @@ def run(
         f"--script={path}",
         url,
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     for line in done.stdout.splitlines():
         if line.startswith(MARK):
             data = json.loads(line[len(MARK) :])
@@ -125,6 +131,7 @@ def run(
                 non_2xx_3xx=data["status_errors"],
                 socket_errors=data["socket_errors"],
                 statuses={int(k): v for k, v in data["statuses"].items()},
+                client_cpu=client,
             )
     raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
 
