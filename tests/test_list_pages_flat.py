@@ -1,0 +1,948 @@
+"""Every list page of every app costs the same number of queries whatever it lists: the
+same at 10 rows as at 500 (test_queries_are_the_same_at_10_and_500_rows), and, where the
+rows a page shows are a setting, the same at 10 rows a page as at 100
+(test_queries_are_the_same_at_10_and_100_rows_a_page).
+
+PAGES names each list page: who opens it, its address, how to make n rows of what it
+lists (tests/list_pages.py, bulk_create), how to count the rows it shows, and the setting
+that says how many rows a page shows (none: it shows them all). Each measured request
+follows one that warms the session, the roles and the search's statistics, and starts
+with an empty cache (the navigation's counts and the dashboard's figures are kept a
+minute: every measure pays for them). A failure prints the queries that differ."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from changes.models import Status as ChangeStatus
+from incidents.intake.models import InboundStatus
+from incidents.models import Status
+from knowledge.models import Status as ArticleStatus
+from problems.models import Status as ProblemStatus
+from servicedesk.models import BulkJob, BulkJobRefusal
+from tests import list_pages as make
+from tests.list_pages import OPEN, RESOLVED, WORD, WORKED, Cycle, World
+
+pytestmark = pytest.mark.django_db
+
+DAY = timedelta(days=1)
+#: Rows made for the rows-a-page test: more than the largest page, on every list of a
+#: page that shows two.
+MANY = 250
+
+
+# ----- counting the rows a page shows --------------------------------------------------------
+
+
+def context_rows(name: str) -> Callable[[Any], int]:
+    return lambda response: len(response.context[name])
+
+
+#: Most pages put their rows in the context as `rows`.
+ROWS = context_rows("rows")
+
+
+def html_rows(marker: str) -> Callable[[Any], int]:
+    return lambda response: response.content.decode().count(marker)
+
+
+def json_items(response) -> int:
+    return len(response.json()["items"])
+
+
+def search_hits(response) -> int:
+    return sum(len(group.hits) for group in response.context["groups"])
+
+
+def kb_hits(response) -> int:
+    return len(response.context["results"].hits)
+
+
+def canned_rows(response) -> int:
+    return len(response.context["personal"]) + len(response.context["shared"])
+
+
+def panel_rows(response) -> int:
+    return sum(len(panel.rows) for panel in response.context["panels"])
+
+
+def pattern_rows(response) -> int:
+    return sum(
+        len(pattern.incidents)
+        for _kind, _label, patterns in response.context["groups"]
+        for pattern, _form in patterns
+    )
+
+
+def calendar_entries(response) -> int:
+    cal = response.context["cal"]
+    return len({e.change.pk for week in cal.weeks for day in week for e in day.entries})
+
+
+def organisation_tickets(response) -> int:
+    return len(response.context["open_rows"]) + len(response.context["recent_rows"])
+
+
+# ----- a list page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListPage:
+    id: str
+    #: Who opens it: a role of tests/conftest.py; "token:<role>" for the API.
+    user: str
+    #: A URL name, a path, or the path for the world (a record's page).
+    url: str | Callable[[World], str]
+    #: Writes n rows of what the page lists.
+    grow: Callable[[World, int], object]
+    #: How many rows a response shows.
+    rows: Callable[[Any], int] = ROWS
+    #: The query string (or, for the world, a function that gives it).
+    params: dict[str, Any] | Callable[[World], dict[str, Any]] = field(default_factory=dict)
+    #: How many rows a page shows: "module:NAME" of the setting, "?limit" for the API's
+    #: query parameter, an int when it is fixed, None when the page shows every row.
+    size: str | int | None = "servicedesk.pagination:PAGE_SIZE"
+    #: The rows shown of n rows at a page size, when that is not min(n, size).
+    shown: Callable[[int, int | None], int] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.id
+
+    def path(self, world: World) -> str:
+        if callable(self.url):
+            return self.url(world)
+        return self.url if self.url.startswith("/") else reverse(self.url)
+
+    def query(self, world: World) -> dict[str, Any]:
+        return self.params(world) if callable(self.params) else dict(self.params)
+
+    @property
+    def setting(self) -> tuple[Any, str] | None:
+        """The module and name of the page-size setting, if it is one."""
+        if not isinstance(self.size, str) or self.size == "?limit":
+            return None
+        module, name = self.size.split(":")
+        return importlib.import_module(module), name
+
+    def page_size(self) -> int | None:
+        if self.size == "?limit":
+            return 50
+        if self.setting is not None:
+            module, name = self.setting
+            return getattr(module, name)
+        return self.size  # type: ignore[return-value]
+
+    def expected(self, n: int, size: int | None = None) -> int:
+        size = size if size is not None else self.page_size()
+        if self.shown is not None:
+            return self.shown(n, size)
+        return n if size is None else min(n, size)
+
+
+# ----- what the pages list ---------------------------------------------------------------------
+
+
+def _tickets(**fields):
+    return lambda world, n: make.tickets(world, n, **fields)
+
+
+def _worked(group: str, **fields):
+    return lambda world, n: make.worked(world, n, group, **fields)
+
+
+def _resolved(**fields):
+    return lambda world, n: make.resolved(world, n, **fields)
+
+
+def _mine(world: World, n: int):
+    return make.tickets(
+        world,
+        n,
+        status=Cycle(WORKED),
+        support_group=world.groups["l2"],
+        assignee=world.users["l2"],
+    )
+
+
+def _on_item(world: World, n: int):
+    statuses = Cycle((*OPEN, *RESOLVED))
+    return make.tickets(world, n, configuration_item=world.cis[0], status=statuses)
+
+
+def _open_and_recent(world: World, n: int):
+    make.tickets(world, n // 2, status=Cycle(OPEN))
+    make.resolved(world, n - n // 2)
+
+
+def _halves(n: int, size: int | None) -> int:
+    assert size is not None
+    return min(n // 2, size) + min(n - n // 2, size)
+
+
+def _with(**times: timedelta):
+    """Tickets with these milestones (name: how long ago)."""
+    return lambda world, n: make.tickets(
+        world, n, **{name: world.now - ago for name, ago in times.items()}
+    )
+
+
+def _kb_workspace(world: World, n: int):
+    """The knowledge manager's five panels, a fifth of the rows each."""
+    per = [n // 5 + (1 if i < n % 5 else 0) for i in range(5)]
+    make.articles(world, per[0], status=ArticleStatus.IN_REVIEW, author=world.users["l1"])
+    make.articles(world, per[1], status=ArticleStatus.DRAFT, author=world.users["l1"])
+    make.articles(world, per[2], use_count=0)
+    make.articles(world, per[3], use_count=3, reviewed_at=world.now - 400 * DAY)
+    make.poorly_rated(world, per[4])
+
+
+def _calendar_params(world: World) -> dict[str, str]:
+    return {"view": "month", "date": _anchor(world).isoformat()}
+
+
+def _anchor(world: World):
+    """A day in the middle of next month (the calendar's changes are there)."""
+    first_next = (world.now.date().replace(day=1) + 32 * DAY).replace(day=1)
+    return first_next.replace(day=10)
+
+
+def _in_calendar(world: World, n: int):
+    days = (_anchor(world) - world.now.date()).days
+    statuses = Cycle((ChangeStatus.SCHEDULED, ChangeStatus.APPROVED, ChangeStatus.CLOSED))
+    return make.changes(world, n, days=days, status=statuses)
+
+
+def _job(world: World) -> BulkJob:
+    job = getattr(world, "job", None)
+    if job is None:
+        job = BulkJob.objects.create(
+            list_name="tickets",
+            action="assign",
+            started_by=world.users["l1"],
+            total=0,
+            state="finished",
+        )
+        world.job = job  # type: ignore[attr-defined]
+    return job
+
+
+def _refusals(world: World, n: int):
+    job = _job(world)
+    BulkJobRefusal.objects.bulk_create(
+        BulkJobRefusal(
+            job=job,
+            record_id=(k := world.number()),
+            label=f"INC-7{k:05d}",
+            url=f"/tickets/INC-7{k:05d}/",
+            reason="It changed meanwhile.",
+        )
+        for _ in range(n)
+    )
+
+
+def _candidates(world: World, n: int):
+    return make.tickets(world, n, parent=None, service=world.services[1])
+
+
+# ----- the pages -------------------------------------------------------------------------------
+
+QUEUES = [
+    ListPage("triage", "l1", "incidents:triage", _tickets()),
+    ListPage("triage-p1", "l1", "incidents:triage", _tickets(priority=1), params={"priority": 1}),
+    ListPage("l2", "l2", "incidents:queue_l2", _worked("l2")),
+    ListPage(
+        "l2-in-progress",
+        "l2",
+        "incidents:queue_l2",
+        _worked("l2", status=Status.IN_PROGRESS),
+        params={"status": Status.IN_PROGRESS},
+    ),
+    ListPage("l3", "l3", "incidents:queue_l3", _worked("l3")),
+    ListPage(
+        "l3-network",
+        "l3",
+        "incidents:queue_l3",
+        _worked("l3"),
+        params={"specialisation": "network"},
+    ),
+    ListPage("my-work", "l2", "incidents:mine", _mine),
+    ListPage("all-open", "desk_manager", "incidents:overview", _tickets(status=Cycle(OPEN))),
+    ListPage(
+        "all-open-by-time-left",
+        "desk_manager",
+        "incidents:overview",
+        _tickets(status=Cycle(OPEN)),
+        params={"sort": "due"},
+    ),
+    ListPage(
+        "sla-at-risk",
+        "desk_manager",
+        "incidents:sla",
+        _tickets(status=Cycle(OPEN), sla_warned=True),
+    ),
+    ListPage(
+        "sla-breached",
+        "desk_manager",
+        "incidents:sla",
+        _tickets(status=Cycle(OPEN), response_breached=True),
+        params={"view": "breached"},
+    ),
+    ListPage(
+        "organisation-tickets",
+        "l1",
+        lambda w: reverse("incidents:organisation_tickets", args=[w.org.pk]),
+        _tickets(status=Cycle((*OPEN, *RESOLVED))),
+    ),
+    ListPage(
+        "organisation-tickets-resolved-recently",
+        "l1",
+        lambda w: reverse("incidents:organisation_tickets", args=[w.org.pk]),
+        _resolved(),
+        params={"list": "recent"},
+    ),
+    ListPage(
+        "configuration-item-tickets",
+        "l2",
+        lambda w: reverse("incidents:configuration_item_tickets", args=[w.cis[0].pk]),
+        _on_item,
+    ),
+]
+
+TICKET_LIST = [
+    ListPage("ticket-list", "l1", "incidents:tickets", _tickets(status=Cycle(OPEN))),
+    *(
+        ListPage(
+            f"ticket-list-sort-{sort}",
+            "l1",
+            "incidents:tickets",
+            _worked("l2"),
+            params={"sort": sort},
+        )
+        for sort in ("-registered", "-updated", "status", "title", "organisation", "assignee")
+    ),
+    ListPage(
+        "ticket-list-any-status-newest",
+        "l1",
+        "incidents:tickets",
+        _tickets(status=Cycle(Status.values)),
+        params={"status": "any", "sort": "-registered"},
+    ),
+    ListPage(
+        "ticket-list-resolved-recently",
+        "l1",
+        "incidents:tickets",
+        _resolved(),
+        params={"status": "closed", "sort": "-resolved"},
+    ),
+    ListPage(
+        "ticket-list-group",
+        "l1",
+        "incidents:tickets",
+        _worked("l2"),
+        params=lambda w: {"group": w.groups["l2"].pk, "priority": [1, 2, 3, 4, 5]},
+    ),
+    ListPage(
+        "ticket-list-breached",
+        "l1",
+        "incidents:tickets",
+        _tickets(response_breached=True),
+        params={"sla": "breached"},
+    ),
+    ListPage(
+        "ticket-list-followed-by-me",
+        "l1",
+        "incidents:tickets",
+        lambda w, n: make.followed(w, n, "l1"),
+        params={"watching": "me"},
+    ),
+    ListPage(
+        "ticket-list-saved-views",
+        "l1",
+        "incidents:tickets",
+        lambda w, n: make.saved_views(w, n, "l1"),
+        rows=context_rows("views"),
+        size="incidents.ticket_lists.nav:VIEWS_SHOWN",
+    ),
+]
+
+#: The dashboard's figures and the tickets that each counts.
+FIGURES = {
+    "in": _tickets(),
+    "out": _resolved(),
+    "resolutions": _resolved(),
+    "fcr": _resolved(),
+    "reopened": _resolved(rejection_count=1),
+    "responded": _with(first_response_at=DAY),
+    "assigned": _with(assigned_at=DAY),
+    "reaction_sla": _with(first_response_at=DAY),
+    "reaction_breached": _tickets(response_breached=True),
+    "resolution_sla": _resolved(),
+    "resolution_breached": _resolved(resolution_breached=True),
+    "breached": _tickets(resolution_breached=True),
+    "escalated_l2": _worked("l2"),
+    "escalated_l3": _worked("l3"),
+    "backlog": _tickets(status=Cycle(OPEN)),
+    "backlog_breached": _tickets(status=Cycle(OPEN), response_breached=True),
+    "with_article": lambda w, n: make.resolved(w, n, resolved_with=w.article),
+    "rated": make.rated,
+}
+DASHBOARD = [
+    *(
+        ListPage(
+            f"dashboard-{figure}",
+            "desk_manager",
+            "dashboard:tickets",
+            grow,
+            params={"figure": figure},
+        )
+        for figure, grow in FIGURES.items()
+    ),
+    ListPage(
+        "dashboard-backlog-1-3-days-old",
+        "desk_manager",
+        "dashboard:tickets",
+        _tickets(status=Cycle(OPEN)),
+        params={"figure": "backlog", "age": "days"},
+    ),
+]
+
+DESK = [
+    *(
+        ListPage(
+            f"quarantine-{show}",
+            "l1",
+            "incidents:quarantine",
+            lambda w, n, status=status: make.mails(w, n, status),
+            params={"show": show},
+            size="incidents.views.quarantine:PAGE_SIZE",
+        )
+        for show, status in (
+            ("quarantined", InboundStatus.QUARANTINED),
+            ("automatic", InboundStatus.IGNORED_AUTO),
+            ("refused", InboundStatus.REJECTED),
+        )
+    ),
+    ListPage(
+        "canned-responses",
+        "l2",
+        "incidents:canned_list",
+        lambda w, n: make.canned(w, n, "l2"),
+        rows=canned_rows,
+        size=None,
+    ),
+    ListPage(
+        "notifications",
+        "l2",
+        "inbox:index",
+        lambda w, n: make.notifications(w, n, "l2"),
+        rows=context_rows("items"),
+        size="servicedesk.inbox:LIST_LIMIT",
+    ),
+    ListPage(
+        "notifications-unread",
+        "l2",
+        "inbox:index",
+        lambda w, n: make.notifications(w, n, "l2", read_every=0),
+        rows=context_rows("items"),
+        params={"show": "unread"},
+        size="servicedesk.inbox:LIST_LIMIT",
+    ),
+    ListPage(
+        "log-a-call-contact-search",
+        "l1",
+        "incidents:contact_search",
+        make.contacts,
+        rows=context_rows("contacts"),
+        params={"q": WORD},
+        size="incidents.views.log_call:CONTACT_RESULTS",
+    ),
+    ListPage(
+        "major-incident-candidates",
+        "desk_manager",
+        lambda w: reverse("incidents:major_candidates", args=[w.major.number]),
+        _candidates,
+        rows=context_rows("candidates"),
+        params={"q": WORD},
+        size="incidents.major:CANDIDATES_SHOWN",
+        headers={"HX-Request": "true"},
+    ),
+    ListPage(
+        "bulk-job-refusals",
+        "l1",
+        lambda w: reverse("bulk_job", args=[_job(w).pk]),
+        _refusals,
+        rows=context_rows("refusals"),
+        size=None,
+    ),
+    ListPage(
+        "sla-reports",
+        "desk_manager",
+        "dashboard:reports",
+        make.organisations,
+        # Organisation A is listed too.
+        shown=lambda n, _size: n + 1,
+        size=None,
+    ),
+]
+
+RECORDS = [
+    ListPage(
+        "organisation-page-tickets",
+        "l1",
+        lambda w: reverse("organisation", args=[w.org.pk]),
+        _open_and_recent,
+        rows=organisation_tickets,
+        size="incidents.record_panels:SHOWN",
+        shown=_halves,
+    ),
+    ListPage(
+        "organisation-page-contacts",
+        "l1",
+        lambda w: reverse("organisation", args=[w.org.pk]),
+        make.contacts,
+        rows=lambda response: len(response.context["contacts"].rows),
+        # Alice is a contact of organisation A too.
+        shown=lambda n, size: min(n + 1, size or 0),
+        size=50,
+    ),
+    ListPage(
+        "organisation-page-problems",
+        "l1",
+        lambda w: reverse("organisation", args=[w.org.pk]),
+        make.problems,
+        rows=context_rows("problems"),
+        size="problems.selectors:RECORD_SHOWN",
+    ),
+    ListPage(
+        "organisation-page-changes",
+        "l1",
+        lambda w: reverse("organisation", args=[w.org.pk]),
+        make.changes,
+        rows=context_rows("changes"),
+        size="changes.selectors_records:RECORD_SHOWN",
+    ),
+    ListPage(
+        "configuration-item-page-tickets",
+        "l2",
+        lambda w: reverse("configuration_item", args=[w.cis[0].pk]),
+        _on_item,
+        size="incidents.record_panels:SHOWN",
+    ),
+]
+
+SEARCH = [
+    ListPage(
+        "search-everything",
+        "l1",
+        "search",
+        lambda w, n: (
+            make.tickets(w, n),
+            make.problems(w, n),
+            make.changes(w, n),
+            make.articles(w, n),
+        ),
+        rows=search_hits,
+        params={"q": WORD},
+        size="servicedesk.search.views:PER_KIND",
+        shown=lambda n, size: 4 * min(n, size or 0),
+    ),
+    *(
+        ListPage(
+            f"search-{kind}",
+            "l1",
+            "search",
+            grow,
+            rows=search_hits,
+            params={"q": WORD, "kind": kind},
+            size="servicedesk.search.views:PAGE_SIZE",
+        )
+        for kind, grow in (
+            ("tickets", make.tickets),
+            ("problems", make.problems),
+            ("changes", make.changes),
+            ("articles", make.articles),
+        )
+    ),
+]
+
+PORTAL = [
+    *(
+        ListPage(
+            f"portal-{state}",
+            "contact_a",
+            "portal:home",
+            _tickets(status=Cycle(statuses)),
+            rows=context_rows("tickets"),
+            params={"state": state},
+            size="incidents.views.portal:PAGE",
+        )
+        for state, statuses in (
+            ("open", (*OPEN, Status.COMPLETED)),
+            ("waiting", (Status.INFORMATION_NEEDED, Status.COMPLETED)),
+            ("closed", (Status.CLOSED,)),
+            ("all", tuple(Status.values)),
+        )
+    ),
+    ListPage(
+        "portal-planned-maintenance",
+        "contact_a",
+        "portal:home",
+        make.maintenance,
+        rows=html_rows("<li data-maintenance="),
+        size="changes.selectors_portal:MAINTENANCE_SHOWN",
+    ),
+    ListPage(
+        "portal-catalogue",
+        "contact_a",
+        "portal:catalogue",
+        make.services,
+        rows=context_rows("services"),
+        # The world's three services are in the catalogue too.
+        shown=lambda n, _size: n + 3,
+        size=None,
+    ),
+    ListPage(
+        "portal-help-articles",
+        "contact_a",
+        "portal:kb",
+        make.articles,
+        rows=lambda response: len(response.context["popular"]) - 1,
+        size="knowledge.views.portal:PAGE",
+        # The world's article is among the popular ones (not counted).
+        shown=lambda n, size: min(n + 1, size or 0) - 1,
+    ),
+    ListPage(
+        "portal-help-articles-search",
+        "contact_a",
+        "portal:kb",
+        make.articles,
+        rows=lambda response: kb_hits(response) - 1,
+        params={"q": WORD},
+        size="knowledge.views.portal:PAGE",
+        shown=lambda n, size: min(n + 1, size or 0) - 1,
+    ),
+    ListPage(
+        "portal-search",
+        "contact_a",
+        "portal:search",
+        lambda w, n: (make.tickets(w, n), make.articles(w, n)),
+        rows=lambda response: search_hits(response) - 1,
+        params={"q": WORD},
+        size="servicedesk.search.views:PER_KIND",
+        # The world's article is found too (not counted).
+        shown=lambda n, size: min(n, size or 0) + min(n + 1, size or 0) - 1,
+    ),
+    ListPage(
+        "portal-search-tickets",
+        "contact_a",
+        "portal:search",
+        make.tickets,
+        rows=search_hits,
+        params={"q": WORD, "kind": "tickets"},
+        size="servicedesk.search.views:PAGE_SIZE",
+    ),
+]
+
+API = [
+    ListPage(
+        "api-tickets-staff",
+        "token:l1",
+        "/api/v1/tickets",
+        make.tickets,
+        rows=json_items,
+        size="?limit",
+    ),
+    ListPage(
+        "api-tickets-contact",
+        "token:contact_a",
+        "/api/v1/tickets",
+        _tickets(status=Cycle(Status.values)),
+        rows=json_items,
+        size="?limit",
+    ),
+    ListPage(
+        "api-tickets-open-p1",
+        "token:l1",
+        "/api/v1/tickets",
+        _tickets(status=Cycle(OPEN), priority=1),
+        rows=json_items,
+        params={"status": ["assigned", "in_progress"], "priority": 1},
+        size="?limit",
+        shown=lambda n, size: min(
+            len([i for i in range(n) if OPEN[i % 6] in ("assigned", "in_progress")]), size or 0
+        ),
+    ),
+    ListPage(
+        "api-problems",
+        "token:l1",
+        "/api/v1/problems",
+        make.problems,
+        rows=json_items,
+        size="?limit",
+    ),
+    ListPage(
+        "api-changes", "token:l1", "/api/v1/changes", make.changes, rows=json_items, size="?limit"
+    ),
+]
+
+PROBLEMS = [
+    ListPage(
+        "problems",
+        "problem_manager",
+        "problems:home",
+        make.problems,
+        size="problems.views.home:PAGE",
+    ),
+    ListPage(
+        "problems-known-error-by-age",
+        "problem_manager",
+        "problems:home",
+        lambda w, n: make.problems(w, n, status=ProblemStatus.KNOWN_ERROR),
+        params={"status": ProblemStatus.KNOWN_ERROR, "sort": "age"},
+        size="problems.views.home:PAGE",
+    ),
+    ListPage(
+        "known-errors",
+        "l1",
+        "problems:known_errors",
+        make.known_errors,
+        rows=context_rows("known"),
+        size="problems.views.home:PAGE",
+    ),
+    ListPage(
+        "known-errors-search",
+        "l1",
+        "problems:known_errors",
+        make.known_errors,
+        rows=context_rows("known"),
+        params={"q": WORD},
+        size="problems.views.home:PAGE",
+    ),
+    ListPage(
+        "problem-patterns",
+        "problem_manager",
+        "problems:patterns",
+        lambda w, n: make.tickets(w, n, kind="incident", parent=None),
+        rows=pattern_rows,
+        size="problems.patterns:SHOWN",
+        # One pattern per configuration item (the titles' words are in every one).
+        shown=lambda n, size: sum(min(len(range(i, n, 3)), size or 0) for i in range(3)),
+    ),
+]
+
+CHANGES = [
+    ListPage(
+        "changes", "change_manager", "changes:home", make.changes, size="changes.views.home:PAGE"
+    ),
+    ListPage(
+        "changes-cab-review-by-age",
+        "change_manager",
+        "changes:home",
+        lambda w, n: make.changes(w, n, status=ChangeStatus.CAB_REVIEW),
+        params={"stage": ChangeStatus.CAB_REVIEW, "sort": "age"},
+        size="changes.views.home:PAGE",
+    ),
+    ListPage(
+        "cab-agenda",
+        "change_manager",
+        "changes:cab",
+        make.waiting_for_cab,
+        rows=context_rows("agenda"),
+        size="changes.selectors:AGENDA_LIMIT",
+    ),
+    ListPage("change-conflicts", "change_manager", "changes:conflicts", make.planned, size=None),
+    ListPage(
+        "change-calendar-month",
+        "change_manager",
+        "changes:calendar",
+        _in_calendar,
+        rows=calendar_entries,
+        params=_calendar_params,
+        size=None,
+    ),
+    ListPage(
+        "change-calendar-week",
+        "change_manager",
+        "changes:calendar",
+        lambda w, n: make.changes(w, n, days=0.5, spread=96, status=ChangeStatus.SCHEDULED),
+        rows=calendar_entries,
+        params={"view": "week"},
+        size=None,
+    ),
+    ListPage("my-approvals", "cab_member", "changes:approvals", make.waiting_for_cab, size=None),
+]
+
+KNOWLEDGE = [
+    ListPage(
+        "kb-workspace",
+        "kb_manager",
+        "knowledge:home",
+        _kb_workspace,
+        rows=panel_rows,
+        size="knowledge.views.home:PANEL_ROWS",
+        shown=lambda n, size: sum(
+            min(n // 5 + (1 if i < n % 5 else 0), size or 0) for i in range(5)
+        ),
+    ),
+    ListPage(
+        "kb-my-drafts-panel",
+        "l2",
+        "knowledge:home",
+        lambda w, n: make.articles(w, n, status=ArticleStatus.DRAFT),
+        rows=panel_rows,
+        size="knowledge.views.home:PANEL_ROWS",
+    ),
+    *(
+        ListPage(
+            f"kb-list-{key}",
+            user,
+            "knowledge:home",
+            grow,
+            params={"list": key},
+            size="knowledge.views.home:LIST_PAGE",
+        )
+        for key, user, grow in (
+            (
+                "review",
+                "kb_manager",
+                lambda w, n: make.articles(w, n, status=ArticleStatus.IN_REVIEW),
+            ),
+            ("drafts", "kb_manager", lambda w, n: make.articles(w, n, status=ArticleStatus.DRAFT)),
+            ("unused", "kb_manager", lambda w, n: make.articles(w, n, use_count=0)),
+            ("poor", "kb_manager", make.poorly_rated),
+            (
+                "stale",
+                "kb_manager",
+                lambda w, n: make.articles(w, n, reviewed_at=w.now - 400 * DAY),
+            ),
+            ("mine", "l2", lambda w, n: make.articles(w, n, status=ArticleStatus.IN_REVIEW)),
+        )
+    ),
+    ListPage(
+        "kb-browse-drafts",
+        "kb_manager",
+        "knowledge:home",
+        lambda w, n: make.articles(w, n, status=ArticleStatus.DRAFT),
+        params={"status": ArticleStatus.DRAFT},
+    ),
+    ListPage(
+        "kb-search",
+        "l1",
+        "knowledge:home",
+        make.articles,
+        rows=lambda response: kb_hits(response) - 1,
+        params={"q": WORD},
+        size="knowledge.views.home:SEARCH_PAGE",
+        # The world's article is found too (not counted).
+        shown=lambda n, size: min(n + 1, size or 0) - 1,
+    ),
+    ListPage(
+        "kb-article-history",
+        "kb_manager",
+        lambda w: reverse("knowledge:history", args=[w.article.number]),
+        make.revisions,
+        rows=context_rows("revisions"),
+        size="knowledge.views.history:PAGE",
+    ),
+]
+
+PAGES = [
+    *QUEUES,
+    *TICKET_LIST,
+    *DASHBOARD,
+    *DESK,
+    *RECORDS,
+    *SEARCH,
+    *PORTAL,
+    *API,
+    *PROBLEMS,
+    *CHANGES,
+    *KNOWLEDGE,
+]
+PAGED = [page for page in PAGES if page.setting is not None or page.size == "?limit"]
+
+
+# ----- measuring -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make.build_world()
+
+
+def _client(world: World, page: ListPage) -> Client:
+    client = Client()
+    role = page.user.removeprefix("token:")
+    if page.user.startswith("token:"):
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[role]}"
+    else:
+        client.force_login(world.users[role])
+    return client
+
+
+def _get(client: Client, world: World, page: ListPage, **extra: Any):
+    query = {**page.query(world), **extra}
+    response = client.get(page.path(world), query, headers=page.headers)
+    assert response.status_code == 200, response.content[:2000]
+    return response
+
+
+def _measure(client: Client, world: World, page: ListPage, **extra: Any):
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = _get(client, world, page, **extra)
+    return [q["sql"] for q in queries.captured_queries], response
+
+
+def _differ(few: list[str], many: list[str]) -> str:
+    lines = [f"{len(few)} queries, then {len(many)}:"]
+    for n in range(max(len(few), len(many))):
+        a = few[n] if n < len(few) else "—"
+        b = many[n] if n < len(many) else "—"
+        if a != b:
+            lines += [f"  #{n + 1} before: {a[:300]}", f"  #{n + 1} after:  {b[:300]}"]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_queries_are_the_same_at_10_and_500_rows(world, page):
+    client = _client(world, page)
+    page.grow(world, 10)
+    _get(client, world, page)  # the session, the roles, the search's statistics
+    few, response = _measure(client, world, page)
+    assert page.rows(response) == page.expected(10)
+
+    page.grow(world, 490)
+    many, response = _measure(client, world, page)
+    assert page.rows(response) == page.expected(500)
+    assert len(many) == len(few), _differ(few, many)
+
+
+@pytest.mark.parametrize("page", PAGED, ids=str)
+def test_queries_are_the_same_at_10_and_100_rows_a_page(world, page, monkeypatch):
+    client = _client(world, page)
+    page.grow(world, MANY)
+    _get(client, world, page)
+    measured = {}
+    for size in (10, 100):
+        if page.size == "?limit":
+            queries, response = _measure(client, world, page, limit=size)
+        else:
+            module, name = page.setting  # type: ignore[misc]
+            monkeypatch.setattr(module, name, size)
+            queries, response = _measure(client, world, page)
+        assert page.rows(response) == page.expected(MANY, size), size
+        measured[size] = queries
+    assert len(measured[100]) == len(measured[10]), _differ(measured[10], measured[100])
