@@ -12,7 +12,9 @@ minute: every measure pays for them). A failure prints the queries that differ."
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,7 +34,7 @@ from knowledge.models import Status as ArticleStatus
 from problems.models import Status as ProblemStatus
 from servicedesk.models import BulkJob, BulkJobRefusal
 from tests import list_pages as make
-from tests.list_pages import OPEN, RESOLVED, WORD, WORKED, Cycle, World
+from tests.list_pages import OPEN, RESOLVED, WORD, WORKED, Cycle, World, made_here
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +47,13 @@ MANY = 250
 # ----- counting the rows a page shows --------------------------------------------------------
 
 
+def made(rows) -> int:
+    """The rows made by the test (not the world's major incident or article)."""
+    return sum(1 for row in rows if made_here(row))
+
+
 def context_rows(name: str) -> Callable[[Any], int]:
-    return lambda response: len(response.context[name])
+    return lambda response: made(response.context[name])
 
 
 #: Most pages put their rows in the context as `rows`.
@@ -58,15 +65,15 @@ def html_rows(marker: str) -> Callable[[Any], int]:
 
 
 def json_items(response) -> int:
-    return len(response.json()["items"])
+    return made(response.json()["items"])
 
 
 def search_hits(response) -> int:
-    return sum(len(group.hits) for group in response.context["groups"])
+    return sum(made(group.hits) for group in response.context["groups"])
 
 
 def kb_hits(response) -> int:
-    return len(response.context["results"].hits)
+    return made(response.context["results"].hits)
 
 
 def canned_rows(response) -> int:
@@ -74,12 +81,12 @@ def canned_rows(response) -> int:
 
 
 def panel_rows(response) -> int:
-    return sum(len(panel.rows) for panel in response.context["panels"])
+    return sum(made(panel.rows) for panel in response.context["panels"])
 
 
 def pattern_rows(response) -> int:
     return sum(
-        len(pattern.incidents)
+        made(pattern.incidents)
         for _kind, _label, patterns in response.context["groups"]
         for pattern, _form in patterns
     )
@@ -87,11 +94,13 @@ def pattern_rows(response) -> int:
 
 def calendar_entries(response) -> int:
     cal = response.context["cal"]
-    return len({e.change.pk for week in cal.weeks for day in week for e in day.entries})
+    return len(
+        {e.change.pk for week in cal.weeks for day in week for e in day.entries if made_here(e)}
+    )
 
 
 def organisation_tickets(response) -> int:
-    return len(response.context["open_rows"]) + len(response.context["recent_rows"])
+    return made(response.context["open_rows"]) + made(response.context["recent_rows"])
 
 
 # ----- a list page ---------------------------------------------------------------------------
@@ -116,6 +125,10 @@ class ListPage:
     #: The rows shown of n rows at a page size, when that is not min(n, size).
     shown: Callable[[int, int | None], int] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    #: Queries the page makes only once it has more rows than it shows (a count it does
+    #: not need while every row is shown), and why: at 500 rows it makes exactly these
+    #: more than at 10, whatever the rows beyond.
+    beyond_a_page: tuple[int, str] = (0, "")
 
     def __str__(self) -> str:
         return self.id
@@ -198,6 +211,12 @@ def _with(**times: timedelta):
     )
 
 
+def _recurring(world: World, n: int):
+    """Incidents on the three configuration items (a pattern each), titles without
+    two words in common (no pattern of words)."""
+    return make.tickets(world, n, kind="incident", parent=None, title=Cycle(("Outage",)))
+
+
 def _kb_workspace(world: World, n: int):
     """The knowledge manager's five panels, a fifth of the rows each."""
     per = [n // 5 + (1 if i < n % 5 else 0) for i in range(5)]
@@ -253,7 +272,7 @@ def _refusals(world: World, n: int):
 
 
 def _candidates(world: World, n: int):
-    return make.tickets(world, n, parent=None, service=world.services[1])
+    return make.tickets(world, n, kind="incident", parent=None, service=world.services[1])
 
 
 # ----- the pages -------------------------------------------------------------------------------
@@ -471,9 +490,9 @@ DESK = [
     ListPage(
         "major-incident-candidates",
         "desk_manager",
-        lambda w: reverse("incidents:major_candidates", args=[w.major.number]),
+        lambda w: reverse("incidents:major_candidates", args=[make.open_major(w).number]),
         _candidates,
-        rows=context_rows("candidates"),
+        rows=lambda response: made(response.context["major_panel"].candidates),
         params={"q": WORD},
         size="incidents.major:CANDIDATES_SHOWN",
         headers={"HX-Request": "true"},
@@ -491,8 +510,8 @@ DESK = [
         "desk_manager",
         "dashboard:reports",
         make.organisations,
-        # Organisation A is listed too.
-        shown=lambda n, _size: n + 1,
+        # Organisations A and B are listed too.
+        shown=lambda n, _size: n + 2,
         size=None,
     ),
 ]
@@ -516,6 +535,11 @@ RECORDS = [
         # Alice is a contact of organisation A too.
         shown=lambda n, size: min(n + 1, size or 0),
         size=50,
+        beyond_a_page=(
+            3,
+            "the contacts are counted when a page does not hold them all, and the link to "
+            "the rest in the admin reads the user's permissions (2 queries)",
+        ),
     ),
     ListPage(
         "organisation-page-problems",
@@ -531,7 +555,7 @@ RECORDS = [
         lambda w: reverse("organisation", args=[w.org.pk]),
         make.changes,
         rows=context_rows("changes"),
-        size="changes.selectors_records:RECORD_SHOWN",
+        size="changes.panels:RECORD_SHOWN",
     ),
     ListPage(
         "configuration-item-page-tickets",
@@ -618,31 +642,27 @@ PORTAL = [
         "contact_a",
         "portal:kb",
         make.articles,
-        rows=lambda response: len(response.context["popular"]) - 1,
+        rows=context_rows("popular"),
         size="knowledge.views.portal:PAGE",
-        # The world's article is among the popular ones (not counted).
-        shown=lambda n, size: min(n + 1, size or 0) - 1,
     ),
     ListPage(
         "portal-help-articles-search",
         "contact_a",
         "portal:kb",
         make.articles,
-        rows=lambda response: kb_hits(response) - 1,
+        rows=kb_hits,
         params={"q": WORD},
         size="knowledge.views.portal:PAGE",
-        shown=lambda n, size: min(n + 1, size or 0) - 1,
     ),
     ListPage(
         "portal-search",
         "contact_a",
         "portal:search",
         lambda w, n: (make.tickets(w, n), make.articles(w, n)),
-        rows=lambda response: search_hits(response) - 1,
+        rows=search_hits,
         params={"q": WORD},
         size="servicedesk.search.views:PER_KIND",
-        # The world's article is found too (not counted).
-        shown=lambda n, size: min(n, size or 0) + min(n + 1, size or 0) - 1,
+        shown=lambda n, size: 2 * min(n, size or 0),
     ),
     ListPage(
         "portal-search-tickets",
@@ -734,10 +754,10 @@ PROBLEMS = [
         "problem-patterns",
         "problem_manager",
         "problems:patterns",
-        lambda w, n: make.tickets(w, n, kind="incident", parent=None),
+        _recurring,
         rows=pattern_rows,
-        size="problems.patterns:SHOWN",
-        # One pattern per configuration item (the titles' words are in every one).
+        # The incidents shown of each pattern (a sample of the pattern's newest SAMPLE).
+        size=8,
         shown=lambda n, size: sum(min(len(range(i, n, 3)), size or 0) for i in range(3)),
     ),
 ]
@@ -842,18 +862,17 @@ KNOWLEDGE = [
         "l1",
         "knowledge:home",
         make.articles,
-        rows=lambda response: kb_hits(response) - 1,
+        rows=kb_hits,
         params={"q": WORD},
         size="knowledge.views.home:SEARCH_PAGE",
-        # The world's article is found too (not counted).
-        shown=lambda n, size: min(n + 1, size or 0) - 1,
+        beyond_a_page=(1, "the matches are counted when a page does not hold them all"),
     ),
     ListPage(
         "kb-article-history",
         "kb_manager",
         lambda w: reverse("knowledge:history", args=[w.article.number]),
         make.revisions,
-        rows=context_rows("revisions"),
+        rows=lambda response: len(response.context["revisions"]),
         size="knowledge.views.history:PAGE",
     ),
 ]
@@ -906,13 +925,20 @@ def _measure(client: Client, world: World, page: ListPage, **extra: Any):
     return [q["sql"] for q in queries.captured_queries], response
 
 
+def _shape(sql: str) -> str:
+    """A query without its values (times, ids, session keys), to compare two runs."""
+    return re.sub(r"'[^']*'|\b\d+\b", "?", sql)
+
+
 def _differ(few: list[str], many: list[str]) -> str:
-    lines = [f"{len(few)} queries, then {len(many)}:"]
-    for n in range(max(len(few), len(many))):
-        a = few[n] if n < len(few) else "—"
-        b = many[n] if n < len(many) else "—"
-        if a != b:
-            lines += [f"  #{n + 1} before: {a[:300]}", f"  #{n + 1} after:  {b[:300]}"]
+    """The queries one run made and the other did not."""
+    lines = [f"{len(few)} queries at first, then {len(many)}:"]
+    a, b = [_shape(q) for q in few], [_shape(q) for q in many]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        lines += [f"  - {q[:400]}" for q in few[i1:i2]]
+        lines += [f"  + {q[:400]}" for q in many[j1:j2]]
     return "\n".join(lines)
 
 
@@ -927,7 +953,8 @@ def test_queries_are_the_same_at_10_and_500_rows(world, page):
     page.grow(world, 490)
     many, response = _measure(client, world, page)
     assert page.rows(response) == page.expected(500)
-    assert len(many) == len(few), _differ(few, many)
+    more, _why = page.beyond_a_page
+    assert len(many) == len(few) + more, _differ(few, many)
 
 
 @pytest.mark.parametrize("page", PAGED, ids=str)
