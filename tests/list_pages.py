@@ -129,6 +129,7 @@ def build_world() -> World:
         ),
         "cab_member": UserFactory.create(username="cab_member", roles=[roles.CAB_MEMBER]),
         "kb_manager": UserFactory.create(username="kb_manager", roles=[roles.KNOWLEDGE_MANAGER]),
+        "admin": UserFactory.create(username="admin", is_staff=True, is_superuser=True),
     }
     groups = {
         "l1": SupportGroupFactory.create(name="Service desk", line=Line.L1, members=[users["l1"]]),
@@ -401,6 +402,43 @@ def contacts(world: World, n: int) -> None:
         )
         for _ in range(n)
     )
+
+
+def group_members(world: World, n: int, group: str) -> None:
+    """`n` more agents in the support group."""
+    people = User.objects.bulk_create(
+        User(username=f"agent{(k := world.number())}", first_name="Agent", last_name=f"{k:05d}")
+        for _ in range(n)
+    )
+    world.groups[group].members.add(*people)
+
+
+def items(world: World, n: int) -> None:
+    """Configuration items of organisation A on the first service."""
+    ConfigurationItem.objects.bulk_create(
+        ConfigurationItem(
+            name=f"flat-ci-{world.number():05d}", service=world.services[0], organisation=world.org
+        )
+        for _ in range(n)
+    )
+
+
+def ticket(world: World) -> Incident:
+    """An open ticket of organisation A in L2's hands (made once): for the lists a
+    ticket page opens."""
+    found = Incident.objects.filter(number="INC-600003").first()
+    if found is None:
+        (found,) = tickets(
+            world,
+            1,
+            number="INC-600003",
+            title="The printer prints nothing",
+            status=Status.IN_PROGRESS,
+            support_group=world.groups["l2"],
+            assignee=world.users["l2"],
+            parent=None,
+        )
+    return found
 
 
 def services(world: World, n: int) -> None:

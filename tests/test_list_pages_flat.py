@@ -150,7 +150,11 @@ class ListPage:
         if not isinstance(self.size, str) or self.size == "?limit":
             return None
         module, name = self.size.split(":")
-        return importlib.import_module(module), name
+        owner: Any = importlib.import_module(module)
+        *path, name = name.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        return owner, name
 
     def page_size(self) -> int | None:
         if self.size == "?limit":
@@ -516,6 +520,143 @@ DESK = [
         # Organisations A and B are listed too.
         shown=lambda n, _size: n + 2,
         size=None,
+    ),
+]
+
+#: The lists the forms and panels of the desk fetch (mostly by htmx).
+FORMS = [
+    ListPage(
+        "assignee-choices",
+        "l1",
+        "incidents:assignee_choices",
+        lambda w, n: make.group_members(w, n, "l2"),
+        rows=context_rows("people"),
+        params=lambda w: {"group": w.groups["l2"].pk},
+        # L2 is a member too.
+        shown=lambda n, _size: n + 1,
+        size=None,
+    ),
+    ListPage(
+        "log-a-call-configuration-items",
+        "l1",
+        "incidents:configuration_items",
+        make.items,
+        rows=context_rows("items"),
+        params=lambda w: {"service": w.services[0].pk, "contact": w.contact.pk},
+        # The world's item on the service is offered too.
+        shown=lambda n, _size: n + 1,
+        size=None,
+    ),
+    ListPage(
+        "log-a-call-articles",
+        "l1",
+        "incidents:article_suggestions",
+        make.articles,
+        rows=context_rows("hits"),
+        params={"q": WORD},
+        size="incidents.views.knowledge:SUGGESTED",
+    ),
+    ListPage(
+        "ticket-articles",
+        "l2",
+        lambda w: reverse("incidents:ticket_articles", args=[make.ticket(w).number]),
+        make.articles,
+        rows=context_rows("hits"),
+        params={"q": WORD},
+        size="incidents.views.knowledge:SUGGESTED",
+        headers={"HX-Request": "true"},
+    ),
+    ListPage(
+        "ticket-canned-picker",
+        "l2",
+        lambda w: reverse("incidents:canned_picker", args=[make.ticket(w).number]),
+        lambda w, n: make.canned(w, n, "l2"),
+        rows=context_rows("canned_choices"),
+        size=None,
+        headers={"HX-Request": "true"},
+    ),
+    ListPage(
+        "portal-article-suggestions",
+        "contact_a",
+        "portal:kb_suggestions",
+        make.articles,
+        rows=lambda response: made(s.hit for s in response.context["suggestions"]),
+        params={"q": WORD},
+        size="knowledge.views.portal:SUGGESTED",
+        headers={"HX-Request": "true"},
+    ),
+]
+
+
+def _admin(app: str, model: str, grow, admin: str, *, extra: int = 0, per: int = 1) -> ListPage:
+    """A Django admin changelist: `per` rows listed per row made, `extra` of the world's."""
+    return ListPage(
+        f"admin-{app}-{model}",
+        "admin",
+        f"admin:{app}_{model}_changelist",
+        grow,
+        rows=lambda response: made(response.context["cl"].result_list),
+        size=f"{admin}.list_per_page",
+        shown=lambda n, size: min(per * n + extra, size or 0),
+    )
+
+
+ADMIN = [
+    _admin("incidents", "incident", make.tickets, "incidents.admin:IncidentAdmin"),
+    _admin(
+        "incidents",
+        "inboundemail",
+        make.mails,
+        "incidents.intake.admin:InboundEmailAdmin",
+    ),
+    _admin(
+        "incidents",
+        "cannedresponse",
+        lambda w, n: make.canned(w, n, "l2"),
+        "incidents.admin:CannedResponseAdmin",
+    ),
+    _admin(
+        "incidents", "satisfactionrating", make.rated, "incidents.admin:SatisfactionRatingAdmin"
+    ),
+    _admin(
+        "incidents",
+        "watch",
+        lambda w, n: make.followed(w, n, "l1"),
+        "incidents.admin:WatchAdmin",
+    ),
+    _admin("problems", "problem", make.problems, "problems.admin:ProblemAdmin"),
+    _admin("changes", "changerequest", make.changes, "changes.admin:ChangeRequestAdmin"),
+    _admin("changes", "approval", make.waiting_for_cab, "changes.admin:ApprovalAdmin", per=2),
+    _admin("knowledge", "article", make.articles, "knowledge.admin:ArticleAdmin"),
+    _admin(
+        "knowledge",
+        "articlefeedback",
+        make.poorly_rated,
+        "knowledge.admin:ArticleFeedbackAdmin",
+        per=3,
+    ),
+    # The world's organisations, contacts, services and users are listed too.
+    _admin(
+        "servicedesk",
+        "organisation",
+        make.organisations,
+        "servicedesk.admin:OrganisationAdmin",
+        extra=2,
+    ),
+    _admin("servicedesk", "contact", make.contacts, "servicedesk.admin:ContactAdmin", extra=2),
+    _admin("servicedesk", "service", make.services, "servicedesk.admin:ServiceAdmin", extra=3),
+    _admin(
+        "servicedesk",
+        "inappnotification",
+        lambda w, n: make.notifications(w, n, "l2"),
+        "servicedesk.admin:InAppNotificationAdmin",
+    ),
+    _admin(
+        "auth",
+        "user",
+        lambda w, n: make.group_members(w, n, "l2"),
+        "django.contrib.auth.admin:UserAdmin",
+        extra=10,
     ),
 ]
 
@@ -898,6 +1039,7 @@ PAGES = [
     *TICKET_LIST,
     *DASHBOARD,
     *DESK,
+    *FORMS,
     *RECORDS,
     *SEARCH,
     *PORTAL,
@@ -905,6 +1047,7 @@ PAGES = [
     *PROBLEMS,
     *CHANGES,
     *KNOWLEDGE,
+    *ADMIN,
 ]
 PAGED = [page for page in PAGES if page.setting is not None or page.size == "?limit"]
 
