@@ -150,6 +150,7 @@ def build_world() -> World:
         with_login=True,
         user__username="contact_a",
     )
+    assert contact.user is not None
     users["contact_a"] = contact.user
     org_b = OrganisationFactory.create(name="Organisation B", contract_number="B-001")
     contact_b = ContactFactory.create(organisation=org_b, name="Bob Customer")

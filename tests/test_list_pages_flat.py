@@ -211,6 +211,10 @@ def _halves(n: int, size: int | None) -> int:
     return min(n // 2, size) + min(n - n // 2, size)
 
 
+def _mails(status: str):
+    return lambda world, n: make.mails(world, n, status)
+
+
 def _with(**times: timedelta):
     """Tickets with these milestones (name: how long ago)."""
     return lambda world, n: make.tickets(
@@ -450,7 +454,7 @@ DESK = [
             f"quarantine-{show}",
             "l1",
             "incidents:quarantine",
-            lambda w, n, status=status: make.mails(w, n, status),
+            _mails(status),
             params={"show": show},
             size="incidents.views.quarantine:PAGE_SIZE",
         )
@@ -1126,7 +1130,8 @@ def test_queries_are_the_same_at_10_and_100_rows_a_page(world, page, monkeypatch
         if page.size == "?limit":
             queries, response = _measure(client, world, page, limit=size)
         else:
-            module, name = page.setting  # type: ignore[misc]
+            assert page.setting is not None
+            module, name = page.setting
             monkeypatch.setattr(module, name, size)
             queries, response = _measure(client, world, page)
         assert page.rows(response) == page.expected(MANY, size), size
