@@ -501,18 +501,25 @@ PIPELINE = (
 
 
 def changes(
-    world: World, n: int, *, days: float = 3, spread: int = 200, **fields: Any
+    world: World,
+    n: int,
+    *,
+    days: float = 3,
+    spread: int = 200,
+    first: datetime | None = None,
+    **fields: Any,
 ) -> list[ChangeRequest]:
-    """Changes with a two-hour window `days` from now (one an hour after another, over
-    `spread` hours), each
+    """Changes with a two-hour window from `first` (default: `days` from now), one an
+    hour after another over `spread` hours, each
     on one service; in pairs on the same configuration item, so every change has one
     conflict (the conflicts grow with the changes, never as their square)."""
-    now = world.now.replace(minute=0, second=0, microsecond=0)
+    if first is None:
+        first = world.now.replace(minute=0, second=0, microsecond=0) + timedelta(days=days)
     rows = []
     pairs: list[tuple[int, int]] = []
     for i in range(n):
         k = world.number()
-        start = now + timedelta(days=days, hours=i % spread)
+        start = first + timedelta(hours=i % spread)
         values = {
             "number": f"CHG-7{k:05d}",
             "title": f"Replace the {WORD} drivers, round {k}",

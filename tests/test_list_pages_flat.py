@@ -17,7 +17,7 @@ import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from changes.models import Status as ChangeStatus
 from incidents.intake.models import InboundStatus
@@ -238,20 +239,22 @@ def _kb_workspace(world: World, n: int):
     make.poorly_rated(world, per[4])
 
 
-def _calendar_params(world: World) -> dict[str, str]:
-    return {"view": "month", "date": _anchor(world).isoformat()}
+def _calendar(view: str) -> Callable[[World], dict[str, str]]:
+    return lambda world: {"view": view, "date": _anchor(world).isoformat()}
 
 
-def _anchor(world: World):
-    """A day in the middle of next month (the calendar's changes are there)."""
+def _anchor(world: World) -> date:
+    """The Wednesday of next month's second week: it and the two days after it are in
+    one week whether weeks start on Sunday or on Monday, and in one month."""
     first_next = (world.now.date().replace(day=1) + 32 * DAY).replace(day=1)
-    return first_next.replace(day=10)
+    return first_next + timedelta(days=7 + (2 - first_next.weekday()) % 7)
 
 
 def _in_calendar(world: World, n: int):
-    days = (_anchor(world) - world.now.date()).days
+    """Changes planned and carried out over the anchor day and the two after it."""
+    first = timezone.make_aware(datetime.combine(_anchor(world), time(0)))
     statuses = Cycle((ChangeStatus.SCHEDULED, ChangeStatus.APPROVED, ChangeStatus.CLOSED))
-    return make.changes(world, n, days=days, status=statuses)
+    return make.changes(world, n, first=first, spread=70, status=statuses)
 
 
 def _job(world: World) -> BulkJob:
@@ -946,16 +949,16 @@ CHANGES = [
         "changes:calendar",
         _in_calendar,
         rows=calendar_entries,
-        params=_calendar_params,
+        params=_calendar("month"),
         size=None,
     ),
     ListPage(
         "change-calendar-week",
         "change_manager",
         "changes:calendar",
-        lambda w, n: make.changes(w, n, days=0.5, spread=96, status=ChangeStatus.SCHEDULED),
+        _in_calendar,
         rows=calendar_entries,
-        params={"view": "week"},
+        params=_calendar("week"),
         size=None,
     ),
     ListPage("my-approvals", "cab_member", "changes:approvals", make.waiting_for_cab, size=None),
