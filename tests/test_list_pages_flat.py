@@ -8,7 +8,13 @@ lists (tests/list_pages.py, bulk_create), how to count the rows it shows, and th
 that says how many rows a page shows (none: it shows them all). Each measured request
 follows one that warms the session, the roles and the search's statistics, and starts
 with an empty cache (the navigation's counts and the dashboard's figures are kept a
-minute: every measure pays for them). A failure prints the queries that differ."""
+minute: every measure pays for them). A failure prints the queries that differ.
+
+The rows counted are the ones the test made (tests/list_pages.py numbers them INC-7…,
+PRB-7…, CHG-7…, KB-7…), and a response must show as many as the page is meant to, so a
+page that stopped listing them fails too. A page that makes a fixed number of queries
+more once it has more than a page of rows (a count it skips while every row is shown)
+says so in `more` and why; the test holds it to exactly that number."""
 
 from __future__ import annotations
 
@@ -120,8 +126,9 @@ class ListPage:
     rows: Callable[[Any], int] = ROWS
     #: The query string (or, for the world, a function that gives it).
     params: dict[str, Any] | Callable[[World], dict[str, Any]] = field(default_factory=dict)
-    #: How many rows a page shows: "module:NAME" of the setting, "?limit" for the API's
-    #: query parameter, an int when it is fixed, None when the page shows every row.
+    #: How many rows a page shows: "module:NAME" (or "module:Class.name") of the setting,
+    #: "?limit" for the API's query parameter, an int when it is fixed (the rows-a-page
+    #: test leaves the page out), None when the page shows every row.
     size: str | int | None = "servicedesk.pagination:PAGE_SIZE"
     #: The rows shown of n rows at a page size, when that is not min(n, size).
     shown: Callable[[int, int | None], int] | None = None
@@ -856,13 +863,10 @@ API = [
         "api-tickets-open-p1",
         "token:l1",
         "/api/v1/tickets",
-        _tickets(status=Cycle(OPEN), priority=1),
+        _tickets(status=Cycle((Status.ASSIGNED, Status.IN_PROGRESS)), priority=1),
         rows=json_items,
-        params={"status": ["assigned", "in_progress"], "priority": 1},
+        params={"status": [Status.ASSIGNED, Status.IN_PROGRESS], "priority": 1},
         size="?limit",
-        shown=lambda n, size: min(
-            len([i for i in range(n) if OPEN[i % 6] in ("assigned", "in_progress")]), size or 0
-        ),
     ),
     ListPage(
         "api-problems",
