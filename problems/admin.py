@@ -42,10 +42,13 @@ class ProblemAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "status",
         "priority",
         "service",
-        person_column("owner", _("problem manager")),
+        "owner_name",
         "created_at",
         "resolved_at",
     ]
+    # A method of the admin (the column takes the admin and the row), not a bare function
+    # in list_display, which the changelist would call with the row alone.
+    owner_name = person_column("owner", _("problem manager"))
     list_filter = ["status", "priority", "service"]
     search_fields = ["number", "title"]
     list_select_related = ["service", "owner"]
