@@ -47,7 +47,7 @@ def page_context(
         "classify_form": None,
         "attachments": incident.attachments.select_related("uploaded_by"),
         "notifications": notifications_for(incident),
-        "duplicates": incident.duplicates.only("pk", "number").order_by("pk"),
+        "duplicates": incident.duplicates.only("pk", "number", "status").order_by("pk"),
         "open_action": None,
         "action_form": None,
         "declare_form": None,
