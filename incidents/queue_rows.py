@@ -7,11 +7,12 @@ with `get_priority_display`, `|date` and `{% translate %}` in the loop it made a
 translation lookups, 200 date formats and 100 choice-dict rebuilds a page, two thirds of
 the page's time. Here the labels and words are looked up once per page, each date is
 converted once and formatted by servicedesk.dates.LocalDates, and the row template only
-prints strings. Nothing is cached across requests: every row is as fresh as the query
-that read it.
+prints strings. Each row's HTML is then kept in the cache by everything it shows
+(servicedesk.fragments: `fragment_key`, made of ROW_SHOWN and the SLA cell), so a row
+is drawn again only when something it shows has changed, and never shown stale.
 """
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from functools import cache
 
@@ -85,6 +86,32 @@ def shown() -> IncidentQuerySet:
     return Incident.objects.only(*ROW_FIELDS).annotate(**row_names())
 
 
+#: What templates/incidents/_queue_row.html prints of a row (with its `sla_cell`): the
+#: row's cache key (servicedesk.fragments) is made of these, so a row is drawn anew
+#: whenever one of them changes. A test holds the template to this list.
+ROW_SHOWN = (
+    "pk",
+    "url",
+    "number",
+    "priority",
+    "priority_label",
+    "status",
+    "status_label",
+    "is_request",
+    "title",
+    "is_major",
+    "major_number",
+    "major_proposal",
+    "urgency_confirmed",
+    "organisation_name",
+    "contact_name",
+    "service_shown",
+    "group_shown",
+    "assignee_shown",
+    "registered_iso",
+    "registered_shown",
+)
+
 SHORT = "d M H:i"
 DUE = "D d M H:i"
 
@@ -127,7 +154,8 @@ def prepare_rows(rows: list[Incident], now: datetime, *, majors: bool = True) ->
     """Give each row (from `shown()`) what queue.html prints: `url`, `priority_label`,
     `status_label`, `group_shown`, `assignee_shown`, `service_shown`, `registered_iso`
     and `registered_shown`, `sla_countdown` and `sla_cell`, and with `majors` its major
-    incident marks (major.mark_queue_rows: one query), else none."""
+    incident marks (major.mark_queue_rows: one query), else none; and `fragment_key`,
+    all of that as the row's cache key."""
     sla.annotate_countdowns(rows, now)
     if majors:
         major.mark_queue_rows(rows)
@@ -157,6 +185,10 @@ def prepare_rows(rows: list[Incident], now: datetime, *, majors: bool = True) ->
         row.registered_iso = dates.format(row.registered_at, "c")
         row.registered_shown = dates.format(row.registered_at, SHORT)
         row.sla_cell = _sla_cell(row, words, dates)
+        row.fragment_key = (
+            *(getattr(row, name) for name in ROW_SHOWN),
+            astuple(row.sla_cell) if row.sla_cell else None,
+        )
 
 
 def _sla_cell(row: Incident, words: _Words, dates: LocalDates) -> SlaCell | None:
