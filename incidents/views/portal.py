@@ -157,9 +157,23 @@ def _listed(rows: QuerySet[Incident]) -> QuerySet[Incident]:
     )
 
 
+#: What templates/incidents/portal/_ticket_row.html prints of a ticket: its cache key.
+ROW_SHOWN = (
+    "url",
+    "number",
+    "title",
+    "status",
+    "status_label",
+    "kind_label",
+    "service_name",
+    "raised",
+)
+
+
 def _prepare_rows(tickets: list[Incident]) -> None:
-    """Give each row what home.html prints (`url`, `status_label`, `kind_label`,
-    `raised`), the labels and wording looked up once for the page, not per row."""
+    """Give each row what _ticket_row.html prints (`url`, `status_label`, `kind_label`,
+    `raised`), the labels and wording looked up once for the page, not per row, and
+    all of it as its cache key (`fragment_key`, servicedesk.fragments)."""
     statuses = {value: str(label) for value, label in Status.choices}
     kinds = {value: str(label) for value, label in Kind.choices}
     raised = _("raised by %(name)s on %(date)s")
@@ -177,6 +191,7 @@ def _prepare_rows(tickets: list[Incident]) -> None:
                 "date": conditional_escape(dates.format(ticket.registered_at, "d M Y")),
             }
         )
+        ticket.fragment_key = tuple(getattr(ticket, name) for name in ROW_SHOWN)
 
 
 # ----- the service catalogue and raising a ticket --------------------------------------------

@@ -9,12 +9,18 @@ from django.conf import settings
 from django.urls import reverse
 
 from incidents.queue_rows import ROW_SHOWN, SlaCell
+from incidents.views import portal
 from servicedesk.models import Organisation
 from tests.factories import ContactFactory, IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
 ROW_TEMPLATE = Path(settings.BASE_DIR) / "templates" / "incidents" / "_queue_row.html"
+
+
+def test_the_portal_row_template_prints_only_what_makes_the_key():
+    source = (ROW_TEMPLATE.parent / "portal" / "_ticket_row.html").read_text()
+    assert set(re.findall(r"\bt\.(\w+)", source)) <= set(portal.ROW_SHOWN)
 
 
 def test_the_row_template_prints_only_what_makes_the_key():
