@@ -101,9 +101,12 @@ class DashboardTickets(generate_tickets.Command):
         done = status in (Status.COMPLETED, Status.CLOSED)
         registered: datetime = row["registered_at"]  # type: ignore[assignment]
         if status == Status.CLOSED and rng.random() < 0.7:
-            # Most tickets arrive in office hours (closed ones are days old: still past).
-            registered = registered.astimezone(LOCAL).replace(hour=rng.choice(OFFICE_HOURS))
-            row["registered_at"] = registered
+            # Most tickets arrive in office hours; not later than now (a ticket of today
+            # loaded before office hours stays where it was).
+            moved = registered.astimezone(LOCAL).replace(hour=rng.choice(OFFICE_HOURS))
+            if moved < now - timedelta(minutes=5):
+                registered = moved
+                row["registered_at"] = registered
         reaction, resolution = TARGETS[row["priority"]]  # type: ignore[index]
         row["sla_policy_id"] = self.policies[row["organisation_id"]]  # type: ignore[index]
 
