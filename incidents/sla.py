@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import OPEN_STATUSES, Incident, Kind, SlaEvent, Status
+from servicedesk.sla_calendars import calendars_of
 
 #: The fields this module derives; saved together with the ticket.
 SLA_FIELDS = [
@@ -370,21 +371,10 @@ def row_countdown(
 
 
 def annotate_countdowns(rows: list[Incident], now: datetime) -> None:
-    """Give each queue row its `sla_countdown`. The rows' calendars are read in three
-    queries whatever the number of rows, and each calendar's schedule is built once."""
-    from servicedesk.models import SlaPolicy
-
-    policy_ids = {row.sla_policy_id for row in rows if row.sla_policy_id}
-    calendars: dict[int | None, object] = {}
-    if policy_ids:
-        policies = (
-            SlaPolicy.objects.filter(pk__in=policy_ids)
-            .select_related("calendar")
-            .prefetch_related("calendar__working_hours", "calendar__extra_holidays")
-        )
-        shared: dict[int, object] = {}
-        for policy in policies:
-            calendars[policy.pk] = shared.setdefault(policy.calendar_id, policy.calendar)
+    """Give each queue row its `sla_countdown`. The rows' calendars come from the
+    process's own copy (servicedesk.sla_calendars: no query while none has changed),
+    and each calendar's schedule is built once."""
+    calendars = calendars_of({row.sla_policy_id for row in rows if row.sla_policy_id})
     words = RowWords.current()
     for row in rows:
         row.sla_countdown = row_countdown(row, calendars.get(row.sla_policy_id), now, words)

@@ -10,8 +10,10 @@ class ServicedeskConfig(AppConfig):
         # Failed logins counted and cleared (signal receivers); deploy checks.
         from django.contrib.auth.signals import user_logged_in
 
-        from servicedesk import checks, login_throttle  # noqa: F401
+        from servicedesk import checks, login_throttle, sla_calendars  # noqa: F401
         from servicedesk.language import remember_contact_login
+
+        sla_calendars.connect()
 
         user_logged_in.connect(remember_contact_login, dispatch_uid="servicedesk.language")
         _register_search(self)
