@@ -14,6 +14,7 @@ services, and overrides the hooks for what is its own: `rows` (what a lock also 
 
 import copy
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import (
     ConcurrentTransition,
     ConcurrentTransitionMixin,
+    FSMFieldMixin,
     TransitionNotAllowed,
     can_proceed,
 )
@@ -34,6 +36,22 @@ if TYPE_CHECKING:
 
 #: Who acts: a signed-in person, or None when the system acts (a scheduled task, intake).
 type Actor = User | AnonymousUser | None
+
+
+class ConcurrentStateModel(ConcurrentTransitionMixin):
+    """django-fsm's ConcurrentTransitionMixin (a save refuses a record whose state moved
+    since it was read), with the model's state fields found once per model instead of
+    once per instance: django-fsm filters every field of the model for each record made,
+    which was a fifth of the time of a 50-row list or API page."""
+
+    @property
+    def state_fields(self) -> tuple[FSMFieldMixin, ...]:
+        return _state_fields(type(self))
+
+
+@cache
+def _state_fields(model: type[models.Model]) -> tuple[FSMFieldMixin, ...]:
+    return tuple(field for field in model._meta.fields if isinstance(field, FSMFieldMixin))
 
 
 class Workflow[M: models.Model]:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from changes import rules
@@ -23,6 +23,7 @@ from changes.models.choices import (
     assess_risk,
 )
 from servicedesk.models.sequences import NumberSequence
+from servicedesk.workflow import ConcurrentStateModel
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -46,7 +47,7 @@ class ChangeSequence(NumberSequence):
         verbose_name = _("change number sequence")
 
 
-class ChangeRequest(ConcurrentTransitionMixin, models.Model):
+class ChangeRequest(ConcurrentStateModel, models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what"), blank=True, help_text=_("What is changed."))

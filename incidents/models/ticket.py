@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from incidents import rules
@@ -25,6 +25,7 @@ from incidents.models.choices import (
 from incidents.models.clock import current_time
 from servicedesk.models import Impact, Line, Priority, Urgency
 from servicedesk.models.sequences import NumberSequence
+from servicedesk.workflow import ConcurrentStateModel
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -70,7 +71,7 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         return self.none()
 
 
-class Incident(ConcurrentTransitionMixin, models.Model):
+class Incident(ConcurrentStateModel, models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INCIDENT)
     title = models.CharField(_("title"), max_length=200)

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from knowledge import rules
 from servicedesk.models.sequences import NumberSequence
+from servicedesk.workflow import ConcurrentStateModel
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -68,7 +69,7 @@ class ArticleSequence(NumberSequence):
         verbose_name = _("article number sequence")
 
 
-class Article(ConcurrentTransitionMixin, models.Model):
+class Article(ConcurrentStateModel, models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))

@@ -8,13 +8,14 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from incidents.models.choices import Category
 from problems import rules
 from servicedesk.models.priority import Priority
 from servicedesk.models.sequences import NumberSequence
+from servicedesk.workflow import ConcurrentStateModel
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -60,7 +61,7 @@ class ProblemSequence(NumberSequence):
         verbose_name = _("problem number sequence")
 
 
-class Problem(ConcurrentTransitionMixin, models.Model):
+class Problem(ConcurrentStateModel, models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(
