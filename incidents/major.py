@@ -169,8 +169,11 @@ def affecting(organisation_id: int) -> Q:
 
 def banners_for(contact: Contact, *, service_id: int | None = None) -> list[Banner]:
     """The banners this contact sees: one per open major incident affecting their
-    organisation (on `service_id` only, if given). One query when there are none, three
-    otherwise."""
+    organisation (on `service_id` only, if given). One query when there are none, four
+    otherwise: the usual case, no open major incident at all, is asked first with a
+    query that costs a tenth of the one that works out whom a major incident affects."""
+    if not open_majors().exists():
+        return []
     organisation_id = contact.organisation_id
     majors = open_majors().filter(affecting(organisation_id))
     if service_id is not None:
