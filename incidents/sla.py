@@ -377,4 +377,5 @@ def annotate_countdowns(rows: list[Incident], now: datetime) -> None:
     calendars = calendars_of({row.sla_policy_id for row in rows if row.sla_policy_id})
     words = RowWords.current()
     for row in rows:
-        row.sla_countdown = row_countdown(row, calendars.get(row.sla_policy_id), now, words)
+        calendar = calendars.get(row.sla_policy_id) if row.sla_policy_id is not None else None
+        row.sla_countdown = row_countdown(row, calendar, now, words)

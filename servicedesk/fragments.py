@@ -20,7 +20,7 @@ web process in production, memory per process under `make run`.
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache as once
 from hashlib import blake2b
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django import forms
 from django.core.cache import cache
@@ -72,8 +72,8 @@ def render_form(form: forms.Form, template_name: str) -> SafeString:
         if isinstance(field, forms.ChoiceField):
             if isinstance(field, forms.ModelChoiceField):
                 # (iter(): list() would ask the iterator its length, a COUNT query)
-                field.choices = list(iter(field.choices))
-            choices.append((name, _plain(field.choices)))
+                field.choices = list(iter(cast(Iterable[Any], field.choices)))
+            choices.append((name, _plain(cast(Iterable[Any], field.choices))))
     data = sorted(form.data.lists()) if isinstance(form.data, QueryDict) else form.data
     shown = (
         _source_key(template_name),

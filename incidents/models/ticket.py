@@ -1,7 +1,7 @@
 """Incidents and service requests: one ticket model with a strict status lifecycle."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -264,6 +264,8 @@ class Incident(ConcurrentStateModel, models.Model):
     registered_iso: str
     registered_shown: str
     sla_cell: "SlaCell | None"
+    # Everything the row prints, its cache key (servicedesk.fragments).
+    fragment_key: tuple[Any, ...]
     # The portal's list (incidents.views.portal), besides url, status_label and the names.
     kind_label: str
     raised: str
