@@ -75,6 +75,13 @@ class Day:
     is_today: bool
     entries: list[Entry] = field(default_factory=list)
     blackouts: list[Shade] = field(default_factory=list)
+    #: The entries the day does not list (limit_entries), the last ones.
+    hidden: int = 0
+
+    @property
+    def shown(self) -> list[Entry]:
+        """The entries the day lists."""
+        return self.entries[: len(self.entries) - self.hidden]
 
     @property
     def has_conflict(self) -> bool:
@@ -195,6 +202,13 @@ def fill(
     for blackout in blackouts:
         for day, span in _spans(blackout.starts_at, blackout.ends_at, days):
             day.blackouts.append(Shade(blackout, span))
+    return calendar
+
+
+def limit_entries(calendar: Calendar, per_day: int) -> Calendar:
+    """Each day lists its first `per_day` entries and counts the rest (`hidden`)."""
+    for day in calendar.days:
+        day.hidden = max(0, len(day.entries) - per_day)
     return calendar
 
 

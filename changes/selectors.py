@@ -4,9 +4,10 @@ views), so these are not narrowed further by who asks."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -62,8 +63,12 @@ LONG_TEXTS = (
     "review",
     "cancel_reason",
 )
-#: The CAB agenda shows at most this many changes (the board decides on a few a week).
-AGENDA_LIMIT = 200
+#: Where a change without a window sorts in the lists sorted by window: after every
+#: window (a keyset page sorts by a value that is never null).
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+#: The calendar shows at most this many changes of a month or a week, and says how many
+#: more there are (a busy month of a large provider holds a few hundred).
+CALENDAR_SHOWN = 300
 
 
 # ----- the pipeline ----------------------------------------------------------------------
@@ -130,43 +135,61 @@ class AgendaItem:
         return total
 
 
-def cab_agenda() -> list[AgendaItem]:
-    """The changes waiting for the CAB, soonest window first, each with its round's
-    approvals: two queries."""
-    rows = list(
-        ChangeRequest.objects.filter(status=Status.CAB_REVIEW)
-        .select_related("requested_by")
+def by_window(path: str = "planned_start") -> dict[str, Coalesce]:
+    """keyset_page's `keys` to sort by the window's start (`path`) as `window`, the
+    changes without one last."""
+    return {"window": Coalesce(F(path), Value(NEVER))}
+
+
+def waiting_for_cab() -> QuerySet[ChangeRequest]:
+    """The changes before the CAB (the agenda, paged by window: by_window)."""
+    return ChangeRequest.objects.filter(status=Status.CAB_REVIEW)
+
+
+def agenda_rows() -> QuerySet[ChangeRequest]:
+    """What an agenda row shows: the requester and the approvals with their approvers
+    (prefetched), not the long texts (for keyset_page's `shown`)."""
+    return (
+        ChangeRequest.objects.select_related("requested_by")
         .defer(*LONG_TEXTS)
         .prefetch_related(
             Prefetch("approvals", queryset=Approval.objects.select_related("approver")),
         )
-        .order_by("planned_start", "pk")[:AGENDA_LIMIT]
     )
+
+
+def agenda(changes: list[ChangeRequest]) -> list[AgendaItem]:
+    """The agenda items of changes read through agenda_rows: each with its round's
+    approvals."""
     return [
         AgendaItem(change, [a for a in change.approvals.all() if a.round == change.approval_round])
-        for change in rows
+        for change in changes
     ]
 
 
 # ----- conflicts and the calendar --------------------------------------------------------
 
 
-def upcoming_planned(now: datetime) -> list[ChangeRequest]:
-    """The planned changes whose window is not over, soonest first, with their services
-    and configuration items: three queries."""
-    return list(
-        ChangeRequest.objects.filter(status__in=PLANNED_STATUSES, planned_end__gt=now)
-        .select_related("requested_by")
-        .defer(*LONG_TEXTS)
-        .prefetch_related(*_links())
-        .order_by("planned_start", "pk")
-    )
+def upcoming_planned(now: datetime) -> QuerySet[ChangeRequest]:
+    """The planned changes with a window that is not over (the conflicts page lists those
+    of them in conflict: changes.conflicts.clashing)."""
+    return ChangeRequest.objects.filter(
+        status__in=PLANNED_STATUSES,
+        planned_start__isnull=False,
+        planned_end__gt=now,
+    ).filter(planned_end__gt=F("planned_start"))
 
 
-def calendar_changes(start: datetime, end: datetime) -> list[ChangeRequest]:
+def conflict_rows() -> QuerySet[ChangeRequest]:
+    """What a row of the conflicts page shows: the change with its services and
+    configuration items (prefetched), not the long texts (for keyset_page's `shown`)."""
+    return ChangeRequest.objects.defer(*LONG_TEXTS).prefetch_related(*_links())
+
+
+def calendar_changes(start: datetime, end: datetime) -> QuerySet[ChangeRequest]:
     """The planned and carried-out changes whose window shares a moment with [start,
-    end), in one query."""
-    return list(
+    end), soonest first (the calendar shows the first CALENDAR_SHOWN)."""
+    return (
         ChangeRequest.objects.filter(
             status__in=CALENDAR_STATUSES, planned_start__lt=end, planned_end__gt=start
         )
@@ -203,14 +226,12 @@ def approvals_of(user) -> QuerySet[Approval]:
     """This user's approvals with everything a row shows, in a fixed number of queries."""
     return (
         Approval.objects.filter(approver=user)
-        .select_related(
-            "change__requested_by", "change__implementer", "change__template", "approver"
-        )
+        .select_related("change__requested_by", "change__implementer", "approver")
         .prefetch_related(
-            "change__services",
+            Prefetch("change__services", queryset=Service.objects.only("id", "name")),
             Prefetch(
                 "change__configuration_items",
-                queryset=ConfigurationItem.objects.select_related("service"),
+                queryset=ConfigurationItem.objects.only("id", "name"),
             ),
             Prefetch("change__approvals", queryset=Approval.objects.select_related("approver")),
         )
@@ -219,13 +240,11 @@ def approvals_of(user) -> QuerySet[Approval]:
 
 def waiting_for(user) -> QuerySet[Approval]:
     """The approvals waiting for this user: the change is before the CAB and the approval
-    is of its current round. The nearest window first."""
-    return (
-        approvals_of(user)
-        .filter(
-            decision=Decision.PENDING,
-            change__status=Status.CAB_REVIEW,
-            round=F("change__approval_round"),
-        )
-        .order_by(F("change__planned_start").asc(nulls_last=True), "change_id")
+    is of its current round (paged by the change's window: by_window("change__planned_start");
+    read through approvals_of)."""
+    return Approval.objects.filter(
+        approver=user,
+        decision=Decision.PENDING,
+        change__status=Status.CAB_REVIEW,
+        round=F("change__approval_round"),
     )

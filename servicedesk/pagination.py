@@ -96,6 +96,30 @@ def days_between(start: datetime, end: datetime) -> int:
     return max(0, (end - start).days)
 
 
+# ----- the first rows of a list that is not paged -----------------------------------------
+
+
+@dataclass
+class Head[T]:
+    """The first rows of a list that shows no more than a page (a calendar, a picker)."""
+
+    rows: list[T]
+    #: How many rows are not shown (a capped count: "1,000+"), None when all are shown.
+    rest: Tab | None = None
+
+
+def head[M: models.Model](rows: QuerySet[M], limit: int) -> Head[M]:
+    """The first `limit` of the ordered `rows` and, only when there are more, how many
+    more (counted to COUNT_CAP): one query, and one more when they do not all fit."""
+    found = list(rows[: limit + 1])
+    if len(found) <= limit:
+        return Head(found)
+    total = capped_count(rows)
+    rest = counted(max(1, total.count - limit))
+    rest.capped = total.capped
+    return Head(found[:limit], rest)
+
+
 # ----- keyset pagination -----------------------------------------------------------------
 
 
@@ -150,6 +174,8 @@ def keyset_page[M: models.Model](
 
 
 NUMBER, TIME, TEXT = "number", "time", "text"
+#: The largest value an integer column holds (a 64-bit one).
+BIGGEST = 2**63 - 1
 
 
 def cursor_after(row: models.Model, sort: str) -> str:
@@ -177,6 +203,8 @@ def parse_cursor(
         value, pk = (int(part) for part in cursor.split("-", 1))
     except ValueError:
         return None
+    if not (-BIGGEST <= value <= BIGGEST and 0 <= pk <= BIGGEST):
+        return None  # no column holds it: a made-up cursor
     if kind == TIME:
         try:
             return datetime.fromtimestamp(value / 1_000_000, tz=UTC), pk
@@ -189,9 +217,12 @@ def _parse_text(cursor: str) -> tuple[str, int] | None:
     encoded, _sep, pk = cursor.rpartition("~")
     try:
         value = urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-        return value, int(pk)
+        found = value, int(pk)
     except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
         return None
+    # No stored text holds a NUL, and PostgreSQL refuses one in a parameter: a made-up
+    # cursor, not an error.
+    return None if "\x00" in value or not 0 <= found[1] <= BIGGEST else found
 
 
 def _kind(rows: QuerySet[Any], name: str) -> str:

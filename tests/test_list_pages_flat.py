@@ -480,7 +480,9 @@ DESK = [
         "incidents:canned_list",
         lambda w, n: make.canned(w, n, "l2"),
         rows=canned_rows,
-        size=None,
+        size="incidents.views.canned:PAGE",
+        # Two lists of a page each: the agent's own (every other one made) and the group's.
+        shown=lambda n, size: min(n - n // 2, size or 0) + min(n // 2, size or 0),
     ),
     ListPage(
         "notifications",
@@ -524,7 +526,7 @@ DESK = [
         lambda w: reverse("bulk_job", args=[_job(w).pk]),
         _refusals,
         rows=context_rows("refusals"),
-        size=None,
+        size="servicedesk.bulk_views:PAGE",
     ),
     ListPage(
         "sla-reports",
@@ -532,8 +534,8 @@ DESK = [
         "dashboard:reports",
         make.organisations,
         # Organisations A and B are listed too.
-        shown=lambda n, _size: n + 2,
-        size=None,
+        shown=lambda n, size: min(n + 2, size or 0),
+        size="incidents.sla_report.views:PAGE",
     ),
 ]
 
@@ -548,6 +550,7 @@ FORMS = [
         params=lambda w: {"group": w.groups["l2"].pk},
         # L2 is a member too.
         shown=lambda n, _size: n + 1,
+        # Unpaged: the options of one support group's members, a team's size.
         size=None,
     ),
     ListPage(
@@ -559,6 +562,7 @@ FORMS = [
         params=lambda w: {"service": w.services[0].pk, "contact": w.contact.pk},
         # The world's item on the service is offered too.
         shown=lambda n, _size: n + 1,
+        # Unpaged: a <select>'s options, one customer's (and shared) items on one service.
         size=None,
     ),
     ListPage(
@@ -586,7 +590,9 @@ FORMS = [
         lambda w: reverse("incidents:canned_picker", args=[make.ticket(w).number]),
         lambda w, n: make.canned(w, n, "l2"),
         rows=context_rows("canned_choices"),
-        size=None,
+        size="incidents.views.canned:PICKER_SHOWN",
+        more=1,
+        why_more="the responses not shown are counted once there are more than it shows",
         headers={"HX-Request": "true"},
     ),
     ListPage(
@@ -802,6 +808,8 @@ PORTAL = [
         rows=context_rows("services"),
         # The world's three services are in the catalogue too.
         shown=lambda n, _size: n + 3,
+        # Unpaged: the provider's catalogue of requestable services, a few dozen that an
+        # administrator keeps.
         size=None,
     ),
     ListPage(
@@ -926,6 +934,9 @@ PROBLEMS = [
     ),
 ]
 
+#: Why the calendar makes one query more at 500 changes.
+CALENDAR_MORE = "the changes of the period it does not show are counted once there are more"
+
 CHANGES = [
     ListPage(
         "changes", "change_manager", "changes:home", make.changes, size="changes.views.home:PAGE"
@@ -944,9 +955,15 @@ CHANGES = [
         "changes:cab",
         make.waiting_for_cab,
         rows=context_rows("agenda"),
-        size="changes.selectors:AGENDA_LIMIT",
+        size="changes.views.home:AGENDA_PAGE",
     ),
-    ListPage("change-conflicts", "change_manager", "changes:conflicts", make.planned, size=None),
+    ListPage(
+        "change-conflicts",
+        "change_manager",
+        "changes:conflicts",
+        make.planned,
+        size="changes.views.home:CONFLICTS_PAGE",
+    ),
     ListPage(
         "change-calendar-month",
         "change_manager",
@@ -954,7 +971,9 @@ CHANGES = [
         _in_calendar,
         rows=calendar_entries,
         params=_calendar("month"),
-        size=None,
+        size="changes.selectors:CALENDAR_SHOWN",
+        more=1,
+        why_more=CALENDAR_MORE,
     ),
     ListPage(
         "change-calendar-week",
@@ -963,9 +982,17 @@ CHANGES = [
         _in_calendar,
         rows=calendar_entries,
         params=_calendar("week"),
-        size=None,
+        size="changes.selectors:CALENDAR_SHOWN",
+        more=1,
+        why_more=CALENDAR_MORE,
     ),
-    ListPage("my-approvals", "cab_member", "changes:approvals", make.waiting_for_cab, size=None),
+    ListPage(
+        "my-approvals",
+        "cab_member",
+        "changes:approvals",
+        make.waiting_for_cab,
+        size="changes.views.approvals:PAGE",
+    ),
 ]
 
 KNOWLEDGE = [

@@ -2,9 +2,11 @@
 (templates/changes/home.html): the pipeline by state, the CAB agenda, the conflicts of
 planned changes and the figures; the calendar (changes/views/calendar.py) is a section
 too. Every staff member reads them. Each section is a plain page without JavaScript;
-htmx swaps the section and the next rows."""
+htmx swaps the section and the next rows. The pipeline, the agenda and the conflicts
+come in keyset pages ("Show more"); what a row of the agenda or the conflicts prints is
+worked out once per page (changes/rows.py)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -16,10 +18,17 @@ from django.views.decorators.http import require_GET
 
 from changes import charts, figures, selectors
 from changes.access import reader_required
-from changes.conflicts import Conflict, conflicts_by_change
+from changes.conflicts import clashing, conflicts_by_change
 from changes.models import ChangeRequest, Status
+from changes.rows import Shown, ShownConflict, change_url_prefix, person
 from servicedesk.http import AuthenticatedHttpRequest
-from servicedesk.pagination import capped_count, days_between, keyset_page, total_of
+from servicedesk.pagination import (
+    capped_count,
+    capped_counts,
+    days_between,
+    keyset_page,
+    total_of,
+)
 
 SECTIONS = (
     ("home", gettext_lazy("Pipeline")),
@@ -32,6 +41,9 @@ SECTIONS = (
 SORTS = {"window": "planned_start", "age": "created_at"}
 #: Rows per page of the pipeline.
 PAGE = 50
+#: Rows per page of the CAB agenda and of the conflicts.
+AGENDA_PAGE = 50
+CONFLICTS_PAGE = 50
 #: States in which a conflict can still change the CAB's mind.
 BEFORE_APPROVAL = (Status.SUBMITTED, Status.ASSESSMENT, Status.CAB_REVIEW)
 
@@ -45,11 +57,38 @@ class ChangeRow:
 @dataclass(frozen=True)
 class ConflictRow:
     change: ChangeRequest
-    conflicts: list[Conflict]
+    conflicts: list[ShownConflict]
+    url: str = ""
+    status_label: str = ""
+    type_label: str = ""
+    risk_label: str = ""
+    window: str = ""
+    services: str = ""
 
     @property
     def before_approval(self) -> bool:
         return self.change.status in BEFORE_APPROVAL
+
+
+@dataclass(frozen=True)
+class Say:
+    """An approver's say on the agenda: "Claire Dubois: Approved"."""
+
+    decision: str
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class AgendaRow(selectors.AgendaItem):
+    """An agenda item with what its row prints."""
+
+    url: str = ""
+    type_label: str = ""
+    risk_label: str = ""
+    window: str = ""
+    requested_by: str = ""
+    says: list[Say] = field(default_factory=list)
 
 
 # ----- the pipeline ----------------------------------------------------------------------
@@ -91,13 +130,43 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @reader_required
 def cab(request: AuthenticatedHttpRequest) -> HttpResponse:
-    agenda = selectors.cab_agenda()
-    found = conflicts_by_change([item.change for item in agenda])
+    waiting = selectors.waiting_for_cab()
+    page = keyset_page(
+        waiting,
+        request.GET.get("after"),
+        "window",
+        shown=selectors.agenda_rows(),
+        keys=selectors.by_window(),
+        size=AGENDA_PAGE,
+    )
+    shown = Shown()
+    found = conflicts_by_change(page.rows)
     context = {
-        "agenda": [(item, found.get(item.change.pk, [])) for item in agenda],
-        "limit": selectors.AGENDA_LIMIT,
+        "agenda": [
+            (_agenda_row(item, shown), shown.conflicts(found.get(item.change.pk, [])))
+            for item in selectors.agenda(page.rows)
+        ],
+        "waiting": capped_count(waiting),
+        "next_cursor": page.next_cursor,
     }
-    return _render(request, "cab", context)
+    return _render(request, "cab", context, rows="agenda_rows")
+
+
+def _agenda_row(item: selectors.AgendaItem, shown: Shown) -> AgendaRow:
+    c = item.change
+    return AgendaRow(
+        c,
+        item.approvals,
+        url=shown.url(c.number),
+        type_label=shown.change_type.get(c.change_type, c.change_type),
+        risk_label=shown.risk.get(c.risk, c.risk),
+        window=shown.window(c.planned_start, c.planned_end),
+        requested_by=person(c.requested_by),
+        says=[
+            Say(a.decision, person(a.approver), shown.decision.get(a.decision, a.decision))
+            for a in item.approvals
+        ],
+    )
 
 
 # ----- conflicts -------------------------------------------------------------------------
@@ -107,14 +176,38 @@ def cab(request: AuthenticatedHttpRequest) -> HttpResponse:
 @reader_required
 def conflicts(request: AuthenticatedHttpRequest) -> HttpResponse:
     planned = selectors.upcoming_planned(timezone.now())
-    found = conflicts_by_change(planned)
-    rows = [ConflictRow(c, found[c.pk]) for c in planned if found.get(c.pk)]
+    conflicted = clashing(planned)
+    page = keyset_page(
+        conflicted,
+        request.GET.get("after"),
+        "planned_start",
+        shown=selectors.conflict_rows(),
+        size=CONFLICTS_PAGE,
+    )
+    shown = Shown()
+    found = conflicts_by_change(page.rows)
+    counts = capped_counts([planned, conflicted, conflicted.filter(status__in=BEFORE_APPROVAL)])
     context = {
-        "rows": rows,
-        "planned": len(planned),
-        "before_approval": sum(1 for row in rows if row.before_approval),
+        "rows": [_conflict_row(c, shown.conflicts(found.get(c.pk, [])), shown) for c in page.rows],
+        "next_cursor": page.next_cursor,
+        "planned": counts[0],
+        "conflicted": counts[1],
+        "before_approval": counts[2],
     }
-    return _render(request, "conflicts", context)
+    return _render(request, "conflicts", context, rows="conflict_rows")
+
+
+def _conflict_row(c: ChangeRequest, conflicts: list[ShownConflict], shown: Shown) -> ConflictRow:
+    return ConflictRow(
+        c,
+        conflicts,
+        url=shown.url(c.number),
+        status_label=shown.state(c.status),
+        type_label=shown.change_type.get(c.change_type, c.change_type),
+        risk_label=shown.risk.get(c.risk, c.risk),
+        window=shown.window(c.planned_start, c.planned_end),
+        services=", ".join(s.name for s in c.services.all()),
+    )
 
 
 # ----- figures ---------------------------------------------------------------------------
@@ -150,11 +243,6 @@ def _approval_times(times: figures.ApprovalTimes) -> list[tuple[str, figures.Mea
 
 def sections() -> list[tuple[str, str, str]]:
     return [(key, str(label), reverse(f"changes:{key}")) for key, label in SECTIONS]
-
-
-def change_url_prefix() -> str:
-    """The change page's address without the number (rows add it: no {% url %} a row)."""
-    return reverse("changes:detail", args=["CHG-000000"]).removesuffix("CHG-000000/")
 
 
 def _render(

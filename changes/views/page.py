@@ -19,6 +19,7 @@ from changes.actions import ACTIONS, ChangeAction
 from changes.conflicts import conflicts_for
 from changes.forms import DecideForm, LinkForm
 from changes.models import Approval, ChangeRequest, Status
+from changes.rows import Shown
 from changes.timeline import timeline_for
 from servicedesk.http import AuthenticatedHttpRequest
 
@@ -84,7 +85,7 @@ def page_context(request: AuthenticatedHttpRequest, change: ChangeRequest, **ext
         ),
         "problems": list(change.problems.order_by("number")),
         "incidents": list(change.incidents.order_by("number")),
-        "conflicts": conflicts_for(change),
+        "conflicts": Shown().conflicts(conflicts_for(change)),
         "rounds": rounds,
         "my_approval": pending,
         "decide_form": DecideForm() if pending else None,

@@ -10,17 +10,28 @@ from servicedesk.models import Contact, Organisation
 
 
 class ReportChoiceForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
-        to_field_name="contract_number",
-        empty_label=None,
-    )
+    """The month the list of organisations links to, and a word to find organisations by
+    (name or contract number); an organisation's contract number given with the month
+    opens that report (a link or a bookmark can hold both)."""
+
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         help_text=_("Year and month, e.g. 2026-10."),
+    )
+    q = forms.CharField(
+        label=_("Organisation"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Part of its name or contract number (empty: every organisation)."),
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(is_active=True),
+        to_field_name="contract_number",
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:

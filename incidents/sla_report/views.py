@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from servicedesk.access import role_required
 from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
 from servicedesk.models import Contact, Organisation
+from servicedesk.pagination import keyset_page
 from servicedesk.roles import is_desk_manager
 
 manager_required = role_required(is_desk_manager)
@@ -33,35 +34,62 @@ def last_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
+#: Organisations per page of the list of reports.
+PAGE = 50
+
+
 @require_GET
 @manager_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The choice of organisation and month; a valid choice opens the report."""
+    """The active organisations by name in pages of PAGE ("Show more": the next rows
+    alone with htmx, the page without), each with the report of the month chosen (last
+    month unless another is: sent or not) and this month's so far; `q` finds them by
+    name or contract number. A contract number (`organisation`) with a month opens that
+    report."""
     today = timezone.localdate()
-    form = ReportChoiceForm(request.GET or None, today=today)
+    chosen = bool(request.GET.get("month") or request.GET.get("organisation"))
+    form = ReportChoiceForm(request.GET if chosen else None, today=today)
+    month = last_month(today)
+    q = request.GET.get("q", "").strip()[:200]
     if form.is_valid():
-        return redirect(
-            "dashboard:report",
-            contract=form.cleaned_data["organisation"].contract_number,
-            month=form.cleaned_data["month"],
-        )
-    previous = last_month(today)
-    if not form.is_bound:
-        form.initial["month"] = previous
-    organisations = Organisation.objects.filter(is_active=True).select_related("sla_policy")
+        if form.cleaned_data["organisation"] is not None:
+            return redirect(
+                "dashboard:report",
+                contract=form.cleaned_data["organisation"].contract_number,
+                month=form.cleaned_data["month"],
+            )
+        month = form.cleaned_data["month"]
+    elif not form.is_bound:
+        form.initial = {"month": month, "q": q}
+    organisations = Organisation.objects.filter(is_active=True)
+    if q:
+        organisations = organisations.filter(Q(name__icontains=q) | Q(contract_number__icontains=q))
+    page = keyset_page(
+        organisations,
+        request.GET.get("after"),
+        "name",
+        shown=Organisation.objects.select_related("sla_policy"),
+        size=PAGE,
+    )
     latest = {
         sending.organisation_id: sending
-        for sending in SlaReportSending.objects.filter(month=previous)
+        for sending in SlaReportSending.objects.filter(
+            month=month, organisation__in=[org.pk for org in page.rows]
+        )
         .select_related("sent_by")
         .order_by("organisation_id", "sent_at")
     }
-    rows = [(org, latest.get(org.pk)) for org in organisations.order_by("name")]
-    return render(
-        request,
-        "incidents/sla_reports.html",
-        {"form": form, "rows": rows, "previous": previous, "this_month": today.replace(day=1)},
-        status=422 if form.is_bound else 200,
-    )
+    context = {
+        "form": form,
+        "rows": [(org, latest.get(org.pk)) for org in page.rows],
+        "next_cursor": page.next_cursor,
+        "month": month,
+        "this_month": today.replace(day=1),
+    }
+    if request.htmx and request.GET.get("after"):
+        return render(request, "incidents/sla_reports.html#report_rows", context)
+    status = 422 if form.is_bound and not form.is_valid() else 200
+    return render(request, "incidents/sla_reports.html", context, status=status)
 
 
 def _organisation(contract: str) -> Organisation:

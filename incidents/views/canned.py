@@ -31,26 +31,66 @@ from incidents.canned import (
 from incidents.forms import CommentForm
 from incidents.forms_canned import CannedResponseForm
 from incidents.models import CannedResponse, Incident
+from incidents.models.canned import CannedResponseQuerySet
 from incidents.views.ticket import page_context
 from servicedesk.access import agent_required
 from servicedesk.forms import apply_service_errors
 from servicedesk.http import AuthenticatedHttpRequest
+from servicedesk.pagination import head, keyset_page
 
 # ----- the staff page ------------------------------------------------------------------------
+
+
+#: Rows per page of each list (one's own, the groups').
+PAGE = 50
+#: The responses the picker offers at once; it says how many more its filter finds.
+PICKER_SHOWN = 50
+#: The lists of the page: the cursor parameter of each and what it holds.
+LISTS = {"mine": "mine_after", "shared": "shared_after"}
 
 
 @require_GET
 @agent_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """One's own responses, then the support groups' (editable by desk managers)."""
-    rows = list(canned_responses_listed_for(request.user))
-    for row in rows:
-        row.may_manage = may_manage(request.user, row)  # type: ignore[attr-defined]
+    """One's own responses, then the support groups' (editable by desk managers), each
+    by title in pages of PAGE ("Show more" brings the next rows of that list: alone with
+    htmx, as the page without)."""
+    listed = canned_responses_listed_for(request.user)
+    lists = {
+        "mine": _list(request, listed.filter(group__isnull=True), "mine"),
+        "shared": _list(request, listed.filter(group__isnull=False), "shared"),
+    }
+    more = request.GET.get("more", "")
+    if request.htmx and more in lists and request.GET.get(LISTS[more]):
+        return render(request, "incidents/canned_list.html#canned_rows", lists[more])
     context = {
-        "personal": [row for row in rows if row.is_personal],
-        "shared": [row for row in rows if not row.is_personal],
+        "personal": lists["mine"]["rows"],
+        "shared": lists["shared"]["rows"],
+        "mine_list": lists["mine"],
+        "shared_list": lists["shared"],
     }
     return render(request, "incidents/canned_list.html", context)
+
+
+def _list(
+    request: AuthenticatedHttpRequest, rows: CannedResponseQuerySet, key: str
+) -> dict[str, Any]:
+    page = keyset_page(
+        rows,
+        request.GET.get(LISTS[key]),
+        "title",
+        shown=rows.select_related("group"),
+        size=PAGE,
+    )
+    for row in page.rows:
+        row.may_manage = may_manage(request.user, row)  # type: ignore[attr-defined]
+    return {
+        "rows": page.rows,
+        "shared": key == "shared",
+        "key": key,
+        "param": LISTS[key],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,15 +170,18 @@ def _replying(request: AuthenticatedHttpRequest, number: str) -> Incident:
 @agent_required
 def picker(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The responses this agent may use (their own and their groups'), each rendered for
-    the ticket; `q` narrows them by title or text (the page filters as one types too)."""
+    the ticket, the first PICKER_SHOWN by title; `q` narrows them by title or text (the
+    page filters the ones shown as one types too)."""
     incident = _replying(request, number)
     q = request.GET.get("q", "").strip()
     rows = canned_responses_usable_by(request.user)
     if q:
         rows = rows.filter(Q(title__icontains=q) | Q(body__icontains=q))
     render_one = renderer(incident=incident, actor=request.user)
+    found = head(rows, PICKER_SHOWN)
     context: dict[str, Any] = {
-        "canned_choices": [{"response": row, "text": render_one(row)} for row in rows],
+        "canned_choices": [{"response": row, "text": render_one(row)} for row in found.rows],
+        "canned_rest": found.rest,
         "canned_q": q,
         "canned_open": True,
     }

@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from changes import calendar as cal
+from changes import selectors
 from changes.models import BlackoutPeriod, Status
+from changes.views import calendar as calendar_view
 from tests.changes.factories import ChangeFactory
 from tests.factories import ServiceFactory
 
@@ -250,6 +252,55 @@ class TestWeek:
         assert numbers(day_of(response, "2026-03-29")) == [change.number]
         assert numbers(day_of(response, "2026-03-30")) == []
         assert "01:00–04:00" in response.text
+
+
+class TestBusyPeriods:
+    def test_a_day_of_the_month_lists_its_first_changes_and_links_to_its_week(
+        self, client, l1, monkeypatch
+    ):
+        monkeypatch.setattr(calendar_view, "MONTH_DAY_SHOWN", 2)
+        start = berlin(2026, 3, 18, 9, 0)
+        made = [
+            planned(start + timedelta(hours=n), start + timedelta(hours=n + 1)) for n in range(3)
+        ]
+        client.force_login(l1)
+
+        month = client.get(URL)
+        week = client.get(URL, {"view": "week", "date": "2026-03-18"})
+
+        day = day_of(month, "2026-03-18")
+        assert [e.change for e in day.shown] == made[:2] and day.hidden == 1
+        assert made[2].number not in month.text
+        assert 'href="/changes/calendar/?view=week&amp;date=2026-03-18"' in month.text
+        assert 'data-hidden="1"' in month.text and "1 more" in month.text
+        assert [e.change for e in day_of(week, "2026-03-18").shown] == made
+        assert "data-hidden" not in week.text
+
+    def test_a_period_with_more_changes_than_it_shows_says_how_many_more(
+        self, client, l1, monkeypatch
+    ):
+        monkeypatch.setattr(selectors, "CALENDAR_SHOWN", 2)
+        start = berlin(2026, 3, 16, 9, 0)
+        made = [
+            planned(start + timedelta(days=n), start + timedelta(days=n, hours=1)) for n in range(4)
+        ]
+        client.force_login(l1)
+
+        response = client.get(URL, {"view": "week", "date": "2026-03-18"})
+
+        shown = {e.change for d in response.context["cal"].days for e in d.entries}
+        assert shown == set(made[:2])
+        assert response.context["rest"].count == 2
+        note = response.text.split("data-not-shown>")[1].split("</p>")[0]
+        assert "2 more changes in this period are not shown" in note
+        assert "the first 2, up to Tue 17 Mar 09:00" in note
+        assert 'href="/changes/?sort=window"' in note
+
+    def test_a_period_that_shows_every_change_says_nothing_of_more(self, client, l1):
+        planned(berlin(2026, 3, 18, 9, 0), berlin(2026, 3, 18, 10, 0))
+        client.force_login(l1)
+        response = client.get(URL)
+        assert response.context["rest"] is None and "data-not-shown" not in response.text
 
 
 class TestHtmx:

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from changes.conflicts import conflicts_by_change, conflicts_for, overlaps
-from changes.models import BlackoutPeriod, Status
+from changes.conflicts import clashing, conflicts_by_change, conflicts_for, overlaps
+from changes.models import BlackoutPeriod, ChangeRequest, Status
 from tests.changes.factories import ChangeFactory
 from tests.factories import ConfigurationItemFactory, ServiceFactory
 
@@ -139,3 +139,70 @@ def test_the_agenda_reads_conflicts_in_a_fixed_number_of_queries(
     mine = found[changes[3].pk]
     assert sorted(c.change.pk for c in mine if c.change) == [changes[2].pk, changes[4].pk]
     assert [c.blackout.name for c in mine if c.blackout] == ["Freeze"]
+
+
+def test_the_index_finds_what_comparing_every_pair_finds(web):
+    """A long window, windows inside it, touching ones, shared items and services:
+    conflicts_by_change (compared through an index) finds the pairs a brute force does."""
+    dns = ServiceFactory(name="DNS")
+    router = ConfigurationItemFactory(name="edge-router-1", service=dns)
+    changes = [
+        planned(at(0), at(23), services=[web]),
+        planned(at(1), at(2), services=[web]),
+        planned(at(20), at(21), services=[web, dns]),
+        planned(at(21), at(22), services=[dns], cis=[router]),
+        planned(at(22), at(23, 30), cis=[router]),
+        planned(at(22, 30), at(23, 45), services=[web], cis=[router]),
+        planned(at(5), at(6), services=[dns]),
+        planned(at(5, 30), at(7), services=[ServiceFactory(name="VPN")]),
+    ]
+    found = conflicts_by_change(changes)
+
+    def links(change):
+        return {("s", s.pk) for s in change.services.all()} | {
+            ("c", c.pk) for c in change.configuration_items.all()
+        }
+
+    expected = {
+        (a.pk, b.pk)
+        for a in changes
+        for b in changes
+        if a.pk != b.pk
+        and overlaps(a.planned_start, a.planned_end, b.planned_start, b.planned_end)
+        and links(a) & links(b)
+    }
+    assert {(pk, c.change.pk) for pk, cs in found.items() for c in cs if c.change} == expected
+    assert (changes[0].pk, changes[5].pk) in expected  # the long window reaches the last
+
+
+def test_the_sql_form_picks_the_changes_that_have_a_conflict(web):
+    """changes.conflicts.clashing (what the conflicts page pages and counts) agrees with
+    conflicts_by_change, change by change."""
+    dns, vpn = ServiceFactory(name="DNS"), ServiceFactory(name="VPN")
+    router = ConfigurationItemFactory(name="edge-router-1", service=dns)
+    changes = [
+        planned(at(1), at(3), services=[web]),
+        planned(at(2), at(4), services=[web]),  # overlaps the first on the service
+        planned(at(4), at(5), services=[web]),  # touches the second only
+        planned(at(1), at(3), cis=[router]),
+        planned(at(2), at(3), services=[vpn], cis=[router]),  # shares the item
+        planned(at(6), at(7), services=[dns]),  # in the freeze on DNS
+        planned(at(8), at(9), services=[vpn]),  # in the freeze on every service
+        planned(at(10), at(11), services=[vpn]),  # in a freeze on DNS only: none
+        planned(at(12), at(13), services=[web], status=Status.SCHEDULED),
+        planned(at(12), at(13), services=[web], status=Status.IMPLEMENTED),  # carried out
+    ]
+    BlackoutPeriod.objects.create(name="DNS freeze", starts_at=at(6), ends_at=at(7)).services.add(
+        dns
+    )
+    BlackoutPeriod.objects.create(name="Freeze", starts_at=at(8, 30), ends_at=at(8, 45))
+    BlackoutPeriod.objects.create(
+        name="Other DNS freeze", starts_at=at(10), ends_at=at(11)
+    ).services.add(dns)
+    pks = [c.pk for c in changes]
+
+    found = conflicts_by_change(changes)
+    in_sql = set(clashing(ChangeRequest.objects.filter(pk__in=pks)).values_list("pk", flat=True))
+
+    assert in_sql == {pk for pk in pks if found.get(pk)}
+    assert in_sql == {pks[i] for i in (0, 1, 3, 4, 5, 6, 9)}

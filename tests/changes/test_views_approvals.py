@@ -3,14 +3,18 @@ takes on one page, the decision inline (htmx replaces the row with the outcome; 
 JavaScript the page reloads) and the refusals next to the form. Also the decision on
 the change's own page, and where a CAB member lands."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from changes import services
-from changes.models import Approval, BlackoutPeriod, Status
-from tests.changes.factories import cab_user, decide_all, policy
+from changes.forms import DecideForm
+from changes.models import Approval, BlackoutPeriod, ChangeRequest, Status
+from changes.views import approvals as view
+from tests.changes.factories import cab_user, decide_all, policy, window
 from tests.changes.page_helpers import HTMX, body, error_of, fresh, raised
 from tests.factories import ServiceFactory
 
@@ -104,6 +108,104 @@ class TestTheList:
         with django_assert_max_num_queries(len(one)):
             html = body(client.get(APPROVALS))
         assert html.count('class="chg-decide"') == 10
+
+
+def _waiting(l2, change_manager, count: int) -> list[ChangeRequest]:
+    """Changes before the CAB, the first's window soonest."""
+    return [
+        raised(l2, change_manager, Status.CAB_REVIEW, **window(starts_in=timedelta(days=n + 1)))
+        for n in range(count)
+    ]
+
+
+def _changes(response) -> list[ChangeRequest]:
+    return [row.change for row in response.context["rows"]]
+
+
+class TestPaging:
+    def test_show_more_brings_the_next_page_alone_with_htmx(
+        self, client, l2, change_manager, board, monkeypatch
+    ):
+        monkeypatch.setattr(view, "PAGE", 2)
+        changes = _waiting(l2, change_manager, 3)
+        client.force_login(board["me"])
+
+        first = client.get(APPROVALS)
+        cursor = first.context["next_cursor"]
+        more = client.get(APPROVALS, {"after": cursor}, headers=HTMX)
+
+        assert _changes(first) == changes[:2]
+        assert f'href="{APPROVALS}?after={cursor}"' in body(first)
+        assert "data-count>3</span>" in body(first)
+        assert _changes(more) == changes[2:] and more.context["next_cursor"] is None
+        html = body(more)
+        assert html.lstrip().startswith("<article") and "<html" not in html
+        assert html.count("data-focus-after-swap") == 1 and "data-more" not in html
+
+    def test_the_next_page_without_javascript_is_a_whole_page(
+        self, client, l2, change_manager, board, monkeypatch
+    ):
+        monkeypatch.setattr(view, "PAGE", 2)
+        changes = _waiting(l2, change_manager, 3)
+        client.force_login(board["me"])
+        cursor = client.get(APPROVALS).context["next_cursor"]
+
+        plain = client.get(APPROVALS, {"after": cursor})
+
+        assert plain.status_code == 200 and "<html" in body(plain)
+        assert _changes(plain) == changes[2:]
+
+    def test_a_change_without_a_window_comes_last_and_is_paged_to(
+        self, client, l2, change_manager, board, monkeypatch
+    ):
+        monkeypatch.setattr(view, "PAGE", 1)
+        cleared, later = _waiting(l2, change_manager, 2)
+        ChangeRequest.objects.filter(pk=cleared.pk).update(planned_start=None, planned_end=None)
+        client.force_login(board["me"])
+
+        first = client.get(APPROVALS)
+        second = client.get(APPROVALS, {"after": first.context["next_cursor"]})
+
+        assert _changes(first) == [later] and _changes(second) == [cleared]
+        assert second.context["next_cursor"] is None
+
+    @pytest.mark.parametrize("cursor", ["x", "1-x", "99999999999999999999-1", "-"])
+    def test_a_made_up_cursor_shows_the_first_page(
+        self, client, l2, change_manager, board, monkeypatch, cursor
+    ):
+        monkeypatch.setattr(view, "PAGE", 2)
+        changes = _waiting(l2, change_manager, 3)
+        client.force_login(board["me"])
+        response = client.get(APPROVALS, {"after": cursor})
+        assert response.status_code == 200 and _changes(response) == changes[:2]
+
+    def test_a_cursor_past_the_last_window_shows_nothing_more(
+        self, client, l2, change_manager, board
+    ):
+        _waiting(l2, change_manager, 1)
+        client.force_login(board["me"])
+        response = client.get(APPROVALS, {"after": "253402214400000000-999999"})
+        assert response.status_code == 200 and response.context["rows"] == []
+
+    @pytest.mark.parametrize("actor", ["contact_a", "outsider"])
+    def test_a_cursor_opens_nothing_to_those_who_may_not_read_changes(
+        self, client, actors, l2, change_manager, board, actor
+    ):
+        _waiting(l2, change_manager, 1)
+        client.force_login(actors[actor])
+        assert client.get(APPROVALS, {"after": "1-1"}).status_code == 403
+        assert client.get(APPROVALS, {"after": "1-1"}, headers=HTMX).status_code == 403
+
+    def test_a_row_s_blank_form_is_the_decision_form_with_its_own_ids(
+        self, client, l2, change_manager, board
+    ):
+        (change,) = _waiting(l2, change_manager, 1)
+        client.force_login(board["me"])
+        html = body(client.get(APPROVALS))
+        pk = _approval(change, board["me"]).pk
+        field = DecideForm(key=pk)["comment"]
+        assert str(field) in html and f'for="id_decide_{pk}_comment"' in html
+        assert f'id="id_decide_{pk}_comment_helptext"' in html and view.KEY not in html
 
 
 class TestDecidingOnTheList:

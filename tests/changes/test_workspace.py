@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from changes import services
-from changes.models import BlackoutPeriod, ChangeType, Rule, Status
+from changes.models import BlackoutPeriod, ChangeRequest, ChangeType, Rule, Status
 from changes.views import home
 from servicedesk import workspaces
 from tests.changes.factories import ChangeFactory, cab_user, policy, window
@@ -300,6 +300,89 @@ class TestCabAgenda:
         assert all(len(conflicts) == 6 for _item, conflicts in response.context["agenda"])
 
 
+class TestAgendaPaging:
+    def test_show_more_brings_the_next_changes_alone_with_htmx(self, client, l1, monkeypatch):
+        monkeypatch.setattr(home, "AGENDA_PAGE", 2)
+        changes = [ChangeFactory(status=Status.CAB_REVIEW, **later(n + 1)) for n in range(3)]
+        client.force_login(l1)
+        url = reverse("changes:cab")
+
+        first = client.get(url)
+        cursor = first.context["next_cursor"]
+        more = client.get(url, {"after": cursor}, **htmx())
+        plain = client.get(url, {"after": cursor})
+
+        assert [item.change for item, _c in first.context["agenda"]] == changes[:2]
+        assert "3 changes wait for the CAB" in first.text
+        assert [item.change for item, _c in more.context["agenda"]] == changes[2:]
+        assert more.text.lstrip().startswith("<tr") and "<table" not in more.text
+        assert more.context["next_cursor"] is None
+        assert "<html" in plain.text
+        assert [item.change for item, _c in plain.context["agenda"]] == changes[2:]
+
+    def test_a_change_whose_window_was_cleared_comes_last(self, client, l1, monkeypatch):
+        monkeypatch.setattr(home, "AGENDA_PAGE", 1)
+        cleared, later_one = (
+            ChangeFactory(status=Status.CAB_REVIEW, **later(n + 1)) for n in (0, 1)
+        )
+        ChangeRequest.objects.filter(pk=cleared.pk).update(planned_start=None, planned_end=None)
+        client.force_login(l1)
+        url = reverse("changes:cab")
+
+        first = client.get(url)
+        second = client.get(url, {"after": first.context["next_cursor"]})
+
+        assert [item.change for item, _c in first.context["agenda"]] == [later_one]
+        assert [item.change for item, _c in second.context["agenda"]] == [cleared]
+        assert "—" in second.text
+
+    @pytest.mark.parametrize("cursor", ["x", "12-", "99999999999999999999-1"])
+    def test_a_made_up_cursor_shows_the_first_page(self, client, l1, monkeypatch, cursor):
+        monkeypatch.setattr(home, "AGENDA_PAGE", 2)
+        changes = [ChangeFactory(status=Status.CAB_REVIEW, **later(n + 1)) for n in range(3)]
+        client.force_login(l1)
+        response = client.get(reverse("changes:cab"), {"after": cursor}, **htmx())
+        assert response.status_code == 200
+        assert [item.change for item, _c in response.context["agenda"]] == changes[:2]
+
+
+class TestConflictsPaging:
+    def test_the_changes_in_conflict_come_a_page_at_a_time(self, client, l1, monkeypatch):
+        monkeypatch.setattr(home, "CONFLICTS_PAGE", 2)
+        web = ServiceFactory(name="Web")
+        alone = ChangeFactory(status=Status.SUBMITTED, services=[ServiceFactory()], **later(1))
+        pairs = [
+            ChangeFactory(status=Status.SUBMITTED, services=[web], **later(n + 2))
+            for n in (0, 0, 2)
+        ]
+        BlackoutPeriod.objects.create(
+            name="Freeze",
+            starts_at=pairs[2].planned_start,
+            ends_at=pairs[2].planned_end,
+        )
+        client.force_login(l1)
+        url = reverse("changes:conflicts")
+
+        first = client.get(url)
+        more = client.get(url, {"after": first.context["next_cursor"]}, **htmx())
+
+        assert [row.change for row in first.context["rows"]] == pairs[:2]
+        assert [row.change for row in more.context["rows"]] == pairs[2:]
+        assert alone not in [row.change for row in first.context["rows"] + more.context["rows"]]
+        assert (first.context["conflicted"].count, first.context["planned"].count) == (3, 4)
+        assert "3 changes with conflicts" in first.text and "of 4 planned changes" in first.text
+        assert more.text.lstrip().startswith("<tr") and "<table" not in more.text
+        assert [c.blackout.name for c in more.context["rows"][0].conflicts] == ["Freeze"]
+
+    def test_a_made_up_cursor_shows_the_first_page(self, client, l1):
+        web = ServiceFactory(name="Web")
+        ChangeFactory.create_batch(2, status=Status.SUBMITTED, services=[web], **later(1))
+        client.force_login(l1)
+        for cursor in ("x", "1-x", "99999999999999999999-1"):
+            response = client.get(reverse("changes:conflicts"), {"after": cursor})
+            assert response.status_code == 200 and len(response.context["rows"]) == 2
+
+
 class TestConflicts:
     def test_overlaps_on_a_service_or_a_configuration_item_and_blackouts_are_listed(
         self, client, l1
@@ -338,7 +421,7 @@ class TestConflicts:
         assert [c.blackout.name for c in rows[in_blackout].conflicts] == ["Year-end"]
         assert touching not in rows and elsewhere not in rows
         assert rows[on_ci].before_approval and not rows[same_ci].before_approval
-        assert response.context["before_approval"] == 3
+        assert response.context["before_approval"].count == 3
         page = response.text
         assert "not approved yet" in page and "edge-router-1" in page
 

@@ -13,8 +13,15 @@ from django.urls import reverse
 
 from incidents import services
 from incidents.models import Incident, SlaReportSending
+from incidents.sla_report import views as sla_report_views
 from servicedesk.models import Contact, Notification
-from tests.factories import ContactFactory, IncidentFactory, ServiceFactory, SlaPolicyFactory
+from tests.factories import (
+    ContactFactory,
+    IncidentFactory,
+    OrganisationFactory,
+    ServiceFactory,
+    SlaPolicyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +181,81 @@ class TestPages:
         response = client.get(reverse("dashboard:reports"))
         assert response.status_code == 200
         assert "sent" in response.content.decode()
+
+
+class TestTheList:
+    @pytest.fixture
+    def many(self, org_a, org_b, monkeypatch):
+        """Five active organisations and an inactive one, two to a page."""
+        monkeypatch.setattr(sla_report_views, "PAGE", 2)
+        OrganisationFactory(name="Contoso", contract_number="C-300")
+        OrganisationFactory(name="Dunder", contract_number="D-400")
+        OrganisationFactory(name="Empire", contract_number="E-500")
+        OrganisationFactory(name="Closed down", contract_number="X-900", is_active=False)
+
+    def names(self, response):
+        return [organisation.name for organisation, _sent in response.context["rows"]]
+
+    def test_organisations_come_a_page_at_a_time_by_name(self, client, desk_manager, many):
+        client.force_login(desk_manager)
+        reports = reverse("dashboard:reports")
+
+        first = client.get(reports)
+        cursor = first.context["next_cursor"]
+        more = client.get(reports, {"after": cursor}, headers={"HX-Request": "true"})
+        plain = client.get(reports, {"after": cursor})
+
+        assert self.names(first) == ["Contoso", "Dunder"]
+        assert self.names(more) == ["Empire", "Organisation A"]
+        assert self.names(plain) == ["Empire", "Organisation A"]
+        html = more.content.decode()
+        assert html.lstrip().startswith("<tr>") and "<table" not in html and "<form" not in html
+        assert plain.status_code == 200 and "<html" in plain.content.decode()
+        assert "Closed down" not in first.content.decode() + html
+
+    def test_a_word_finds_organisations_by_name_or_contract_number(
+        self, client, desk_manager, many
+    ):
+        client.force_login(desk_manager)
+        reports = reverse("dashboard:reports")
+        assert self.names(client.get(reports, {"q": "d-4"})) == ["Dunder"]
+        assert self.names(client.get(reports, {"q": "EMP"})) == ["Empire"]
+        assert self.names(client.get(reports, {"q": "closed"})) == []
+
+    def test_the_month_chosen_is_linked_and_kept_by_show_more(self, client, desk_manager, many):
+        client.force_login(desk_manager)
+        response = client.get(reverse("dashboard:reports"), {"month": "2026-07", "q": "-"})
+
+        assert response.status_code == 200 and self.names(response) == ["Contoso", "Dunder"]
+        page = response.content.decode()
+        assert url("report", "C-300", "2026-07") in page and "July 2026" in page
+        more = page.split('<tr class="more">')[1]
+        assert "month=2026-07" in more and "q=-" in more and "after=" in more
+        after = client.get(
+            reverse("dashboard:reports"),
+            {"month": "2026-07", "q": "-", "after": response.context["next_cursor"]},
+        )
+        assert self.names(after) == ["Empire", "Organisation A"]
+
+    def test_no_match_says_so(self, client, desk_manager, many):
+        client.force_login(desk_manager)
+        response = client.get(reverse("dashboard:reports"), {"q": "nowhere"})
+        assert "No active organisation matches." in response.content.decode()
+
+    def test_an_unknown_contract_is_said_and_the_list_shown(self, client, desk_manager, many):
+        client.force_login(desk_manager)
+        response = client.get(
+            reverse("dashboard:reports"), {"organisation": "X-900", "month": "2026-09"}
+        )
+        assert response.status_code == 422
+        assert "No active organisation has this contract number." in response.content.decode()
+        assert self.names(response) == ["Contoso", "Dunder"]
+
+    @pytest.mark.parametrize("cursor", ["x", "gA~1", "YQB4~1", "QQ~99999999999999999999"])
+    def test_a_made_up_cursor_lists_from_the_first(self, client, desk_manager, many, cursor):
+        client.force_login(desk_manager)
+        response = client.get(reverse("dashboard:reports"), {"after": cursor})
+        assert response.status_code == 200 and self.names(response) == ["Contoso", "Dunder"]
 
 
 class TestSending:

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from incidents.models import Incident, Status
-from servicedesk import bulk_jobs
+from servicedesk import bulk_jobs, bulk_views
 from servicedesk.bulk_jobs import bulk_job_run
-from servicedesk.models import BulkJob, BulkJobState
+from servicedesk.models import BulkJob, BulkJobRefusal, BulkJobState
 from tests.factories import IncidentFactory, make_incident_in
 
 pytestmark = pytest.mark.django_db
@@ -203,6 +203,49 @@ class TestPage:
             assert f'<a href="/tickets/{held.number}/">{held.number}</a>' in page
             assert "Say why the ticket is reassigned." in page
         assert "<noscript>" not in job_page(client, job)
+
+    def test_what_it_left_comes_a_page_at_a_time(self, client, l1, monkeypatch):
+        monkeypatch.setattr(bulk_views, "PAGE", 2)
+        job = start(l1, [IncidentFactory()], **PRIORITY)
+        BulkJobRefusal.objects.bulk_create(
+            BulkJobRefusal(job=job, record_id=n, label=f"INC-{n}", reason=f"Reason {n}")
+            for n in range(1, 6)
+        )
+        client.force_login(l1)
+        url = reverse("bulk_job", args=[job.pk])
+
+        first = client.get(url)
+        cursor = first.context["next_cursor"]
+        more = client.get(url, {"after": cursor}, headers={"HX-Request": "true"})
+        plain = client.get(url, {"after": cursor})
+        polled = client.get(url, headers={"HX-Request": "true"})
+
+        assert [r.label for r in first.context["refusals"]] == ["INC-1", "INC-2"]
+        assert f'href="{url}?after={cursor}"' in first.content.decode()
+        html = more.content.decode()
+        assert html.lstrip().startswith("<li data-refusal>") and "bulk-progress" not in html
+        assert [r.label for r in more.context["refusals"]] == ["INC-3", "INC-4"]
+        assert "<html" in plain.content.decode()
+        assert [r.label for r in plain.context["refusals"]] == ["INC-3", "INC-4"]
+        assert polled.content.decode().lstrip().startswith('<div id="bulk-progress"')
+        assert [r.label for r in polled.context["refusals"]] == ["INC-1", "INC-2"]
+
+    @pytest.mark.parametrize("cursor", ["x", "3-", "99999999999999999999-1"])
+    def test_a_made_up_cursor_lists_from_the_first(self, client, l1, monkeypatch, cursor):
+        monkeypatch.setattr(bulk_views, "PAGE", 2)
+        job = start(l1, [IncidentFactory()], **PRIORITY)
+        BulkJobRefusal.objects.bulk_create(
+            BulkJobRefusal(job=job, record_id=n, label=f"INC-{n}", reason="x") for n in (1, 2, 3)
+        )
+        client.force_login(l1)
+        response = client.get(reverse("bulk_job", args=[job.pk]), {"after": cursor})
+        assert response.status_code == 200
+        assert [r.label for r in response.context["refusals"]] == ["INC-1", "INC-2"]
+
+    def test_a_cursor_shows_nothing_to_those_who_may_not_see_the_job(self, client, l1, l2):
+        job = start(l1, [IncidentFactory()], **PRIORITY)
+        client.force_login(l2)
+        assert client.get(reverse("bulk_job", args=[job.pk]), {"after": "1-1"}).status_code == 404
 
     @pytest.mark.parametrize(
         ("actor", "expected"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from incidents.canned import canned_response_create
 from incidents.models import CannedResponse
+from incidents.views import canned as canned_views
 from servicedesk.models import Contact
 from tests.factories import ContactFactory, IncidentFactory, make_incident_in
 
@@ -74,6 +75,54 @@ class TestStaffPage:
         with django_assert_max_num_queries(len(few)):
             response = client.get(url)
         assert response.content.decode().count("data-canned=") == 32
+
+    def test_each_list_comes_a_page_at_a_time_by_title(
+        self, client, desk_manager, l1_group, monkeypatch
+    ):
+        monkeypatch.setattr(canned_views, "PAGE", 2)
+        mine = [make(desk_manager, title=t) for t in ("Charlie", "Alpha", "Bravo")]
+        ours = [make(desk_manager, title=t, group=l1_group) for t in ("Zulu", "Yankee", "X-ray")]
+        client.force_login(desk_manager)
+        url = reverse("incidents:canned_list")
+
+        first = client.get(url)
+        mine_next = first.context["mine_list"]["next_cursor"]
+        ours_next = first.context["shared_list"]["next_cursor"]
+        more = client.get(url, {"more": "mine", "mine_after": mine_next}, headers=HTMX)
+        plain = client.get(url, {"more": "shared", "shared_after": ours_next})
+
+        assert [r.title for r in first.context["personal"]] == ["Alpha", "Bravo"]
+        assert [r.title for r in first.context["shared"]] == ["X-ray", "Yankee"]
+        html = more.content.decode()
+        assert html.lstrip().startswith(f'<tr data-canned="{mine[0].pk}">')
+        assert "<table" not in html and html.count("data-canned=") == 1
+        assert "data-more" not in html
+        assert [r.title for r in plain.context["shared"]] == ["Zulu"]
+        assert [r.title for r in plain.context["personal"]] == ["Alpha", "Bravo"]
+        assert "<html" in plain.content.decode() and ours[0].title in plain.content.decode()
+
+    @pytest.mark.parametrize("cursor", ["x", "QQ", "gA~1", "YQB4~1", "YQ~99999999999999999999"])
+    def test_a_made_up_cursor_lists_from_the_first(self, client, l1, monkeypatch, cursor):
+        monkeypatch.setattr(canned_views, "PAGE", 2)
+        for title in ("Charlie", "Alpha", "Bravo"):
+            make(l1, title=title)
+        client.force_login(l1)
+        query = {"more": "mine", "mine_after": cursor}
+        page = client.get(reverse("incidents:canned_list"), query)
+        rows = client.get(reverse("incidents:canned_list"), query, headers=HTMX)
+        assert page.status_code == rows.status_code == 200
+        assert [r.title for r in page.context["personal"]] == ["Alpha", "Bravo"]
+        assert [r.title for r in rows.context["rows"]] == ["Alpha", "Bravo"]
+
+    def test_a_cursor_shows_another_agent_nothing_of_ones_own(self, client, l1, l2, monkeypatch):
+        monkeypatch.setattr(canned_views, "PAGE", 1)
+        make(l1, title="Alpha")
+        make(l1, title="Bravo")
+        client.force_login(l1)
+        cursor = client.get(reverse("incidents:canned_list")).context["mine_list"]["next_cursor"]
+        client.force_login(l2)
+        response = client.get(reverse("incidents:canned_list"), {"mine_after": cursor})
+        assert response.status_code == 200 and response.context["personal"] == []
 
     def test_an_agent_creates_a_personal_response(self, client, l1):
         client.force_login(l1)
@@ -273,6 +322,25 @@ class TestPicker:
         with django_assert_max_num_queries(len(few)):
             response = client.get(url, headers=HTMX)
         assert response.content.decode().count("data-canned-item") == 42
+
+    def test_the_picker_offers_the_first_by_title_and_says_how_many_more(
+        self, client, l1, ticket, monkeypatch
+    ):
+        monkeypatch.setattr(canned_views, "PICKER_SHOWN", 2)
+        for title in ("Charlie", "Alpha", "Bravo", "Delta"):
+            make(l1, title=title)
+        client.force_login(l1)
+        url = reverse("incidents:canned_picker", args=[ticket.number])
+
+        response = client.get(url, headers=HTMX)
+        narrowed = client.get(url, {"q": "delta"}, headers=HTMX)
+
+        offered = [c["response"].title for c in response.context["canned_choices"]]
+        assert offered == ["Alpha", "Bravo"]
+        note = response.content.decode().split("data-canned-rest>")[1].split("</p>")[0]
+        assert "2 more are not shown: filter by title or text to find them." in note
+        assert [c["response"].title for c in narrowed.context["canned_choices"]] == ["Delta"]
+        assert "data-canned-rest" not in narrowed.content.decode()
 
     def test_a_closed_ticket_offers_no_picker(self, client, l1):
         closed = make_incident_in("closed")

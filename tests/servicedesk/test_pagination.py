@@ -16,6 +16,7 @@ from servicedesk.pagination import (
     capped_counts,
     counted,
     cursor_after,
+    head,
     keyset_page,
     parse_cursor,
 )
@@ -101,6 +102,15 @@ def test_an_integer_cursor_is_value_and_pk():
     assert parse_cursor("3-41", is_time=False) == (3, 41)
 
 
+@pytest.mark.parametrize("cursor", ["99999999999999999999-1", "1-99999999999999999999", "1--2"])
+def test_an_integer_no_column_holds_means_the_first_page(cursor):
+    assert parse_cursor(cursor, is_time=False) is None
+
+
+def test_a_text_cursor_with_a_pk_no_column_holds_is_the_first_page():
+    assert parse_cursor("YQ~99999999999999999999", kind=pagination.TEXT) is None
+
+
 def test_counts_above_the_cap_show_as_capped_and_the_cap_itself_exactly():
     with translation.override("en"):
         assert counted(pagination.COUNT_CAP + 1).shown == "1,000+"
@@ -159,3 +169,43 @@ def test_a_text_cursor_round_trips_and_is_safe_in_a_url(text):
 @pytest.mark.parametrize("cursor", ["", "abc", "12-34", "~x", "gA~1"])
 def test_a_malformed_text_cursor_is_the_first_page(cursor):
     assert parse_cursor(cursor, kind=pagination.TEXT) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sort", "cursor"),
+    [
+        ("subject", "YQB4~1"),  # "a\x00x": PostgreSQL takes no NUL in a parameter
+        ("subject", "YQ~99999999999999999999999"),
+        ("attempts", "99999999999999999999999-1"),
+        ("attempts", "1-99999999999999999999999"),
+        ("created_at", "253402300800000000-1"),  # a microsecond past 9999
+        ("created_at", "-62135596800000001-1"),
+    ],
+)
+def test_a_made_up_cursor_is_a_page_never_an_error(sort, cursor):
+    made = notifications(3)
+    page = keyset_page(Notification.objects.all(), cursor, sort, size=2)
+    assert {n.pk for n in page.rows} <= {n.pk for n in made}
+
+
+def test_a_text_cursor_with_a_nul_is_the_first_page():
+    assert parse_cursor("YQB4~1", kind=pagination.TEXT) is None
+
+
+@pytest.mark.django_db
+def test_head_is_the_first_rows_and_counts_the_rest_only_when_there_is_one(
+    monkeypatch, django_assert_num_queries
+):
+    made = notifications(7)
+    rows = Notification.objects.order_by("pk")
+    with django_assert_num_queries(1):
+        found = head(rows, 7)
+    assert [n.pk for n in found.rows] == [n.pk for n in made] and found.rest is None
+    with django_assert_num_queries(2):
+        found = head(rows, 5)
+    assert [n.pk for n in found.rows] == [n.pk for n in made[:5]]
+    assert found.rest is not None and (found.rest.count, found.rest.capped) == (2, False)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 6)
+    rest = head(rows, 3).rest
+    assert rest is not None and (rest.shown, rest.capped) == ("3+", True)
